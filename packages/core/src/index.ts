@@ -1,1 +1,15 @@
-export {};
+export * from "./airports.js";
+export * from "./client.js";
+export * from "./domain.js";
+export type { BookingStatus } from "./entities/booking.js";
+export { BOOKING_STATUSES } from "./entities/booking.js";
+export type { EntityConfig } from "./entities/types.js";
+export * from "./errors.js";
+export * from "./ids.js";
+export * from "./money.js";
+export * from "./repositories/api-keys.js";
+export * from "./repositories/inventory.js";
+export * from "./repositories/search-events.js";
+export type { TravelEntities, TravelService } from "./service.js";
+export { createTravelService } from "./service.js";
+export * from "./table.js";

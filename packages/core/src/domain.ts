@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { currencySchema } from "./money.js";
+
+const iata = z.string().regex(/^[A-Z]{3}$/);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const instant = z.string().datetime();
+
+export const cabinSchema = z.enum(["economy", "premium_economy", "business", "first"]);
+export type Cabin = z.infer<typeof cabinSchema>;
+
+/** A bookable flight in one cabin: the unit of flight inventory. */
+export const flightOfferRecordSchema = z.object({
+  offerId: z.string(),
+  origin: iata,
+  destination: iata,
+  /** Local departure date at the origin (what travellers search by). */
+  departDate: isoDate,
+  departAt: instant,
+  arriveAt: instant,
+  durationMinutes: z.number().int().positive(),
+  stops: z.number().int().min(0).max(2),
+  carrier: z.string().regex(/^[A-Z0-9]{2}$/),
+  flightNumber: z.string(),
+  cabin: cabinSchema,
+  seatsAvailable: z.number().int().min(0),
+  seatsTotal: z.number().int().min(0),
+  /** Price per traveller in minor units. */
+  priceMinor: z.number().int().min(0),
+  currency: currencySchema,
+  /** Incremented on every write; read models apply only newer versions. */
+  version: z.number().int().min(0),
+  updatedAt: instant,
+});
+export type FlightOfferRecord = z.infer<typeof flightOfferRecordSchema>;
+
+/** A hotel's static description (one room type per hotel record). */
+export const hotelRecordSchema = z.object({
+  hotelId: z.string(),
+  city: iata,
+  name: z.string(),
+  rating: z.number().min(0).max(5),
+  roomType: z.string(),
+  currency: currencySchema,
+  latitude: z.number(),
+  longitude: z.number(),
+});
+export type HotelRecord = z.infer<typeof hotelRecordSchema>;
+
+/** Rooms and price of one hotel for one night: the unit of hotel inventory. */
+export const roomNightRecordSchema = z.object({
+  hotelId: z.string(),
+  city: iata,
+  date: isoDate,
+  roomsAvailable: z.number().int().min(0),
+  roomsTotal: z.number().int().min(0),
+  priceMinor: z.number().int().min(0),
+  currency: currencySchema,
+  version: z.number().int().min(0),
+  updatedAt: instant,
+});
+export type RoomNightRecord = z.infer<typeof roomNightRecordSchema>;
+
+export const apiKeyScopeSchema = z.enum(["search", "book", "admin", "analytics"]);
+export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
+
+export const apiKeyRecordSchema = z.object({
+  keyId: z.string(),
+  /** SHA-256 (hex) of the plain key; the plain key is never stored. */
+  keyHash: z.string().regex(/^[0-9a-f]{64}$/),
+  tenantId: z.string(),
+  name: z.string(),
+  scopes: z.array(apiKeyScopeSchema),
+  /** Requests per minute allowed for this key. */
+  rateLimitPerMinute: z.number().int().positive(),
+  createdAt: instant,
+  revokedAt: instant.optional(),
+});
+export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
+
+/** One search as analytics sees it (no PII). Expires via TTL. */
+export const searchEventRecordSchema = z.object({
+  searchId: z.string(),
+  tenantId: z.string(),
+  kind: z.enum(["flight", "hotel"]),
+  /** "JFK-LAX" for flights, the city code for hotels. */
+  route: z.string(),
+  /** Day the search happened (UTC), what analytics aggregates by. */
+  day: isoDate,
+  cacheStatus: z.enum(["hit", "miss", "stale"]),
+  resultCount: z.number().int().min(0),
+  createdAt: instant,
+});
+export type SearchEventRecord = z.infer<typeof searchEventRecordSchema>;

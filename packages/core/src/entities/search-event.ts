@@ -1,0 +1,32 @@
+import { Entity } from "electrodb";
+import { serviceName } from "../table.js";
+import type { EntityConfig } from "./types.js";
+
+/** One search, for analytics (fed to the stream consumer). Expires via TTL after a week. */
+export function createSearchEventEntity({ client, table }: EntityConfig) {
+  return new Entity(
+    {
+      model: { entity: "searchEvent", version: "1", service: serviceName },
+      attributes: {
+        searchId: { type: "string", required: true, readOnly: true },
+        tenantId: { type: "string", required: true, readOnly: true },
+        kind: { type: ["flight", "hotel"] as const, required: true, readOnly: true },
+        route: { type: "string", required: true, readOnly: true },
+        day: { type: "string", required: true, readOnly: true },
+        cacheStatus: { type: ["hit", "miss", "stale"] as const, required: true, readOnly: true },
+        resultCount: { type: "number", required: true, readOnly: true },
+        createdAt: { type: "string", required: true, readOnly: true },
+        ttl: { type: "number", required: true },
+      },
+      indexes: {
+        byId: {
+          pk: { field: "pk", composite: ["searchId"], casing: "none" },
+          sk: { field: "sk", composite: [], casing: "none" },
+        },
+      },
+    },
+    { client, table },
+  );
+}
+
+export type SearchEventEntity = ReturnType<typeof createSearchEventEntity>;

@@ -1,0 +1,3 @@
+export { createTableInput } from "./create-table.js";
+export type { LocalEngine, LocalEngineOptions } from "./engine.js";
+export { LOCAL_CREDENTIALS, startLocalEngine } from "./engine.js";

@@ -1,0 +1,145 @@
+import type { FlightOfferRecord, HotelRecord, RoomNightRecord } from "../domain.js";
+import { isConditionalCheckFailed } from "../errors.js";
+import type { TravelService } from "../service.js";
+
+type FlightItem = FlightOfferRecord & { holds?: Record<string, number> };
+type NightItem = RoomNightRecord & { holds?: Record<string, number> };
+
+function stripFlight(item: FlightItem): FlightOfferRecord {
+  const { holds: _holds, ...rest } = item as FlightItem & Record<string, unknown>;
+  return rest as FlightOfferRecord;
+}
+
+function stripNight(item: NightItem & { month?: string }): RoomNightRecord {
+  const { holds: _holds, month: _month, ...rest } = item as NightItem & Record<string, unknown>;
+  return rest as RoomNightRecord;
+}
+
+/** Days from `from` to `to` inclusive, as YYYY-MM-DD. */
+export function eachDay(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`);
+    t <= Date.parse(`${to}T00:00:00Z`);
+    t += 86_400_000
+  ) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Reads and admin writes of flight and hotel inventory. Booking holds live in
+ * `inventory-holds.ts`; this file never touches seat counts on behalf of a booking.
+ */
+export function createInventoryRepository(db: TravelService) {
+  const { flightOffer, hotel, roomNight } = db.entities;
+
+  return {
+    async getFlightOffer(offerId: string): Promise<FlightOfferRecord | undefined> {
+      const { data } = await flightOffer.get({ offerId }).go({ consistent: true });
+      return data ? stripFlight(data as FlightItem) : undefined;
+    },
+
+    /** Every cabin of every flight on a route leaving on a local date, in departure order. */
+    async listFlights(route: {
+      origin: string;
+      destination: string;
+      departDate: string;
+    }): Promise<FlightOfferRecord[]> {
+      const { data } = await flightOffer.query.byRouteDate(route).go({ pages: "all" });
+      return (data as FlightItem[]).map(stripFlight);
+    },
+
+    async getHotel(hotelId: string): Promise<HotelRecord | undefined> {
+      const { data } = await hotel.get({ hotelId }).go();
+      return (data as HotelRecord | null) ?? undefined;
+    },
+
+    async listHotelsInCity(city: string): Promise<HotelRecord[]> {
+      const { data } = await hotel.query.byCity({ city }).go({ pages: "all" });
+      return data as HotelRecord[];
+    },
+
+    /** Nights `from`..`to` (inclusive) of one hotel, strongly consistent. */
+    async getNights(hotelId: string, from: string, to: string): Promise<RoomNightRecord[]> {
+      const { data } = await roomNight.query
+        .byHotelDate({ hotelId })
+        .between({ date: from }, { date: to })
+        .go({ pages: "all", consistent: true });
+      return (data as NightItem[]).map(stripNight);
+    },
+
+    /** Every hotel's nights in a city between two dates (inclusive), one query per month. */
+    async listCityNights(city: string, from: string, to: string): Promise<RoomNightRecord[]> {
+      const months = [...new Set(eachDay(from, to).map((d) => d.slice(0, 7)))];
+      const pages = await Promise.all(
+        months.map((month) =>
+          roomNight.query
+            .byCityMonth({ city, month })
+            .between({ date: from }, { date: `${to}~` })
+            .go({ pages: "all" }),
+        ),
+      );
+      return pages.flatMap((p) => (p.data as NightItem[]).map(stripNight));
+    },
+
+    /**
+     * Admin update of a flight offer's price and/or seats; bumps `version` atomically.
+     * Returns `undefined` when the offer does not exist (nothing is created).
+     */
+    async updateFlightOffer(
+      offerId: string,
+      changes: { priceMinor?: number; currency?: string; seatsAvailable?: number },
+      now: Date,
+    ): Promise<FlightOfferRecord | undefined> {
+      const set: Record<string, unknown> = { updatedAt: now.toISOString() };
+      if (changes.priceMinor !== undefined) set.priceMinor = changes.priceMinor;
+      if (changes.currency !== undefined) set.currency = changes.currency;
+      if (changes.seatsAvailable !== undefined) set.seatsAvailable = changes.seatsAvailable;
+      try {
+        const { data } = await flightOffer
+          .patch({ offerId })
+          .set(set)
+          .add({ version: 1 })
+          .go({ response: "all_new" });
+        return stripFlight(data as FlightItem);
+      } catch (error) {
+        if (isMissingItem(error)) return undefined;
+        throw error;
+      }
+    },
+
+    /** Admin update of one night's price and/or rooms; bumps `version`. */
+    async updateRoomNight(
+      key: { hotelId: string; date: string },
+      changes: { priceMinor?: number; currency?: string; roomsAvailable?: number },
+      now: Date,
+    ): Promise<RoomNightRecord | undefined> {
+      const set: Record<string, unknown> = { updatedAt: now.toISOString() };
+      if (changes.priceMinor !== undefined) set.priceMinor = changes.priceMinor;
+      if (changes.currency !== undefined) set.currency = changes.currency;
+      if (changes.roomsAvailable !== undefined) set.roomsAvailable = changes.roomsAvailable;
+      try {
+        const { data } = await roomNight
+          .patch(key)
+          .set(set)
+          .add({ version: 1 })
+          .go({ response: "all_new" });
+        return stripNight(data as NightItem);
+      } catch (error) {
+        if (isMissingItem(error)) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** ElectroDB's `patch` adds `attribute_exists` on the keys: a missing item fails that condition. */
+const isMissingItem = isConditionalCheckFailed;
+
+export type InventoryRepository = ReturnType<typeof createInventoryRepository>;
