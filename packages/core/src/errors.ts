@@ -48,3 +48,62 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   }
   return false;
 }
+
+/** The contract's stable, machine-readable problem codes. */
+export const PROBLEM_CODES = [
+  "validation_failed",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "offer_not_found",
+  "offer_expired",
+  "price_changed",
+  "sold_out",
+  "idempotency_key_required",
+  "idempotency_conflict",
+  "booking_not_cancellable",
+  "rate_limited",
+  "payload_too_large",
+  "unsupported_media_type",
+  "service_unavailable",
+  "internal_error",
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/**
+ * An expected failure that the API answers as RFC 9457 problem+json: the domain packages
+ * (`search`, `booking`, `analytics`) throw subclasses, the API's single `onError` maps them by
+ * `status` and `code`. `extensions` become extra members of the problem body (e.g. the current
+ * `total` of a `price_changed`), `errors` the per-field list of a `validation_failed`.
+ */
+export class DomainError extends CoreError {
+  readonly status: number;
+  readonly code: ProblemCode;
+  readonly title: string;
+  readonly extensions: Record<string, unknown> | undefined;
+  readonly errors: { path: string; message: string }[] | undefined;
+
+  constructor(
+    init: {
+      status: number;
+      code: ProblemCode;
+      title: string;
+      detail: string;
+      extensions?: Record<string, unknown>;
+      errors?: { path: string; message: string }[];
+    },
+    options?: { cause?: unknown },
+  ) {
+    super(init.detail, options);
+    this.name = "DomainError";
+    this.status = init.status;
+    this.code = init.code;
+    this.title = init.title;
+    this.extensions = init.extensions;
+    this.errors = init.errors;
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
