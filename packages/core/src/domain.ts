@@ -91,3 +91,17 @@ export const searchEventRecordSchema = z.object({
   createdAt: instant,
 });
 export type SearchEventRecord = z.infer<typeof searchEventRecordSchema>;
+
+/**
+ * One inventory item's state after a write (version included). Write paths (admin updates,
+ * bookings, cancellations) publish these synchronously so caches and read models can apply
+ * them before the write is acknowledged; the change stream consumer publishes the same shape
+ * as the backstop for every other writer.
+ */
+export type InventoryChange =
+  | { type: "flightOffer"; record: FlightOfferRecord }
+  | { type: "roomNight"; record: RoomNightRecord };
+
+export interface InventoryChangeListener {
+  inventoryChanged(changes: readonly InventoryChange[]): Promise<void>;
+}
