@@ -1,15 +1,14 @@
 import { mkdirSync } from "node:fs";
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   CreateTableCommand,
   DescribeTableCommand,
   ResourceInUseException,
 } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import { createDynamoClients, type DynamoClients } from "../client.js";
 import { createTravelService, type TravelService } from "../service.js";
 import { tableDefinition } from "../table.js";
+import { type EngineChangeListener, startCapturingDynalite } from "./change-capture.js";
 import { createTableInput } from "./create-table.js";
 
 export interface LocalEngineOptions {
@@ -28,6 +27,12 @@ export interface LocalEngine {
   db: TravelService;
   /** True when the table already existed (data kept on disk from an earlier run). */
   reused: boolean;
+  /**
+   * Calls `listener` for every committed item write by any client of this engine, in commit
+   * order per key (see `change-capture.ts`); returns the unsubscribe function. The local change
+   * feed of `@travel/analytics` turns these into DynamoDB Streams records.
+   */
+  onChange(listener: EngineChangeListener): () => void;
   stop(): Promise<void>;
 }
 
@@ -45,7 +50,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local
  */
 export async function startLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const server: Server = dynalite({
+  const { server, onChange } = startCapturingDynalite({
     ...(options.dataDir ? { path: options.dataDir } : {}),
     createTableMs: 0,
     deleteTableMs: 0,
@@ -79,6 +84,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     clients,
     db: createTravelService({ client: clients.document, table: tableName }),
     reused,
+    onChange,
     async stop() {
       clients.raw.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

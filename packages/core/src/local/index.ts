@@ -1,3 +1,4 @@
+export type { EngineChange, EngineChangeListener, WireItem } from "./change-capture.js";
 export { createTableInput } from "./create-table.js";
 export type { LocalEngine, LocalEngineOptions } from "./engine.js";
 export { LOCAL_CREDENTIALS, startLocalEngine } from "./engine.js";
