@@ -1,0 +1,124 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiKeyScope } from "@travel/core";
+import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppDeps } from "./deps.js";
+import type { AppEnv } from "./env.js";
+import { accessLog } from "./middleware/access-log/index.js";
+import { apiKeyAuth, requireScope } from "./middleware/auth/index.js";
+import { rateLimit } from "./middleware/rate-limit/index.js";
+import { requestId } from "./middleware/request-id/index.js";
+import { createErrorHandler, handleNotFound, problemResponse } from "./problem.js";
+import { createRouter } from "./router.js";
+import { createAnalyticsRoutes } from "./routes/analytics.js";
+import { createBookingRoutes } from "./routes/bookings.js";
+import { createDocsRoutes } from "./routes/docs.js";
+import { createHealthRoutes } from "./routes/health.js";
+
+export const OPENAPI_INFO = {
+  title: "Travel Platform API",
+  version: "1.0.0",
+  description:
+    "Flight and hotel search, offers, bookings, inventory administration and analytics. " +
+    "Errors are RFC 9457 `application/problem+json` with a stable `code`.",
+};
+
+/** Which scope each `/v1` area needs; one line per mounted sub-app. */
+const SCOPED_AREAS: [prefix: string, scope: ApiKeyScope][] = [
+  ["/v1/flights", "search"],
+  ["/v1/hotels", "search"],
+  ["/v1/offers", "search"],
+  ["/v1/admin", "admin"],
+  ["/v1/bookings", "book"],
+  ["/v1/analytics", "analytics"],
+];
+
+/**
+ * The whole HTTP API as one Hono app: cross-cutting middleware, the per-domain sub-apps, the
+ * OpenAPI 3.1 document generated from the routes' zod schemas and the docs page.
+ *
+ * @example
+ * const app = createApp(await createAppDeps(loadConfig(process.env)));
+ * serve({ fetch: app.fetch, port: 3000 });
+ */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  const { config, logger } = deps;
+
+  app.use(requestId());
+  app.use(accessLog({ logger, tracer: deps.tracer }));
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  if (config.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+        allowHeaders: ["content-type", "x-api-key", "idempotency-key", "x-request-id"],
+        allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+        exposeHeaders: [
+          "x-request-id",
+          "x-cache",
+          "idempotent-replayed",
+          "ratelimit-limit",
+          "ratelimit-remaining",
+          "ratelimit-reset",
+          "retry-after",
+        ],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(compress());
+  app.use(
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: () => {
+        throw new HTTPException(413, { message: "Payload Too Large" });
+      },
+    }),
+  );
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(c, {
+          status: 405,
+          code: "not_found",
+          title: "Method Not Allowed",
+          detail: `${c.req.method} is not supported here; use ${methods.join(", ")}.`,
+          headers: { allow: methods.join(", ") },
+        }),
+    }),
+  );
+
+  app.route("/", createHealthRoutes(deps));
+  app.route("/docs", createDocsRoutes());
+
+  app.use("/v1/*", apiKeyAuth({ keys: deps.keyLookup }), rateLimit({ limiter: deps.rateLimiter }));
+  for (const [prefix, scope] of SCOPED_AREAS) {
+    app.use(prefix, requireScope(scope));
+    app.use(`${prefix}/*`, requireScope(scope));
+  }
+
+  app.route("/v1/bookings", createBookingRoutes(deps));
+  app.route("/v1/analytics", createAnalyticsRoutes(deps));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
+    type: "apiKey",
+    in: "header",
+    name: "x-api-key",
+    description: "An API key; its scopes decide which routes it may call.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: OPENAPI_INFO,
+    servers: [{ url: "/" }],
+  });
+
+  app.onError(createErrorHandler(logger));
+  app.notFound(handleNotFound);
+  return app;
+}

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const intInRange = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+
+/** Every environment variable the API reads, with its default. The README's table mirrors this. */
+const envSchema = z.object({
+  PORT: intInRange(0, 65_535, 3000),
+  HOST: optionalString.transform((v) => v ?? "127.0.0.1"),
+  TABLE_NAME: optionalString.transform((v) => v ?? "travel"),
+  DYNAMO_ENDPOINT: z
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  AWS_REGION: optionalString.transform((v) => v ?? "us-east-1"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  REDIS_KEY_PREFIX: optionalString.transform((v) => v ?? "travel"),
+  CURSOR_SIGNING_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  CORS_ORIGINS: optionalString.transform((v) =>
+    v
+      ? v
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : [],
+  ),
+  BODY_LIMIT_BYTES: intInRange(1024, 10 * 1024 * 1024, 64 * 1024),
+  LOG_LEVEL: z
+    .enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"])
+    .optional()
+    .transform((v) => v ?? "INFO"),
+  SERVICE_NAME: optionalString.transform((v) => v ?? "travel-api"),
+  DEFAULT_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
+  API_KEY_CACHE_SECONDS: intInRange(0, 30, 30),
+  API_KEY_NEGATIVE_CACHE_SECONDS: intInRange(0, 30, 5),
+  SEARCH_CACHE_TTL_SECONDS: intInRange(300, 900, 600),
+});
+
+export type AppConfig = {
+  port: number;
+  host: string;
+  tableName: string;
+  dynamoEndpoint: string | undefined;
+  region: string;
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  cursorSigningKey: string | undefined;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  serviceName: string;
+  defaultRateLimitPerMinute: number;
+  apiKeyCacheSeconds: number;
+  apiKeyNegativeCacheSeconds: number;
+  searchCacheTtlSeconds: number;
+};
+
+/**
+ * Parses the environment once, at start. A bad value throws a `ConfigError` naming the
+ * variable, so a misconfigured deployment fails its first invocation loudly instead of
+ * serving with a surprising default.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ * const config = loadConfig({ REDIS_URL: "redis://127.0.0.1:6379", LOG_LEVEL: "SILENT" });
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) picked[key] = env[key];
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration: ${lines.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    tableName: e.TABLE_NAME,
+    dynamoEndpoint: e.DYNAMO_ENDPOINT,
+    region: e.AWS_REGION,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    cursorSigningKey: e.CURSOR_SIGNING_KEY,
+    corsOrigins: e.CORS_ORIGINS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+    serviceName: e.SERVICE_NAME,
+    defaultRateLimitPerMinute: e.DEFAULT_RATE_LIMIT_PER_MINUTE,
+    apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
+    apiKeyNegativeCacheSeconds: e.API_KEY_NEGATIVE_CACHE_SECONDS,
+    searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,
+  };
+}

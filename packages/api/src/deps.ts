@@ -1,0 +1,167 @@
+import type { Tracer } from "@opentelemetry/api";
+import {
+  type ApiKeyRepository,
+  createApiKeyRepository,
+  createDynamoClients,
+  createTravelService,
+  type DynamoClients,
+  type TravelService,
+} from "@travel/core";
+import { Redis } from "ioredis";
+import type { AppConfig } from "./config.js";
+import { createHealthChecks, type HealthChecks } from "./health.js";
+import { type ApiKeyLookup, createApiKeyLookup } from "./middleware/auth/index.js";
+import { createKeyRateLimiter, type KeyRateLimiter } from "./middleware/rate-limit/index.js";
+import {
+  type AppLogger,
+  type AppMetrics,
+  createLogger,
+  createMetrics,
+  createTracer,
+} from "./observability.js";
+
+/** Time source injected everywhere time matters (tests and replays drive it). */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Everything the routes need, built once per process (per Lambda cold start) by
+ * `createAppDeps`. Route modules receive this object and use only what they need.
+ */
+export interface AppDeps {
+  config: AppConfig;
+  clock: Clock;
+  logger: AppLogger;
+  metrics: AppMetrics;
+  tracer: Tracer;
+  dynamo: DynamoClients;
+  db: TravelService;
+  apiKeys: ApiKeyRepository;
+  keyLookup: ApiKeyLookup;
+  rateLimiter: KeyRateLimiter;
+  health: HealthChecks;
+  /** Flushes buffered work (search events, metrics); called at the end of every Lambda invocation and at shutdown. */
+  flush(): Promise<void>;
+  /** Flushes, then releases connections. */
+  close(): Promise<void>;
+}
+
+/** Collaborators an entry file or a test may supply instead of having them built from config. */
+export interface AppDepsOverrides {
+  clock?: Clock;
+  /** An already-built DynamoDB client pair (e.g. the embedded engine's). */
+  dynamo?: DynamoClients;
+  db?: TravelService;
+  logger?: AppLogger;
+  metrics?: AppMetrics;
+  tracer?: Tracer;
+  /** Emit CloudWatch EMF metrics (Lambda). */
+  emitEmf?: boolean;
+}
+
+/**
+ * The composition root: builds the SDK, ioredis and ElectroDB instances from the parsed config
+ * and wires every service. Only entry files (`local.ts`, `lambda.ts`, tests) call it.
+ *
+ * @example
+ * const deps = await createAppDeps(loadConfig(process.env));
+ * const app = createApp(deps);
+ */
+export async function createAppDeps(
+  config: AppConfig,
+  overrides: AppDepsOverrides = {},
+): Promise<AppDeps> {
+  const clock = overrides.clock ?? systemClock;
+  const logger =
+    overrides.logger ??
+    createLogger({ serviceName: config.serviceName, logLevel: config.logLevel });
+  const metrics =
+    overrides.metrics ??
+    createMetrics({ serviceName: config.serviceName, emitEmf: overrides.emitEmf ?? false });
+  const tracer = overrides.tracer ?? createTracer();
+
+  const dynamo =
+    overrides.dynamo ??
+    createDynamoClients({
+      region: config.region,
+      ...(config.dynamoEndpoint
+        ? {
+            endpoint: config.dynamoEndpoint,
+            credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          }
+        : {}),
+    });
+  const db =
+    overrides.db ?? createTravelService({ client: dynamo.document, table: config.tableName });
+
+  // The limiter's own connection: no offline queue, so a Redis outage fails fast (and open).
+  const limiterRedis = config.redisUrl
+    ? new Redis(config.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2_000,
+        commandTimeout: 500,
+      })
+    : undefined;
+  limiterRedis?.on("error", (error: Error) => {
+    logger.debug("rate limiter redis error", { error: error.message });
+  });
+
+  const apiKeys = createApiKeyRepository(db);
+  const keyLookup = createApiKeyLookup({
+    repository: apiKeys,
+    ttlSeconds: config.apiKeyCacheSeconds,
+    negativeTtlSeconds: config.apiKeyNegativeCacheSeconds,
+  });
+  const rateLimiter = createKeyRateLimiter({
+    redis: limiterRedis,
+    keyPrefix: `${config.redisKeyPrefix}:rl`,
+    logger,
+    metrics,
+  });
+
+  const health = createHealthChecks({
+    dynamo,
+    tableName: db.table,
+    cache: undefined,
+    onProbeError: (probe, error) =>
+      logger.warn("health probe failed", {
+        probe,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
+
+  // Services added by other modules register what must run at flush / close time here.
+  const flushers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  if (limiterRedis) closers.push(async () => void limiterRedis.disconnect());
+
+  const deps: AppDeps = {
+    config,
+    clock,
+    logger,
+    metrics,
+    tracer,
+    dynamo,
+    db,
+    apiKeys,
+    keyLookup,
+    rateLimiter,
+    health,
+    async flush() {
+      const results = await Promise.allSettled(flushers.map((f) => f()));
+      for (const r of results) {
+        if (r.status === "rejected") logger.error("flush failed", { error: r.reason as Error });
+      }
+      metrics.flush();
+    },
+    async close() {
+      await deps.flush();
+      for (const close of closers.reverse()) await close();
+    },
+  };
+  return deps;
+}

@@ -1,0 +1,61 @@
+import { type ApiKeyRecord, type ApiKeyRepository, hashApiKey } from "@travel/core";
+import { LRUCache } from "lru-cache";
+
+/** Finds the record of a presented plain key; what the auth middleware depends on. */
+export interface ApiKeyLookup {
+  find(plainKey: string): Promise<ApiKeyRecord | undefined>;
+  /** Drops a key from this process's cache at once (after a revocation here). */
+  forget(keyHash: string): void;
+}
+
+interface Entry {
+  record: ApiKeyRecord | undefined;
+}
+
+/**
+ * A bounded in-process cache (lru-cache) in front of the key table, keyed by the key's hash so
+ * no plain secret is kept in memory. Found keys are kept `ttlSeconds` (≤ 30), unknown keys
+ * `negativeTtlSeconds`, so a revoked key is refused everywhere within `ttlSeconds` and a flood
+ * of bad keys does not become a flood of reads. Concurrent misses for one key share one read.
+ *
+ * @example
+ * const lookup = createApiKeyLookup({ repository: createApiKeyRepository(db), ttlSeconds: 30 });
+ * const record = await lookup.find(request.headers["x-api-key"]);
+ */
+export function createApiKeyLookup(options: {
+  repository: Pick<ApiKeyRepository, "findByPlainKey">;
+  ttlSeconds?: number;
+  negativeTtlSeconds?: number;
+  maxEntries?: number;
+}): ApiKeyLookup {
+  const ttlMs = Math.min(options.ttlSeconds ?? 30, 30) * 1000;
+  const negativeTtlMs = Math.min(options.negativeTtlSeconds ?? 5, 30) * 1000;
+  const { repository } = options;
+
+  if (ttlMs === 0) {
+    return { find: (plainKey) => repository.findByPlainKey(plainKey), forget() {} };
+  }
+
+  const cache = new LRUCache<string, Entry, string>({
+    max: options.maxEntries ?? 10_000,
+    ttl: ttlMs,
+    ttlAutopurge: false,
+    fetchMethod: async (_hash, _stale, { context, options: entryOptions }) => {
+      const record = await repository.findByPlainKey(context);
+      if (!record) entryOptions.ttl = negativeTtlMs;
+      // A zero negative TTL means "do not remember misses".
+      if (!record && negativeTtlMs === 0) entryOptions.ttl = 1;
+      return { record };
+    },
+  });
+
+  return {
+    async find(plainKey) {
+      const entry = await cache.fetch(hashApiKey(plainKey), { context: plainKey });
+      return entry?.record;
+    },
+    forget(keyHash) {
+      cache.delete(keyHash);
+    },
+  };
+}

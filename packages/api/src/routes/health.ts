@@ -1,0 +1,42 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { AppDeps } from "../deps.js";
+import { createRouter } from "../router.js";
+
+const checkStatusSchema = z.enum(["ok", "down"]);
+
+export const healthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    checks: z.object({ dynamodb: checkStatusSchema, cache: checkStatusSchema }),
+  })
+  .openapi("Health");
+
+const healthRoute = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["Health"],
+  summary: "Liveness and dependency health",
+  description:
+    "A cache outage degrades the service (still 200: searches fall back to the source); a DynamoDB outage is a 503.",
+  responses: {
+    200: { description: "Serving", content: { "application/json": { schema: healthSchema } } },
+    503: {
+      description: "DynamoDB is unreachable",
+      content: { "application/json": { schema: healthSchema } },
+    },
+  },
+});
+
+export function createHealthRoutes(deps: AppDeps) {
+  const router = createRouter();
+  router.openapi(healthRoute, async (c) => {
+    const [dynamodb, cache] = await Promise.all([deps.health.dynamodb(), deps.health.cache()]);
+    const body = {
+      status: dynamodb === "ok" && cache === "ok" ? ("ok" as const) : ("degraded" as const),
+      checks: { dynamodb, cache },
+    };
+    c.header("cache-control", "no-store");
+    return dynamodb === "ok" ? c.json(body, 200) : c.json(body, 503);
+  });
+  return router;
+}
