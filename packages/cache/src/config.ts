@@ -1,0 +1,87 @@
+import type { Tracer } from "@opentelemetry/api";
+import { z } from "zod";
+import type { Clock } from "./cache.js";
+import { redisConnectionSchema } from "./redis/client.js";
+import { DEFAULT_COMPRESS_THRESHOLD_BYTES } from "./serializer.js";
+
+const namespacePolicySchema = z.object({
+  ttlSeconds: z.number().positive().optional(),
+  staleTtlSeconds: z.number().min(0).optional(),
+  negativeTtlSeconds: z.number().min(0).optional(),
+});
+
+const commonSchema = z.object({
+  /** Per stage, e.g. `"prod:"`; braces are reserved for hash slots. */
+  keyPrefix: z
+    .string()
+    .regex(/^[^{}]*$/, "must not contain { or }")
+    .default(""),
+  /** TTL policy per namespace; the `search` namespace TTL must be 300–900 s. */
+  namespaces: z.record(z.string(), namespacePolicySchema).default({}),
+  compressThresholdBytes: z.number().int().min(0).default(DEFAULT_COMPRESS_THRESHOLD_BYTES),
+  /** How long a tag invalidation is remembered; caps every entry's TTL + stale TTL. */
+  tagRetentionSeconds: z.number().int().positive().default(86_400),
+});
+
+export const memoryCacheConfigSchema = commonSchema.extend({
+  backend: z.literal("memory"),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  maxTagStamps: z.number().int().positive().default(100_000),
+});
+
+const nearCacheSchema = z.object({
+  maxEntries: z.number().int().positive().default(1_000),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
+  ttlMs: z.number().int().positive().max(60_000).default(2_000),
+});
+
+const resilienceSchema = z.object({
+  /** Budget per Redis call; slower calls fall open to the loader. */
+  commandTimeoutMs: z.number().int().positive().default(50),
+  breaker: z
+    .object({
+      failureThreshold: z.number().int().positive().default(5),
+      halfOpenAfterMs: z.number().int().positive().default(1_000),
+    })
+    .prefault({}),
+  lock: z
+    .object({
+      ttlMs: z.number().int().positive().default(5_000),
+      waitMs: z.number().int().min(0).default(3_000),
+      pollMs: z.number().int().positive().default(10),
+    })
+    .prefault({}),
+  nearCache: nearCacheSchema.optional(),
+});
+
+export const redisCacheOptionsSchema = commonSchema.extend(resilienceSchema.shape);
+
+export const redisCacheConfigSchema = z.intersection(
+  redisCacheOptionsSchema.extend({ backend: z.literal("redis") }),
+  redisConnectionSchema,
+);
+
+export const cacheConfigSchema = z.union([memoryCacheConfigSchema, redisCacheConfigSchema]);
+
+export type CacheConfig = z.input<typeof cacheConfigSchema>;
+export type MemoryCacheConfig = z.input<typeof memoryCacheConfigSchema>;
+export type RedisCacheOptions = z.input<typeof redisCacheOptionsSchema>;
+export type NearCacheConfig = z.input<typeof nearCacheSchema>;
+
+/** Collaborators, injected rather than configured. */
+export interface CacheDeps {
+  /** Default `Date`. */
+  clock?: Clock;
+  /** Default: the global OpenTelemetry tracer (a no-op unless an SDK is registered). */
+  tracer?: Tracer;
+  /** Source of TTL jitter, [0, 1). Default `Math.random`. */
+  random?: () => number;
+}

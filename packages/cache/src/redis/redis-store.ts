@@ -1,0 +1,194 @@
+import type { Cluster, Redis } from "ioredis";
+import type { InvalidationMessage, Store } from "../store.js";
+import { APPLY_RECORDS, INVALIDATE, UNLOCK } from "./scripts.js";
+
+export type RedisClient = Redis | Cluster;
+
+interface ScriptCommands {
+  travelCacheUnlock(key: string, token: string): Promise<number>;
+  travelCacheInvalidate(...args: (string | number)[]): Promise<number>;
+  travelCacheApplyRecords(
+    key: string,
+    ...args: (string | number | Buffer)[]
+  ): Promise<[string[], string[]]>;
+}
+
+export interface RedisStoreOptions {
+  client: RedisClient;
+  /** Prepended to every key and the pub/sub channel, e.g. `"prod:"`. */
+  keyPrefix: string;
+  /** Quit the client on close (true when the factory built it). */
+  ownsClient: boolean;
+  /** Open a pub/sub connection for near-cache invalidation. */
+  subscribe: boolean;
+  onConnectionError?: (error: unknown) => void;
+}
+
+/**
+ * Store on ioredis (Redis 7 / Valkey, standalone or cluster). Entries are plain string keys with
+ * PX expiry; tag stamps and the invalidation sequence share one hash slot so MGET and the
+ * invalidation script work in cluster mode too. No KEYS/SCAN anywhere.
+ */
+export class RedisStore implements Store {
+  readonly kind = "redis" as const;
+  readonly shared = true;
+  readonly #client: RedisClient & ScriptCommands;
+  readonly #prefix: string;
+  readonly #seqKey: string;
+  readonly #tagPrefix: string;
+  readonly #channel: string;
+  readonly #options: RedisStoreOptions;
+  #subscriber: RedisClient | undefined;
+  readonly #listeners: ((message: InvalidationMessage) => void)[] = [];
+
+  constructor(options: RedisStoreOptions) {
+    this.#options = options;
+    this.#client = options.client as RedisClient & ScriptCommands;
+    this.#prefix = options.keyPrefix;
+    const slot = `{${options.keyPrefix}tags}`;
+    this.#seqKey = `${slot}:seq`;
+    this.#tagPrefix = `${slot}:t:`;
+    this.#channel = `${options.keyPrefix}cache-invalidation`;
+    const client = options.client as RedisClient & Partial<ScriptCommands>;
+    if (!client.travelCacheUnlock)
+      client.defineCommand("travelCacheUnlock", { numberOfKeys: 1, lua: UNLOCK });
+    if (!client.travelCacheInvalidate)
+      client.defineCommand("travelCacheInvalidate", { lua: INVALIDATE });
+    if (!client.travelCacheApplyRecords) {
+      client.defineCommand("travelCacheApplyRecords", { numberOfKeys: 1, lua: APPLY_RECORDS });
+    }
+    if (options.ownsClient && options.onConnectionError) {
+      options.client.on("error", options.onConnectionError);
+    }
+  }
+
+  getEntry(key: string): Promise<Uint8Array | undefined> {
+    return this.#client.getBuffer(this.#prefix + key).then((b) => b ?? undefined);
+  }
+
+  async setEntry(key: string, bytes: Uint8Array, ttlMs: number): Promise<void> {
+    await this.#client.set(
+      this.#prefix + key,
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      "PX",
+      Math.ceil(ttlMs),
+    );
+  }
+
+  async deleteEntry(key: string): Promise<void> {
+    await this.#client.del(this.#prefix + key);
+  }
+
+  async currentSeq(): Promise<number> {
+    return Number((await this.#client.get(this.#seqKey)) ?? 0);
+  }
+
+  async tagSeqs(tags: readonly string[]): Promise<number[]> {
+    const values = await this.#client.mget(tags.map((tag) => this.#tagPrefix + tag));
+    return values.map((v) => (v === null ? 0 : Number(v)));
+  }
+
+  invalidateTags(tags: readonly string[], retentionMs: number): Promise<number> {
+    const keys = [this.#seqKey, ...tags.map((tag) => this.#tagPrefix + tag)];
+    return this.#client.travelCacheInvalidate(keys.length, ...keys, Math.ceil(retentionMs));
+  }
+
+  tagFloor(): number {
+    return 0;
+  }
+
+  async tryLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.#client.set(this.#prefix + key, token, "PX", ttlMs, "NX")) === "OK";
+  }
+
+  async unlock(key: string, token: string): Promise<void> {
+    await this.#client.travelCacheUnlock(this.#prefix + key, token);
+  }
+
+  async applyRecords(
+    key: string,
+    entries: readonly { field: string; version: number; bytes: Uint8Array }[],
+    ttlMs: number,
+    fill: boolean,
+  ): Promise<{ applied: string[]; ignored: string[] }> {
+    const args: (string | number | Buffer)[] = [Math.ceil(ttlMs), fill ? "1" : "0"];
+    for (const { field, version, bytes } of entries) {
+      args.push(
+        field,
+        String(version),
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      );
+    }
+    const [applied, ignored] = await this.#client.travelCacheApplyRecords(
+      this.#prefix + key,
+      ...args,
+    );
+    return { applied, ignored };
+  }
+
+  async getRecords(
+    key: string,
+  ): Promise<Map<string, { version: number; bytes: Uint8Array }> | null> {
+    const hash = await this.#client.hgetallBuffer(this.#prefix + key);
+    if (!hash.m) return null;
+    const out = new Map<string, { version: number; bytes: Uint8Array }>();
+    for (const [name, value] of Object.entries(hash)) {
+      if (!name.startsWith("v:")) continue;
+      const field = name.slice(2);
+      const bytes = hash[`d:${field}`];
+      if (bytes) out.set(field, { version: Number(value.toString()), bytes });
+    }
+    return out;
+  }
+
+  async deleteRecords(key: string): Promise<void> {
+    await this.#client.del(this.#prefix + key);
+  }
+
+  async recordsMemoryUsage(key: string): Promise<number | null> {
+    const usage = await this.#client.memory("USAGE", this.#prefix + key);
+    return usage === null ? null : Number(usage);
+  }
+
+  async publishInvalidation(message: InvalidationMessage): Promise<void> {
+    await this.#client.publish(this.#channel, JSON.stringify(message));
+  }
+
+  onInvalidation(listener: (message: InvalidationMessage) => void): void {
+    this.#listeners.push(listener);
+    if (!this.#options.subscribe || this.#subscriber) return;
+    const subscriber = this.#options.client.duplicate();
+    this.#subscriber = subscriber;
+    subscriber.on("error", (error: unknown) => this.#options.onConnectionError?.(error));
+    // Messages sent while we were disconnected are lost: start from an empty near cache.
+    subscriber.on("ready", () => this.#deliver({ origin: "", reset: true }));
+    subscriber.on("message", (channel: string, raw: string) => {
+      if (channel !== this.#channel) return;
+      try {
+        this.#deliver(JSON.parse(raw) as InvalidationMessage);
+      } catch (error) {
+        this.#options.onConnectionError?.(error);
+      }
+    });
+    subscriber
+      .subscribe(this.#channel)
+      .catch((error: unknown) => this.#options.onConnectionError?.(error));
+  }
+
+  #deliver(message: InvalidationMessage): void {
+    for (const listener of this.#listeners) listener(message);
+  }
+
+  async ping(): Promise<void> {
+    await (this.#client as Redis).ping();
+  }
+
+  async close(): Promise<void> {
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    subscriber?.disconnect();
+    if (this.#options.ownsClient) {
+      await this.#client.quit().catch(() => this.#client.disconnect());
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The low-level operations both backends provide. The cache logic (SWR, single flight, tags,
+ * fail-open, metrics) lives once in `engine.ts` on top of this; keys arrive fully prefixed.
+ * Every method may throw or hang: the engine bounds and counts that.
+ */
+export interface Store {
+  readonly kind: "redis" | "memory";
+  /** True when concurrent processes share this store, so cross-process locks are worth it. */
+  readonly shared: boolean;
+  getEntry(key: string): Promise<Uint8Array | undefined>;
+  setEntry(key: string, bytes: Uint8Array, ttlMs: number): Promise<void>;
+  deleteEntry(key: string): Promise<void>;
+  /** The global invalidation sequence (0 before the first invalidation). */
+  currentSeq(): Promise<number>;
+  /** For each tag, the sequence of its last invalidation still retained (0 if none). */
+  tagSeqs(tags: readonly string[]): Promise<number[]>;
+  /** Bumps the sequence and stamps every tag with it; returns the new sequence. */
+  invalidateTags(tags: readonly string[], retentionMs: number): Promise<number>;
+  /**
+   * Entries older than this sequence that carry any tag are invalid (an in-process store that had
+   * to forget tag stamps raises it, so forgetting never resurrects stale data). 0 for Redis.
+   */
+  tagFloor(): number;
+  tryLock(key: string, token: string, ttlMs: number): Promise<boolean>;
+  unlock(key: string, token: string): Promise<void>;
+  applyRecords(
+    key: string,
+    entries: readonly { field: string; version: number; bytes: Uint8Array }[],
+    ttlMs: number,
+    fill: boolean,
+  ): Promise<{ applied: string[]; ignored: string[] }>;
+  /** `null` when absent (not filled). */
+  getRecords(key: string): Promise<Map<string, { version: number; bytes: Uint8Array }> | null>;
+  deleteRecords(key: string): Promise<void>;
+  recordsMemoryUsage(key: string): Promise<number | null>;
+  /** Tell other processes' near caches to drop these keys / tags. No-op without a bus. */
+  publishInvalidation(message: InvalidationMessage): Promise<void>;
+  onInvalidation(listener: (message: InvalidationMessage) => void): void;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface InvalidationMessage {
+  /** Identifies the sender so it can ignore its own echo. */
+  origin: string;
+  keys?: string[];
+  tags?: string[];
+  /** Set when the subscription was re-established and messages may have been lost. */
+  reset?: boolean;
+}
