@@ -1,0 +1,62 @@
+import type { StageConfig } from "../stage.js";
+import { functionDefaults } from "./functions.js";
+
+interface ApiDependencies {
+  vpc: sst.aws.Vpc;
+  table: sst.aws.Dynamo;
+  cache: sst.aws.Redis;
+  cursorSigningKey: sst.Secret;
+}
+
+/**
+ * The public HTTP API: API Gateway HTTP API → one Hono Lambda for every route (`$default`).
+ *
+ * Throttling, access logs and CORS are configured on the API; tracing is X-Ray active tracing
+ * on the Lambda (HTTP APIs have no X-Ray integration of their own).
+ */
+export function createApi(config: StageConfig, deps: ApiDependencies) {
+  const defaults = functionDefaults(config, config.api.logRetention);
+  const handler = new sst.aws.Function("ApiHandler", {
+    ...defaults,
+    handler: "packages/api/src/lambda.handler",
+    description: `${$app.name} ${$app.stage} HTTP API`,
+    memory: `${config.api.memoryMb} MB`,
+    timeout: `${config.api.timeoutSeconds} seconds`,
+    vpc: deps.vpc,
+    link: [deps.table, deps.cache, deps.cursorSigningKey],
+    ...(config.api.provisionedConcurrency > 0
+      ? { versioning: true, concurrency: { provisioned: config.api.provisionedConcurrency } }
+      : {}),
+  });
+
+  const api = new sst.aws.ApiGatewayV2("Api", {
+    cors: {
+      allowOrigins: config.api.corsAllowOrigins,
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["content-type", "x-api-key", "idempotency-key", "x-request-id"],
+      exposeHeaders: [
+        "x-request-id",
+        "x-cache",
+        "idempotent-replayed",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+        "retry-after",
+      ],
+      maxAge: "1 day",
+    },
+    accessLog: { retention: config.api.logRetention },
+    transform: {
+      stage: (args) => {
+        args.defaultRouteSettings = {
+          throttlingRateLimit: config.api.throttle.rateLimit,
+          throttlingBurstLimit: config.api.throttle.burstLimit,
+          detailedMetricsEnabled: true,
+        };
+      },
+    },
+  });
+  api.route("$default", handler.arn);
+
+  return { api, handler };
+}

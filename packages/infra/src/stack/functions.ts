@@ -1,0 +1,33 @@
+import { lambdaEnvironment } from "../runtime-env.js";
+import type { StageConfig } from "../stage.js";
+
+/**
+ * Settings every Lambda of the stage shares: Node 22 on arm64, ESM bundle minified by esbuild
+ * with the workspace's `@travel/source` condition (so workspace packages bundle from their
+ * TypeScript sources), JSON logs, X-Ray active tracing.
+ */
+export function functionDefaults(
+  config: StageConfig,
+  logRetention: StageConfig["api"]["logRetention"],
+) {
+  return {
+    runtime: "nodejs22.x",
+    architecture: "arm64",
+    environment: lambdaEnvironment(config, { dev: $dev }),
+    logging: { retention: logRetention, format: "json" },
+    nodejs: {
+      format: "esm",
+      minify: true,
+      sourcemap: true,
+      esbuild: { conditions: ["@travel/source"] },
+    },
+    permissions: [
+      { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
+    ],
+    transform: {
+      function: (args: aws.lambda.FunctionArgs) => {
+        args.tracingConfig = { mode: "Active" };
+      },
+    },
+  } satisfies Partial<sst.aws.FunctionArgs>;
+}

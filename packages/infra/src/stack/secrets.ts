@@ -1,0 +1,12 @@
+/**
+ * Secrets set per stage with `sst secret set <Name> <value> --stage <stage>`.
+ * A deploy fails with SST's "secret not set" error until they are.
+ */
+export function createSecrets() {
+  return {
+    /** HMAC key that signs search pagination cursors (32+ random bytes, hex). */
+    cursorSigningKey: new sst.Secret("CursorSigningKey"),
+  };
+}
+
+export type Secrets = ReturnType<typeof createSecrets>;
