@@ -2,14 +2,19 @@ import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
 import type { EntityConfig } from "./types.js";
 
-/** Marks one change-stream record as processed (conditional put), so redelivery counts once. */
+/**
+ * Progress of one change-stream record through the analytics consumer: `claimed` while its
+ * counter updates run, `applied` once they all landed. Expires via TTL after the stream's
+ * retention (24 h) plus margin, when no redelivery of the record is possible any more.
+ */
 export function createStreamMarkerEntity({ client, table }: EntityConfig) {
   return new Entity(
     {
       model: { entity: "streamMarker", version: "1", service: serviceName },
       attributes: {
         eventId: { type: "string", required: true, readOnly: true },
-        processedAt: { type: "string", required: true, readOnly: true },
+        state: { type: ["claimed", "applied"] as const, required: true },
+        processedAt: { type: "string", required: true },
         ttl: { type: "number", required: true },
       },
       indexes: {
@@ -22,3 +27,5 @@ export function createStreamMarkerEntity({ client, table }: EntityConfig) {
     { client, table },
   );
 }
+
+export type StreamMarkerEntity = ReturnType<typeof createStreamMarkerEntity>;

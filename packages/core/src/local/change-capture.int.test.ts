@@ -20,15 +20,14 @@ describe("engine change capture", () => {
     await engine.stop();
   });
 
-  const send = (command: Parameters<LocalEngine["clients"]["raw"]["send"]>[0]) =>
-    engine.clients.raw.send(command);
-
   it("reports insert, modify and remove with the images the engine held", async () => {
     changes.length = 0;
     const TableName = engine.tableName;
     const Key = { pk: { S: "cap#1" }, sk: { S: "x" } };
-    await send(new PutItemCommand({ TableName, Item: { ...Key, n: { N: "1" } } }));
-    await send(
+    await engine.clients.raw.send(
+      new PutItemCommand({ TableName, Item: { ...Key, n: { N: "1" } } }),
+    );
+    await engine.clients.raw.send(
       new UpdateItemCommand({
         TableName,
         Key,
@@ -36,7 +35,7 @@ describe("engine change capture", () => {
         ExpressionAttributeValues: { ":d": { N: "2" } },
       }),
     );
-    await send(new DeleteItemCommand({ TableName, Key }));
+    await engine.clients.raw.send(new DeleteItemCommand({ TableName, Key }));
 
     expect(changes.map((c) => c.eventName)).toEqual(["INSERT", "MODIFY", "REMOVE"]);
     expect(changes[0]).toMatchObject({ keys: Key, newImage: { ...Key, n: { N: "1" } } });
@@ -54,10 +53,10 @@ describe("engine change capture", () => {
     changes.length = 0;
     const TableName = engine.tableName;
     const Item = { pk: { S: "cap#2" }, sk: { S: "x" }, a: { S: "v" } };
-    await send(new PutItemCommand({ TableName, Item }));
-    await send(new PutItemCommand({ TableName, Item }));
+    await engine.clients.raw.send(new PutItemCommand({ TableName, Item }));
+    await engine.clients.raw.send(new PutItemCommand({ TableName, Item }));
     await expect(
-      send(
+      engine.clients.raw.send(
         new PutItemCommand({
           TableName,
           Item: { ...Item, a: { S: "w" } },
@@ -65,7 +64,9 @@ describe("engine change capture", () => {
         }),
       ),
     ).rejects.toThrow(/conditional/i);
-    await send(new DeleteItemCommand({ TableName, Key: { pk: { S: "missing" }, sk: { S: "x" } } }));
+    await engine.clients.raw.send(
+      new DeleteItemCommand({ TableName, Key: { pk: { S: "missing" }, sk: { S: "x" } } }),
+    );
     expect(changes.map((c) => c.eventName)).toEqual(["INSERT"]);
   });
 
@@ -84,7 +85,7 @@ describe("engine change capture", () => {
         ttl: 1,
       })
       .go();
-    await send(
+    await engine.clients.raw.send(
       new BatchWriteItemCommand({
         RequestItems: {
           [engine.tableName]: [1, 2, 3].map((i) => ({
