@@ -7,6 +7,7 @@ export type { EntityConfig } from "./entities/types.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./money.js";
+export * from "./repositories/analytics.js";
 export * from "./repositories/api-keys.js";
 export * from "./repositories/inventory.js";
 export * from "./repositories/search-events.js";
