@@ -1,0 +1,119 @@
+import type { SearchEventRecord } from "@travel/core";
+import { errorName, type Logger } from "./logger.js";
+
+/** Where a search reports itself for analytics: synchronous, never throws, never blocks. */
+export interface SearchEventRecorder {
+  record(event: SearchEventRecord): void;
+}
+
+/** The write side: core's `createSearchEventRepository(db)` fits; `recordMany` is used when present. */
+export interface SearchEventSink {
+  record(event: SearchEventRecord): Promise<void>;
+  recordMany?(events: readonly SearchEventRecord[]): Promise<void>;
+}
+
+export interface SearchEventQueueOptions {
+  sink: SearchEventSink;
+  logger: Logger;
+  /** Events held at most; beyond it new events are dropped and counted. Default 1000. */
+  maxQueued?: number;
+  /** Events written per batch (DynamoDB BatchWriteItem takes 25). Default 25. */
+  batchSize?: number;
+  /** A batch is written this long after the first queued event at the latest. Default 50 ms. */
+  flushAfterMs?: number;
+}
+
+export interface SearchEventQueueStats {
+  queued: number;
+  written: number;
+  failed: number;
+  dropped: number;
+}
+
+export interface SearchEventQueue extends SearchEventRecorder {
+  /** Resolves once every event recorded before the call is written (or has failed). */
+  flush(): Promise<void>;
+  stats(): SearchEventQueueStats;
+}
+
+/**
+ * A small bounded in-process queue that takes search events off the response path: `record`
+ * only pushes; a timer (or a full batch) writes them in batches. Call `flush()` before a
+ * Lambda invocation returns or the process exits, so nothing recorded is lost on shutdown.
+ * Write errors are logged and counted, never thrown into a search.
+ *
+ * @example
+ * const events = createSearchEventQueue({ sink: createSearchEventRepository(db), logger });
+ * const search = createSearchService({ ..., events });
+ * await events.flush(); // at shutdown / end of invocation
+ */
+export function createSearchEventQueue(options: SearchEventQueueOptions): SearchEventQueue {
+  const maxQueued = options.maxQueued ?? 1000;
+  const batchSize = options.batchSize ?? 25;
+  const flushAfterMs = options.flushAfterMs ?? 50;
+  const queue: SearchEventRecord[] = [];
+  const stats = { written: 0, failed: 0, dropped: 0 };
+  let timer: NodeJS.Timeout | undefined;
+  /** The drain in progress; writes are sequential so `flush` can wait for everything before it. */
+  let draining: Promise<void> = Promise.resolve();
+
+  async function writeBatch(batch: SearchEventRecord[]): Promise<void> {
+    try {
+      if (options.sink.recordMany) {
+        await options.sink.recordMany(batch);
+      } else {
+        const results = await Promise.allSettled(batch.map((e) => options.sink.record(e)));
+        const failures = results.filter((r) => r.status === "rejected");
+        stats.written += batch.length - failures.length;
+        stats.failed += failures.length;
+        if (failures[0]?.status === "rejected") {
+          options.logger.error("search events not recorded", {
+            count: failures.length,
+            error: errorName(failures[0].reason),
+          });
+        }
+        return;
+      }
+      stats.written += batch.length;
+    } catch (error) {
+      stats.failed += batch.length;
+      options.logger.error("search events not recorded", {
+        count: batch.length,
+        error: errorName(error),
+      });
+    }
+  }
+
+  function drain(): Promise<void> {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    draining = draining.then(async () => {
+      while (queue.length > 0) await writeBatch(queue.splice(0, batchSize));
+    });
+    return draining;
+  }
+
+  return {
+    record(event) {
+      if (queue.length >= maxQueued) {
+        stats.dropped++;
+        if (stats.dropped === 1 || stats.dropped % 100 === 0) {
+          options.logger.warn("search event queue full, events dropped", {
+            dropped: stats.dropped,
+          });
+        }
+        return;
+      }
+      queue.push(event);
+      if (queue.length >= batchSize) void drain();
+      else if (!timer) {
+        timer = setTimeout(() => void drain(), flushAfterMs);
+        timer.unref();
+      }
+    },
+    flush: drain,
+    stats: () => ({ queued: queue.length, ...stats }),
+  };
+}

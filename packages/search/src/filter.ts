@@ -1,0 +1,42 @@
+import { amountMilli, decimalMilli } from "./money.js";
+import type { FlightOffer, HotelOffer } from "./offers.js";
+import type { FlightQuery, HotelQuery } from "./query.js";
+
+/**
+ * Narrows a cached flight set to one query: enough seats for every traveller (the shown price
+ * stays per traveller), stops, carriers, price per traveller at most `maxPrice`, and not
+ * departed yet (a cached set for today ages while it is served).
+ */
+export function filterFlights(
+  offers: readonly FlightOffer[],
+  query: Pick<FlightQuery, "adults" | "maxStops" | "maxPrice" | "carriers">,
+  now: Date,
+): FlightOffer[] {
+  const maxMilli = query.maxPrice === undefined ? undefined : decimalMilli(query.maxPrice);
+  const carriers = query.carriers ? new Set(query.carriers) : undefined;
+  const nowMs = now.getTime();
+  return offers.filter(
+    (offer) =>
+      offer.seatsAvailable >= query.adults &&
+      (query.maxStops === undefined || offer.stops <= query.maxStops) &&
+      (carriers === undefined || carriers.has(offer.carrier)) &&
+      (maxMilli === undefined || amountMilli(offer.price) <= maxMilli) &&
+      Date.parse(offer.departAt) > nowMs,
+  );
+}
+
+/**
+ * Narrows a cached hotel set to one query: `rooms` rooms free on every night (the offer's
+ * `roomsAvailable` is the fewest on any night) and whole-stay price per room at most `maxPrice`.
+ */
+export function filterHotels(
+  offers: readonly HotelOffer[],
+  query: Pick<HotelQuery, "rooms" | "maxPrice">,
+): HotelOffer[] {
+  const maxMilli = query.maxPrice === undefined ? undefined : decimalMilli(query.maxPrice);
+  return offers.filter(
+    (offer) =>
+      offer.roomsAvailable >= query.rooms &&
+      (maxMilli === undefined || amountMilli(offer.price) <= maxMilli),
+  );
+}

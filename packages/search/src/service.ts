@@ -1,0 +1,350 @@
+import { type Tracer, trace } from "@opentelemetry/api";
+import type { Cache, CacheResult } from "@travel/cache";
+import {
+  findAirport,
+  type InventoryChange,
+  type InventoryChangeListener,
+  newId,
+} from "@travel/core";
+import { z } from "zod";
+import { type InventoryAdminStore, updateInventoryOffer } from "./admin.js";
+import {
+  flightCacheKey,
+  flightQueryFingerprint,
+  flightRequestOf,
+  hotelCacheKey,
+  hotelQueryFingerprint,
+  hotelRequestOf,
+} from "./cache-key.js";
+import { type Clock, localDate } from "./clock.js";
+import { type CursorPosition, createCursorCodec, resumeIndex } from "./cursor.js";
+import {
+  OfferExpiredError,
+  OfferNotFoundError,
+  SearchCacheUnavailableError,
+  SuppliersUnavailableError,
+} from "./errors.js";
+import type { SearchEventRecorder } from "./events.js";
+import { type BreakerState, createFanOut } from "./fan-out.js";
+import { filterFlights, filterHotels } from "./filter.js";
+import { consoleLogger, type Logger } from "./logger.js";
+import type {
+  FlightOffer,
+  FlightSearchResponse,
+  HotelOffer,
+  HotelSearchResponse,
+  Offer,
+  OfferUpdate,
+  SearchMeta,
+} from "./offers.js";
+import {
+  createFlightQuerySchema,
+  createHotelQuerySchema,
+  type FlightQuery,
+  type HotelQuery,
+} from "./query.js";
+import { rankFlights, rankHotels } from "./rank.js";
+import type { Supplier } from "./suppliers/supplier.js";
+import { changeTags, flightResultTags, hotelResultTags } from "./tags.js";
+
+/** The cache namespace of search results (its TTL is validated to 5–15 minutes). */
+export const SEARCH_CACHE_NAMESPACE = "search";
+
+/** Tunables, validated once at construction; a bad value fails there with its name. */
+export const searchServiceOptionsSchema = z.object({
+  /** Fresh lifetime of a complete result set. */
+  ttlSeconds: z.int().min(300).max(900).default(600),
+  /** After expiry a result may still be served (status `stale`) while one refresh runs. */
+  staleTtlSeconds: z.int().min(0).max(300).default(60),
+  /**
+   * Lifetime of an empty result and of a partial one (a supplier missing): short, so new
+   * inventory or a recovered supplier shows up soon.
+   */
+  briefTtlSeconds: z.int().min(1).max(120).default(20),
+  supplierTimeoutMs: z.int().min(10).max(30_000).default(2_000),
+  breakerFailures: z.int().min(1).max(100).default(5),
+  breakerHalfOpenAfterMs: z.int().min(100).max(600_000).default(30_000),
+  offerValiditySeconds: z.int().min(60).max(3600).default(900),
+});
+export type SearchServiceOptions = z.input<typeof searchServiceOptionsSchema>;
+
+/** The cache operations search uses (`@travel/cache`'s `Cache` provides them). */
+export type SearchCache = Pick<Cache, "getOrLoad" | "invalidate">;
+
+export interface SearchServiceDeps {
+  /** Offer sources, in priority order (the first wins on duplicate offer ids). */
+  suppliers: readonly Supplier[];
+  /** Our inventory, for admin updates (core's `createInventoryRepository(db)`). */
+  inventory: InventoryAdminStore;
+  cache: SearchCache;
+  clock: Clock;
+  /** HMAC key of the pagination cursors (≥ 16 bytes); the same in every process. */
+  cursorSecret: string | Uint8Array;
+  /** Analytics: one event per new search (see `createSearchEventQueue`). */
+  events?: SearchEventRecorder;
+  tracer?: Tracer;
+  logger?: Logger;
+  options?: SearchServiceOptions;
+}
+
+/** Who is searching (for analytics; never logged). */
+export interface SearchContext {
+  tenantId: string;
+}
+
+export interface SearchService extends InventoryChangeListener {
+  /** The query schemas bound to this service's clock (validation, handler types). */
+  readonly flightQuerySchema: ReturnType<typeof createFlightQuerySchema>;
+  readonly hotelQuerySchema: ReturnType<typeof createHotelQuerySchema>;
+  searchFlights(query: FlightQuery, context: SearchContext): Promise<FlightSearchResponse>;
+  searchHotels(query: HotelQuery, context: SearchContext): Promise<HotelSearchResponse>;
+  /** Re-priced live by the owning supplier (never from the cache). 404 / 410 / 503. */
+  getOffer(offerId: string): Promise<Offer>;
+  /** Admin update of an inventory offer; cached results holding it are invalidated first. */
+  updateOffer(offerId: string, update: OfferUpdate): Promise<Offer>;
+  /** Invalidates every cached result holding the changed items before resolving. */
+  inventoryChanged(changes: readonly InventoryChange[]): Promise<void>;
+  breakerStates(): Record<string, BreakerState>;
+}
+
+/** What a cached search result holds: every offer of the request, unfiltered. */
+interface CachedResult<T> {
+  offers: T[];
+  /** Suppliers that failed for this result. */
+  missing: string[];
+}
+
+/**
+ * The search service: validated query → cache (one entry per route/date/cabin or city/stay)
+ * → filters, ranking and a signed cursor page. Misses fan out to the suppliers.
+ *
+ * @example
+ * const search = createSearchService({
+ *   suppliers: [createInventorySupplier({ inventory })],
+ *   inventory, cache, clock: systemClock, cursorSecret, events,
+ * });
+ * const query = search.flightQuerySchema.parse(rawQuery);
+ * const { data, meta } = await search.searchFlights(query, { tenantId });
+ */
+export function createSearchService(deps: SearchServiceDeps): SearchService {
+  const options = searchServiceOptionsSchema.parse(deps.options ?? {});
+  if (deps.suppliers.length === 0) throw new RangeError("search needs at least one supplier");
+  const { cache, clock, inventory } = deps;
+  const tracer = deps.tracer ?? trace.getTracer("@travel/search");
+  const logger = deps.logger ?? consoleLogger;
+  const cursors = createCursorCodec(deps.cursorSecret);
+  const fanOut = createFanOut(deps.suppliers, {
+    timeoutMs: options.supplierTimeoutMs,
+    breakerFailures: options.breakerFailures,
+    halfOpenAfterMs: options.breakerHalfOpenAfterMs,
+    tracer,
+    logger,
+  });
+  const supplierNames = deps.suppliers.map((s) => s.name);
+
+  async function load<T extends { id: string }>(
+    operation: "searchFlights" | "searchHotels",
+    call: (supplier: Supplier, o: { signal: AbortSignal; now: Date }) => Promise<readonly T[]>,
+  ): Promise<CachedResult<T>> {
+    const { values, missing } = await fanOut.all(operation, call, clock.now());
+    if (missing.length === supplierNames.length) throw new SuppliersUnavailableError(missing);
+    const seen = new Set<string>();
+    const offers = values.filter((o) => !seen.has(o.id) && seen.add(o.id));
+    return { offers, missing };
+  }
+
+  function cacheOptions<T>(tags: (value: CachedResult<T>) => string[]) {
+    return {
+      namespace: SEARCH_CACHE_NAMESPACE,
+      ttlSeconds: options.ttlSeconds,
+      staleTtlSeconds: options.staleTtlSeconds,
+      // Empty and partial results take the cache's negative (short, no stale) lifetime.
+      negativeTtlSeconds: options.briefTtlSeconds,
+      isEmpty: (value: CachedResult<T>) => value.offers.length === 0 || value.missing.length > 0,
+      tags,
+    };
+  }
+
+  function page<T extends { id: string }>(
+    ranked: readonly T[],
+    limit: number,
+    fingerprint: string,
+    position: CursorPosition | undefined,
+  ): { data: T[]; nextCursor: string | null } {
+    const start = position
+      ? resumeIndex(
+          ranked.map((o) => o.id),
+          position,
+        )
+      : 0;
+    const data = ranked.slice(start, start + limit);
+    const last = data.at(-1);
+    const end = start + data.length;
+    return {
+      data,
+      nextCursor:
+        last && end < ranked.length
+          ? cursors.encode(fingerprint, { offset: end, lastId: last.id })
+          : null,
+    };
+  }
+
+  function meta(
+    searchId: string,
+    result: CacheResult<CachedResult<unknown>>,
+    count: number,
+    total: number,
+    nextCursor: string | null,
+  ): SearchMeta {
+    return {
+      searchId,
+      count,
+      total,
+      nextCursor,
+      cache: {
+        status: result.status,
+        ageSeconds: result.ageSeconds,
+        ttlSeconds: result.ttlSeconds,
+      },
+      suppliers: { missing: [...result.value.missing] },
+    };
+  }
+
+  function record(
+    context: SearchContext,
+    kind: "flight" | "hotel",
+    route: string,
+    searchId: string,
+    now: Date,
+    status: CacheResult<unknown>["status"],
+    resultCount: number,
+  ): void {
+    if (!deps.events) return;
+    try {
+      deps.events.record({
+        searchId,
+        tenantId: context.tenantId,
+        kind,
+        route,
+        day: now.toISOString().slice(0, 10),
+        cacheStatus: status,
+        resultCount,
+        createdAt: now.toISOString(),
+      });
+    } catch (error) {
+      // Analytics must never fail a search; the recorder is expected not to throw.
+      logger.error("search event not queued", { error: (error as Error).name });
+    }
+  }
+
+  async function invalidate(changes: readonly InventoryChange[]): Promise<void> {
+    const tags = changeTags(changes);
+    if (tags.length === 0) return;
+    const ok = await cache.invalidate(tags);
+    if (!ok) throw new SearchCacheUnavailableError();
+  }
+
+  return {
+    flightQuerySchema: createFlightQuerySchema(clock),
+    hotelQuerySchema: createHotelQuerySchema(clock),
+
+    searchFlights(query, context) {
+      return tracer.startActiveSpan("search.flights", async (span) => {
+        try {
+          const now = clock.now();
+          const fingerprint = flightQueryFingerprint(query);
+          const request = flightRequestOf(query);
+          const route = `${request.origin}-${request.destination}`;
+          span.setAttributes({ "travel.route": route, "travel.cabin": request.cabin });
+          // A bad cursor fails before any cache or supplier work.
+          const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
+          const result = await cache.getOrLoad<CachedResult<FlightOffer>>(
+            flightCacheKey(request),
+            () => load("searchFlights", (s, o) => s.searchFlights(request, o)),
+            cacheOptions((value) => flightResultTags(request, value.offers)),
+          );
+          const ranked = rankFlights(filterFlights(result.value.offers, query, now), query.sort);
+          const { data, nextCursor } = page(ranked, query.limit, fingerprint, position);
+          const searchId = newId("search", now.getTime());
+          if (!position) {
+            record(context, "flight", route, searchId, now, result.status, ranked.length);
+          }
+          span.setAttributes({ "cache.status": result.status, "travel.results": ranked.length });
+          return { data, meta: meta(searchId, result, data.length, ranked.length, nextCursor) };
+        } finally {
+          span.end();
+        }
+      });
+    },
+
+    searchHotels(query, context) {
+      return tracer.startActiveSpan("search.hotels", async (span) => {
+        try {
+          const now = clock.now();
+          const fingerprint = hotelQueryFingerprint(query);
+          const request = hotelRequestOf(query);
+          span.setAttributes({ "travel.city": request.city });
+          const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
+          const result = await cache.getOrLoad<CachedResult<HotelOffer>>(
+            hotelCacheKey(request),
+            () => load("searchHotels", (s, o) => s.searchHotels(request, o)),
+            cacheOptions((value) => hotelResultTags(request, value.offers)),
+          );
+          const ranked = rankHotels(filterHotels(result.value.offers, query), query.sort);
+          const { data, nextCursor } = page(ranked, query.limit, fingerprint, position);
+          const searchId = newId("search", now.getTime());
+          if (!position) {
+            record(context, "hotel", request.city, searchId, now, result.status, ranked.length);
+          }
+          span.setAttributes({ "cache.status": result.status, "travel.results": ranked.length });
+          return { data, meta: meta(searchId, result, data.length, ranked.length, nextCursor) };
+        } finally {
+          span.end();
+        }
+      });
+    },
+
+    async getOffer(offerId) {
+      if (offerId.length > 200 || !/^off_[A-Za-z0-9_-]+$/.test(offerId)) {
+        throw new OfferNotFoundError(offerId);
+      }
+      const now = clock.now();
+      const { value, missing, asked } = await fanOut.first(
+        "priceOffer",
+        (s, o) => s.priceOffer(offerId, o),
+        now,
+        (s) => s.ownsOffer(offerId),
+      );
+      if (!value) {
+        if (asked > 0 && missing.length === asked) throw new SuppliersUnavailableError(missing);
+        throw new OfferNotFoundError(offerId);
+      }
+      if (isExpired(value, now)) throw new OfferExpiredError(offerId);
+      return value;
+    },
+
+    async updateOffer(offerId, update) {
+      const { offer, changes } = await updateInventoryOffer(
+        inventory,
+        offerId,
+        update,
+        clock.now(),
+        options.offerValiditySeconds,
+      );
+      await invalidate(changes);
+      if (!offer) throw new OfferNotFoundError(offerId);
+      return offer;
+    },
+
+    inventoryChanged: invalidate,
+
+    breakerStates: () => fanOut.breakerStates(),
+  };
+}
+
+/** A flight that has departed, or a stay whose check-in day has passed where the hotel is. */
+export function isExpired(offer: Offer, now: Date): boolean {
+  if (offer.type === "flight") return Date.parse(offer.departAt) <= now.getTime();
+  const timeZone = findAirport(offer.city)?.timeZone ?? "UTC";
+  return offer.checkIn < localDate(now, timeZone);
+}

@@ -1,0 +1,37 @@
+import { findAirport, type HotelRecord, hotelOfferId, type RoomNightRecord } from "@travel/core";
+import { startOfLocalDay } from "../clock.js";
+import type { HotelStay } from "../offers.js";
+import { stayNights } from "../tags.js";
+
+/** When the day after check-in begins in the hotel's city: an offer is never valid past it. */
+export function checkInDayEnds(city: string, checkIn: string): Date {
+  const next = new Date(Date.parse(`${checkIn}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return startOfLocalDay(next, findAirport(city)?.timeZone ?? "UTC");
+}
+
+/**
+ * The stay of `hotel` from checkIn to checkOut when every night exists and is priced in the
+ * hotel's currency; `undefined` otherwise (a hotel missing a night is not offered at all).
+ */
+export function assembleStay(
+  hotel: HotelRecord,
+  checkIn: string,
+  checkOut: string,
+  nightsByDate: ReadonlyMap<string, RoomNightRecord>,
+): HotelStay | undefined {
+  const nights: RoomNightRecord[] = [];
+  for (const date of stayNights(checkIn, checkOut)) {
+    const night = nightsByDate.get(date);
+    if (!night || night.currency !== hotel.currency) return undefined;
+    nights.push(night);
+  }
+  if (nights.length === 0) return undefined;
+  return {
+    hotel,
+    checkIn,
+    checkOut,
+    nights,
+    offerId: hotelOfferId({ hotelId: hotel.hotelId, checkIn, checkOut }),
+    checkInDayEnds: checkInDayEnds(hotel.city, checkIn),
+  };
+}
