@@ -15,6 +15,7 @@ import { requestId } from "./middleware/request-id/index.js";
 import { createErrorHandler, handleNotFound, problemResponse } from "./problem.js";
 import { createRouter } from "./router.js";
 import { createAnalyticsRoutes } from "./routes/analytics.js";
+import { createApiKeyRoutes } from "./routes/api-keys.js";
 import { createBookingRoutes } from "./routes/bookings.js";
 import { createDocsRoutes } from "./routes/docs.js";
 import { createHealthRoutes } from "./routes/health.js";
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     app.use(`${prefix}/*`, requireScope(scope));
   }
 
+  app.route("/v1/admin/api-keys", createApiKeyRoutes(deps));
   app.route("/v1/bookings", createBookingRoutes(deps));
   app.route("/v1/analytics", createAnalyticsRoutes(deps));
 

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Tracer } from "@opentelemetry/api";
 import {
   type ApiKeyRepository,
@@ -43,6 +44,8 @@ export interface AppDeps {
   keyLookup: ApiKeyLookup;
   rateLimiter: KeyRateLimiter;
   health: HealthChecks;
+  /** HMAC secret for opaque page cursors (search results, key lists). */
+  cursorSecret: string;
   /** Flushes buffered work (search events, metrics); called at the end of every Lambda invocation and at shutdown. */
   flush(): Promise<void>;
   /** Flushes, then releases connections. */
@@ -110,6 +113,13 @@ export async function createAppDeps(
     logger.debug("rate limiter redis error", { error: error.message });
   });
 
+  const cursorSecret = config.cursorSigningKey ?? randomBytes(32).toString("base64url");
+  if (!config.cursorSigningKey) {
+    logger.warn(
+      "CURSOR_SIGNING_KEY is not set: using a per-process secret (cursors will not survive a restart or cross instances)",
+    );
+  }
+
   const apiKeys = createApiKeyRepository(db);
   const keyLookup = createApiKeyLookup({
     repository: apiKeys,
@@ -151,6 +161,7 @@ export async function createAppDeps(
     keyLookup,
     rateLimiter,
     health,
+    cursorSecret,
     async flush() {
       const results = await Promise.allSettled(flushers.map((f) => f()));
       for (const r of results) {
