@@ -53,7 +53,10 @@ export interface EngineOptions {
   nearCache?: NearCache;
 }
 
-type ReadResult = { kind: "found"; envelope: Envelope } | { kind: "absent" } | { kind: "error" };
+type ReadResult =
+  | { kind: "found"; envelope: Envelope; layer: "near" | "store" }
+  | { kind: "absent" }
+  | { kind: "error" };
 
 interface ResolvedPolicy {
   namespace: string;
@@ -128,7 +131,7 @@ export class CacheEngine implements Cache {
       const now = this.#o.clock.now();
       const envelope = read.envelope as Envelope<T>;
       if (now < envelope.f) {
-        this.#emit({ type: "hit", namespace: policy.namespace });
+        this.#emit({ type: "hit", namespace: policy.namespace, layer: read.layer });
         return resultOf(envelope, "hit", now);
       }
       if (now < envelope.s) {
@@ -204,6 +207,7 @@ export class CacheEngine implements Cache {
   ): Promise<CacheResult<T>> {
     let seq: number | undefined;
     if (!degraded) seq = await this.#currentSeq();
+    const generation = this.#o.nearCache?.generation ?? 0;
     const started = performance.now();
     let value: T;
     try {
@@ -226,7 +230,7 @@ export class CacheEngine implements Cache {
     const empty = (options.isEmpty ?? isEmptyDefault)(value);
     const envelope = this.#envelope(value, policy, options.tags, seq ?? 0, empty);
     // Without a sequence read before the load, tagged data could outlive an invalidation: skip the write.
-    if (seq !== undefined) await this.#write(key, envelope);
+    if (seq !== undefined) await this.#write(key, envelope, generation);
     return resultOf(envelope, "miss", envelope.c);
   }
 
@@ -258,8 +262,9 @@ export class CacheEngine implements Cache {
 
   async #read(key: string): Promise<ReadResult> {
     const near = this.#o.nearCache?.get(key);
-    if (near) return { kind: "found", envelope: near };
+    if (near) return { kind: "found", envelope: near, layer: "near" };
     const { store, guard, serializer } = this.#o;
+    const generation = this.#o.nearCache?.generation ?? 0;
     let bytes: Uint8Array | undefined;
     try {
       bytes = await guard.run(() => store.getEntry(key));
@@ -288,8 +293,8 @@ export class CacheEngine implements Cache {
       }
       if (isInvalidated(envelope, seqs, store.tagFloor())) return { kind: "absent" };
     }
-    this.#o.nearCache?.set(key, envelope, bytes.length);
-    return { kind: "found", envelope };
+    this.#o.nearCache?.set(key, envelope, bytes.length, generation);
+    return { kind: "found", envelope, layer: "store" };
   }
 
   async #currentSeq(): Promise<number | undefined> {
@@ -301,11 +306,12 @@ export class CacheEngine implements Cache {
     }
   }
 
-  async #write(key: string, envelope: Envelope): Promise<boolean> {
+  async #write(key: string, envelope: Envelope, generation: number): Promise<boolean> {
     const { store, guard, serializer, clock } = this.#o;
     try {
       const bytes = serializer.encode(envelope);
       await guard.run(() => store.setEntry(key, bytes, Math.max(1, envelope.s - clock.now())));
+      this.#o.nearCache?.set(key, envelope, bytes.length, generation);
       return true;
     } catch (error) {
       this.#storeError("set", error);
@@ -348,9 +354,11 @@ export class CacheEngine implements Cache {
     const seq = await this.#currentSeq();
     if (seq === undefined) return false;
     this.#o.nearCache?.delete(fullKey);
+    const generation = this.#o.nearCache?.generation ?? 0;
     const written = await this.#write(
       fullKey,
       this.#envelope(value, policy, options.tags, seq, false),
+      generation,
     );
     if (written) await this.#publish({ keys: [fullKey] });
     return written;

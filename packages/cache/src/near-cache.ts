@@ -24,6 +24,7 @@ export class NearCache {
   readonly #lru: LRUCache<string, NearItem>;
   readonly #ttlMs: number;
   readonly #clock: Clock;
+  #generation = 0;
 
   constructor(options: NearCacheOptions, clock: Clock) {
     this.#lru = new LRUCache<string, NearItem>({
@@ -45,7 +46,14 @@ export class NearCache {
     return item.envelope;
   }
 
-  set(key: string, envelope: Envelope, sizeBytes: number): void {
+  /** Bumped by every drop; a read or load that began before a drop must not fill the L1. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Holds the entry unless an invalidation arrived since `generation` was read. */
+  set(key: string, envelope: Envelope, sizeBytes: number, generation: number): void {
+    if (generation !== this.#generation) return;
     const now = this.#clock.now();
     const expiresAt = Math.min(now + this.#ttlMs, envelope.f);
     if (expiresAt <= now) return;
@@ -53,11 +61,13 @@ export class NearCache {
   }
 
   delete(key: string): void {
+    this.#generation++;
     this.#lru.delete(key);
   }
 
   /** Drops every held entry carrying one of the tags (the L1 is small, so a scan is cheap). */
   dropTags(tags: readonly string[]): void {
+    this.#generation++;
     const wanted = new Set(tags);
     for (const [key, item] of this.#lru.entries()) {
       if (item.envelope.t?.some((tag) => wanted.has(tag))) this.#lru.delete(key);
@@ -65,6 +75,7 @@ export class NearCache {
   }
 
   clear(): void {
+    this.#generation++;
     this.#lru.clear();
   }
 }
