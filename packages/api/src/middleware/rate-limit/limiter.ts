@@ -43,6 +43,8 @@ export function createKeyRateLimiter(options: {
   logger: AppLogger;
   metrics: AppMetrics;
   windowSeconds?: number;
+  /** How long the first requests wait for a connection still being set up (default 1 s). */
+  connectWaitMs?: number;
 }): KeyRateLimiter {
   const windowSeconds = options.windowSeconds ?? 60;
   const limiters = new Map<number, RateLimiterAbstract>();
@@ -68,9 +70,32 @@ export function createKeyRateLimiter(options: {
     return limiter;
   }
 
+  // A cold start's first requests should not fail open just because the connection is still
+  // being set up: wait (briefly, once) for it. An outage later fails fast instead.
+  const redis = options.redis;
+  let firstConnect: Promise<void> | undefined =
+    redis &&
+    (redis.status === "wait" || redis.status === "connecting" || redis.status === "connect")
+      ? new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            redis.off("ready", done);
+            redis.off("error", done);
+            resolve();
+          };
+          const timer = setTimeout(done, options.connectWaitMs ?? 1_000);
+          redis.once("ready", done);
+          redis.once("error", done);
+        })
+      : undefined;
+
   return {
     backend: options.redis ? "redis" : "memory",
     async consume(keyId, limit) {
+      if (firstConnect) {
+        await firstConnect;
+        firstConnect = undefined;
+      }
       try {
         const res = await limiterFor(limit).consume(keyId, 1);
         return {

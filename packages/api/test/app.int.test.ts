@@ -1,0 +1,147 @@
+import { startLocalEngine } from "@travel/core/local";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createAppDeps } from "../src/deps.js";
+import { readProblem, startTestApp, TEST_CURSOR_KEY, type TestApp } from "./harness.js";
+
+describe("cross-cutting behaviour", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CORS_ORIGINS: "https://app.example" } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("echoes a sane x-request-id and replaces an unsafe one, on every answer", async () => {
+    const echoed = await t.request("/health", {
+      headers: { "x-request-id": "client-1.2:abc_DEF" },
+    });
+    expect(echoed.headers.get("x-request-id")).toBe("client-1.2:abc_DEF");
+
+    const unsafe = await t.request("/nope", {
+      headers: { "x-request-id": "<script>alert(1)</script>" },
+    });
+    const generated = unsafe.headers.get("x-request-id");
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await readProblem(unsafe)).toMatchObject({ code: "not_found", requestId: generated });
+
+    const tooLong = await t.request("/health", { headers: { "x-request-id": "a".repeat(129) } });
+    expect(tooLong.headers.get("x-request-id")).not.toBe("a".repeat(129));
+  });
+
+  it("answers unknown routes with 404 not_found and wrong methods with 405 and Allow", async () => {
+    const missing = await t.request("/v2/anything");
+    expect(missing.status).toBe(404);
+    expect(await readProblem(missing)).toMatchObject({ code: "not_found", status: 404 });
+
+    const wrongMethod = await t.request("/health", { method: "DELETE" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toContain("GET");
+    expect(await readProblem(wrongMethod)).toMatchObject({ status: 405 });
+  });
+
+  it("sends secure headers and CORS only to configured origins", async () => {
+    const allowed = await t.request("/health", { headers: { origin: "https://app.example" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
+
+    const other = await t.request("/health", { headers: { origin: "https://evil.example" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+
+    const preflight = await t.request("/v1/flights/search", {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "GET" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("x-api-key");
+  });
+
+  it("compresses large JSON answers when the client accepts gzip", async () => {
+    const res = await t.request("/openapi.json", { headers: { "accept-encoding": "gzip" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-encoding")).toBe("gzip");
+  });
+
+  it("reports health: ok with DynamoDB and the cache up", async () => {
+    const res = await t.request("/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", checks: { dynamodb: "ok", cache: "ok" } });
+  });
+
+  it("serves an interactive reference at /docs from bundled assets (no CDN)", async () => {
+    const page = await t.request("/docs");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('id="swagger-ui"');
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const asset of ["/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css", "/docs/init.js"]) {
+      const res = await t.request(asset);
+      expect(res.status, asset).toBe(200);
+      expect((await res.text()).length, asset).toBeGreaterThan(100);
+    }
+    expect((await t.request("/docs/../../package.json")).status).toBe(404);
+  });
+});
+
+describe("failures", () => {
+  it("answers an unexpected error with 500 internal_error and no internals", async () => {
+    const engine = await startLocalEngine();
+    const deps = await createAppDeps(
+      loadConfig({ LOG_LEVEL: "SILENT", CURSOR_SIGNING_KEY: TEST_CURSOR_KEY }),
+      {
+        dynamo: engine.clients,
+        db: engine.db,
+      },
+    );
+    const { plainKey } = await deps.apiKeys.create({
+      tenantId: "t",
+      name: "admin",
+      scopes: ["admin"],
+      rateLimitPerMinute: 100,
+      now: new Date(),
+    });
+    deps.apiKeys = {
+      ...deps.apiKeys,
+      create: async () => {
+        throw new Error("connection to db-internal.local:8000 failed (password=hunter2)");
+      },
+    };
+    const app = createApp(deps);
+    try {
+      const res = await app.request("/v1/admin/api-keys", {
+        method: "POST",
+        headers: { "x-api-key": plainKey, "content-type": "application/json" },
+        body: JSON.stringify({ tenantId: "t", name: "n", scopes: ["search"] }),
+      });
+      expect(res.status).toBe(500);
+      const text = await res.clone().text();
+      expect(text).not.toMatch(/hunter2|db-internal|Error:|at .*\.ts/);
+      expect(await readProblem(res)).toMatchObject({
+        code: "internal_error",
+        status: 500,
+        requestId: res.headers.get("x-request-id"),
+      });
+    } finally {
+      await deps.close();
+      await engine.stop();
+    }
+  });
+
+  it("health is 503 (dynamodb down) when DynamoDB is unreachable", async () => {
+    const engine = await startLocalEngine();
+    const t = await startTestApp({ engine });
+    await engine.stop();
+    try {
+      const res = await t.request("/health");
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        status: "degraded",
+        checks: { dynamodb: "down", cache: "ok" },
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
