@@ -17,13 +17,20 @@ const airportCode = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[A-Z]{3}$/, "must be a 3-letter IATA code")
+  .regex(/^[A-Z]{3}$/, { message: "must be a 3-letter IATA code", abort: true })
   .refine((code) => findAirport(code) !== undefined, "is not a known airport or city code")
   .meta({ example: "JFK" });
 
 const isoDate = z.iso
   .date({ error: "must be a calendar date in YYYY-MM-DD form" })
   .meta({ example: "2026-12-01" });
+
+/**
+ * zod runs object refinements even when a field failed (and hands them the raw value), so the
+ * cross-field checks below first make sure the fields they read are the parsed ones.
+ */
+const isParsedDate = (value: unknown): value is string => isoDate.safeParse(value).success;
+const isCount = (value: unknown): value is number => Number.isInteger(value);
 
 /**
  * A query-string integer. Only plain digit strings are converted, so "abc", "1.5", "0x2" or ""
@@ -80,8 +87,8 @@ const cursor = z
   .meta({ description: "Opaque cursor from `meta.nextCursor` of the previous page" });
 
 /** Today (and the last allowed day) at a place, from the injected clock. */
-function dateWindow(clock: Clock, code: string | undefined): { today: string; last: string } {
-  const timeZone = (code && findAirport(code)?.timeZone) || "UTC";
+function dateWindow(clock: Clock, code: unknown): { today: string; last: string } {
+  const timeZone = (typeof code === "string" && findAirport(code)?.timeZone) || "UTC";
   const today = localDate(clock.now(), timeZone);
   const last = new Date(Date.parse(`${today}T00:00:00Z`) + MAX_DAYS_AHEAD * 86_400_000)
     .toISOString()
@@ -117,13 +124,14 @@ export function createFlightQuerySchema(clock: Clock = systemClock) {
       cursor,
     })
     .superRefine((query, ctx) => {
-      if (query.origin === query.destination) {
+      if (findAirport(query.origin) && query.origin === query.destination) {
         ctx.addIssue({
           code: "custom",
           path: ["destination"],
           message: "must differ from origin",
         });
       }
+      if (!isParsedDate(query.departureDate)) return;
       const { today, last } = dateWindow(clock, query.origin);
       checkDateWindow(ctx, "departureDate", query.departureDate, today, last);
     });
@@ -152,17 +160,21 @@ export function createHotelQuerySchema(clock: Clock = systemClock) {
       cursor,
     })
     .superRefine((query, ctx) => {
-      const { today, last } = dateWindow(clock, query.city);
-      checkDateWindow(ctx, "checkIn", query.checkIn, today, last);
-      const nights = daysBetween(query.checkIn, query.checkOut);
-      if (nights < 1 || nights > MAX_NIGHTS) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["checkOut"],
-          message: `must be 1 to ${MAX_NIGHTS} nights after checkIn`,
-        });
+      if (isParsedDate(query.checkIn)) {
+        const { today, last } = dateWindow(clock, query.city);
+        checkDateWindow(ctx, "checkIn", query.checkIn, today, last);
+        const nights = isParsedDate(query.checkOut)
+          ? daysBetween(query.checkIn, query.checkOut)
+          : undefined;
+        if (nights !== undefined && (nights < 1 || nights > MAX_NIGHTS)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["checkOut"],
+            message: `must be 1 to ${MAX_NIGHTS} nights after checkIn`,
+          });
+        }
       }
-      if (query.guests < query.rooms) {
+      if (isCount(query.guests) && isCount(query.rooms) && query.guests < query.rooms) {
         ctx.addIssue({ code: "custom", path: ["guests"], message: "must be at least rooms" });
       }
     });
