@@ -1,0 +1,96 @@
+import {
+  addDays,
+  type InventoryItemRef,
+  type InventoryRepository,
+  multiplyMinor,
+  parseOfferId,
+} from "@travel/core";
+import { OfferExpiredError, OfferNotFoundError } from "./errors.js";
+
+/** Hotels have no time zone in the data set: check-in is taken as 15:00 UTC of the day. */
+export const HOTEL_CHECK_IN_TIME = "T15:00:00.000Z";
+/** The longest stay that can be booked, as the contract's hotel search allows. */
+export const MAX_NIGHTS = 30;
+
+/** An offer as the source of truth prices it right now (never from the search cache). */
+export interface LiveOffer {
+  offerId: string;
+  offerType: "flight" | "hotel";
+  /** "JFK-LAX" for flights, the city code for hotels. */
+  route: string;
+  /** Items to hold, in the order they are always acquired (nights by date). */
+  items: InventoryItemRef[];
+  /** Fewest seats/rooms free over the items. */
+  available: number;
+  totalMinor: number;
+  currency: string;
+  /** Departure / check-in instant. */
+  startsAt: string;
+}
+
+export type OfferReader = Pick<InventoryRepository, "getFlightOffer" | "getNights">;
+
+/**
+ * Prices `quantity` seats or rooms of an offer live, with strongly consistent reads.
+ * Throws `OfferNotFoundError` / `OfferExpiredError`; availability is reported, not judged
+ * (the booking decides between sold out and a hold attempt).
+ */
+export async function priceOffer(
+  inventory: OfferReader,
+  offerId: string,
+  quantity: number,
+  now: Date,
+): Promise<LiveOffer> {
+  const parsed = parseOfferId(offerId);
+  if (!parsed) throw new OfferNotFoundError();
+
+  if (parsed.type === "flight") {
+    const offer = await inventory.getFlightOffer(offerId);
+    if (!offer) throw new OfferNotFoundError();
+    if (Date.parse(offer.departAt) <= now.getTime()) throw new OfferExpiredError();
+    return {
+      offerId,
+      offerType: "flight",
+      route: `${offer.origin}-${offer.destination}`,
+      items: [{ kind: "flightOffer", offerId }],
+      available: offer.seatsAvailable,
+      totalMinor: multiplyMinor(offer.priceMinor, quantity),
+      currency: offer.currency,
+      startsAt: new Date(Date.parse(offer.departAt)).toISOString(),
+    };
+  }
+
+  const { hotelId, checkIn, checkOut } = parsed;
+  const nightsCount = Math.round(
+    (Date.parse(`${checkOut}T00:00:00Z`) - Date.parse(`${checkIn}T00:00:00Z`)) / 86_400_000,
+  );
+  if (!Number.isFinite(nightsCount) || nightsCount < 1 || nightsCount > MAX_NIGHTS) {
+    throw new OfferNotFoundError();
+  }
+  const startsAt = `${checkIn}${HOTEL_CHECK_IN_TIME}`;
+  if (Date.parse(startsAt) <= now.getTime()) throw new OfferExpiredError();
+  const nights = await inventory.getNights(hotelId, checkIn, addDays(checkOut, -1));
+  const first = nights[0];
+  // Every night of the stay must be sold, in one currency, or the offer does not exist.
+  if (
+    !first ||
+    nights.length !== nightsCount ||
+    nights.some((n) => n.currency !== first.currency)
+  ) {
+    throw new OfferNotFoundError();
+  }
+  const perRoom = nights.reduce((sum, night) => sum + night.priceMinor, 0);
+  return {
+    offerId,
+    offerType: "hotel",
+    route: first.city,
+    items: nights
+      .map((n) => n.date)
+      .sort()
+      .map((date) => ({ kind: "roomNight" as const, hotelId, date })),
+    available: Math.min(...nights.map((n) => n.roomsAvailable)),
+    totalMinor: multiplyMinor(perRoom, quantity),
+    currency: first.currency,
+    startsAt: new Date(Date.parse(startsAt)).toISOString(),
+  };
+}
