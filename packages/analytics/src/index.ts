@@ -1,1 +1,43 @@
-export {};
+export type { AnalyticsAggregatorOptions, Contribution } from "./aggregate.js";
+export {
+  contributionOf,
+  createAnalyticsAggregator,
+  DEFAULT_AGGREGATE_SHARDS,
+  shardOf,
+} from "./aggregate.js";
+export type {
+  LocalChangeFeed,
+  LocalChangeFeedOptions,
+  LocalChangeFeedStats,
+} from "./change-feed.js";
+export { createLocalChangeFeed, STREAM_ENTITIES } from "./change-feed.js";
+export {
+  AnalyticsError,
+  InvalidAnalyticsQueryError,
+  MalformedStreamRecordError,
+} from "./errors.js";
+export { createInventoryChangeHandler } from "./inventory-handler.js";
+export type { BusinessMetrics } from "./metrics.js";
+export { BUSINESS_METRICS, createBusinessMetrics } from "./metrics.js";
+export type {
+  AnalyticsQueries,
+  AnalyticsQueriesOptions,
+  AnalyticsRange,
+  AnalyticsSummary,
+  RouteAnalytics,
+} from "./queries.js";
+export {
+  analyticsDateSchema,
+  analyticsRangeQuerySchema,
+  analyticsRouteSchema,
+  analyticsSummarySchema,
+  createAnalyticsQueries,
+  MAX_RANGE_DAYS,
+  routeAnalyticsSchema,
+} from "./queries.js";
+export type { AnalyticsService, AnalyticsServiceOptions } from "./service.js";
+export { createAnalyticsService } from "./service.js";
+export type { ConsumerLogger, StreamConsumer, StreamConsumerOptions } from "./stream-consumer.js";
+export { createStreamConsumer } from "./stream-consumer.js";
+export type { ImageParser, StreamChange, StreamRecordHandler } from "./stream-record.js";
+export { parseStreamRecord } from "./stream-record.js";

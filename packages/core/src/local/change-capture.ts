@@ -1,3 +1,4 @@
+/// <reference path="./dynalite.d.ts" />
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";

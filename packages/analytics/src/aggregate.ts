@@ -1,0 +1,211 @@
+import {
+  type AggregateDelta,
+  ALL_SCOPE,
+  type AnalyticsRepository,
+  type ParsedStreamImage,
+  searchEventRecordSchema,
+} from "@travel/core";
+import { z } from "zod";
+import { MalformedStreamRecordError } from "./errors.js";
+import type { BusinessMetrics } from "./metrics.js";
+import type { StreamChange, StreamRecordHandler } from "./stream-record.js";
+
+/** Default write shards per (day, scope): 10 × DynamoDB's 1,000 WCU/s per partition key. */
+export const DEFAULT_AGGREGATE_SHARDS = 10;
+
+const instant = z.string().datetime({ offset: true });
+
+/** The part of a booking item analytics reads (no PII: travellers and contact are not read). */
+const bookingImageSchema = z.object({
+  status: z.enum(["pending", "confirmed", "cancelled", "failed"]),
+  offerType: z.enum(["flight", "hotel"]),
+  route: z.string().min(1),
+  totalMinor: z.number().int(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  failureReason: z.string().optional(),
+  createdAt: instant,
+  updatedAt: instant,
+  confirmedAt: instant.optional(),
+  cancelledAt: instant.optional(),
+});
+type BookingImage = z.infer<typeof bookingImageSchema>;
+
+/** What one change-stream record contributes: counter deltas on a day and route, and events. */
+export interface Contribution {
+  day: string;
+  /** "JFK-LAX" for flights, the city code for hotels. */
+  route: string;
+  delta: AggregateDelta;
+  events: { kind: "search"; cacheHit: boolean } | { kind: "booking" } | { kind: "cancellation" };
+}
+
+/** A booking that ended in `failed`: counted in the `BookingFailures{reason}` metric only. */
+export interface FailureEvent {
+  reason: string;
+}
+
+/**
+ * The business meaning of one record, a pure function of its images.
+ * - searchEvent INSERT → +1 search on the search's own `day`; +1 cache hit when the answer
+ *   came from the cache (`hit`, and `stale` too: a stale answer is served from the cache while
+ *   it is refreshed in the background, so it cost no supplier call).
+ * - booking that becomes `confirmed` (pending → confirmed, or inserted confirmed) → +1 booking
+ *   and its total to revenue, on the day of `confirmedAt`.
+ * - booking confirmed → cancelled → +1 cancellation and its total to `cancelledRevenue`, on
+ *   the day of `cancelledAt`. Revenue stays GROSS (never reduced): a cancellation on a later
+ *   day would otherwise make that day's revenue negative; net = revenue − cancelledRevenue.
+ * - booking that becomes `failed` → a failure event (metric only).
+ * Days come from the items' own instants, not from the record's arrival, so a replay or a late
+ * delivery lands on the day the thing happened. Everything else → nothing.
+ */
+export function contributionOf(change: StreamChange): {
+  contribution?: Contribution;
+  failure?: FailureEvent;
+} {
+  const entity = change.newImage?.entity ?? change.oldImage?.entity;
+  if (entity === "searchEvent") {
+    if (change.eventName !== "INSERT" || !change.newImage) return {};
+    const search = validate(change, change.newImage, searchEventRecordSchema);
+    const cacheHit = search.cacheStatus !== "miss";
+    return {
+      contribution: {
+        day: search.day,
+        route: search.route,
+        delta: { searches: 1, cacheHits: cacheHit ? 1 : 0 },
+        events: { kind: "search", cacheHit },
+      },
+    };
+  }
+  if (entity === "booking") {
+    if (change.newImage?.entity !== "booking") return {};
+    const next = validate(change, change.newImage, bookingImageSchema);
+    const previous =
+      change.oldImage?.entity === "booking"
+        ? validate(change, change.oldImage, bookingImageSchema)
+        : undefined;
+    return bookingContribution(previous, next);
+  }
+  return {};
+}
+
+function bookingContribution(
+  previous: BookingImage | undefined,
+  next: BookingImage,
+): { contribution?: Contribution; failure?: FailureEvent } {
+  const money = { minor: next.totalMinor, currency: next.currency };
+  if (next.status === "confirmed" && previous?.status !== "confirmed") {
+    return {
+      contribution: {
+        day: dayOf(next.confirmedAt ?? next.updatedAt),
+        route: next.route,
+        delta: { bookings: 1, revenue: money },
+        events: { kind: "booking" },
+      },
+    };
+  }
+  if (next.status === "cancelled" && previous?.status === "confirmed") {
+    return {
+      contribution: {
+        day: dayOf(next.cancelledAt ?? next.updatedAt),
+        route: next.route,
+        delta: { cancellations: 1, cancelledRevenue: money },
+        events: { kind: "cancellation" },
+      },
+    };
+  }
+  if (next.status === "failed" && previous?.status !== "failed") {
+    return { failure: { reason: next.failureReason ?? "unknown" } };
+  }
+  return {};
+}
+
+function validate<T>(change: StreamChange, image: ParsedStreamImage, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(image.item);
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
+    throw new MalformedStreamRecordError(
+      change.eventId,
+      `${image.entity} image invalid at ${fields}`,
+    );
+  }
+  return result.data;
+}
+
+function dayOf(instant: string): string {
+  return new Date(instant).toISOString().slice(0, 10);
+}
+
+/** FNV-1a (32 bit): a cheap, stable spread of eventIDs over shards. */
+export function shardOf(eventId: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < eventId.length; i++) {
+    hash ^= eventId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
+
+export interface AnalyticsAggregatorOptions {
+  repository: AnalyticsRepository;
+  metrics: BusinessMetrics;
+  clock: { now(): Date };
+  /**
+   * Write shards per (day, scope). Hot keys: every record's counters go to the row of shard
+   * hash(eventID) % shards, so the writes of one day (and of one busy route on that day) are
+   * spread evenly over `shards` partition keys, each good for 1,000 WCU/s; readers sum the
+   * shards. Raise it (never lower it: readers read shards 0..N-1) when a day's write rate
+   * nears shards × ~250 records/s (each record costs about 4 small writes on its partition).
+   */
+  shards?: number;
+}
+
+/**
+ * The analytics record handler: applies each record's contribution to the ALL row and the
+ * route row of its day exactly once, through the claim / addOnce / markApplied / release
+ * protocol of `AnalyticsRepository` (why that is crash-safe is explained there), and counts
+ * the business metrics of first deliveries only.
+ */
+export function createAnalyticsAggregator(
+  options: AnalyticsAggregatorOptions,
+): StreamRecordHandler {
+  const { repository, metrics, clock } = options;
+  const shards = options.shards ?? DEFAULT_AGGREGATE_SHARDS;
+  return {
+    name: "analytics",
+    async handle(change) {
+      const { contribution, failure } = contributionOf(change);
+      if (!contribution && !failure) return;
+      const eventId = change.eventId;
+      const state = await repository.claim(eventId, clock.now());
+      const rows = contribution
+        ? [ALL_SCOPE, contribution.route].map((scope) => ({
+            eventId,
+            day: contribution.day,
+            shard: shardOf(eventId, shards),
+            scope,
+          }))
+        : [];
+      if (state === "applied") {
+        // A redelivery of a finished record: only make sure its in-flight marks are gone.
+        await Promise.all(rows.map((row) => repository.releasePending(row)));
+        return;
+      }
+      let firstTime = !contribution;
+      if (contribution) {
+        const added = await Promise.all(
+          rows.map((row) => repository.addOnce({ ...row, delta: contribution.delta })),
+        );
+        // The ALL row decides whether this delivery is the one that counted.
+        firstTime = added[0] === true;
+      }
+      await repository.markApplied(eventId, clock.now());
+      await Promise.all(rows.map((row) => repository.releasePending(row)));
+      if (!firstTime) return;
+      if (failure) metrics.bookingFailure(failure.reason);
+      const event = contribution?.events;
+      if (event?.kind === "search") metrics.search(event.cacheHit);
+      if (event?.kind === "booking") metrics.booking();
+      if (event?.kind === "cancellation") metrics.cancellation();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { createDynamoClients, createTravelService } from "@travel/core";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { z } from "zod";
+import { BUSINESS_METRICS } from "./metrics.js";
+import { createAnalyticsService } from "./service.js";
+
+/**
+ * Lambda entry of the change-stream consumer (DynamoDB Streams, NEW_AND_OLD_IMAGES, with
+ * ReportBatchItemFailures). The only place that reads the environment: the table name from
+ * SST's link (`SST_RESOURCE_Table`, what `Resource.Table.name` reads) or `TABLE_NAME`, and the
+ * shard count from `ANALYTICS_SHARDS`.
+ */
+const env = z
+  .object({
+    SST_RESOURCE_Table: z.string().optional(),
+    TABLE_NAME: z.string().min(1).optional(),
+    AWS_REGION: z.string().min(1).optional(),
+    ANALYTICS_SHARDS: z.coerce.number().int().min(1).max(100).optional(),
+  })
+  .parse(process.env);
+
+function tableName(): string {
+  if (env.SST_RESOURCE_Table) {
+    const linked = z
+      .object({ name: z.string().min(1) })
+      .safeParse(JSON.parse(env.SST_RESOURCE_Table));
+    if (linked.success) return linked.data.name;
+  }
+  if (env.TABLE_NAME) return env.TABLE_NAME;
+  throw new Error("consumer: set the SST link Table (SST_RESOURCE_Table) or TABLE_NAME");
+}
+
+const clients = createDynamoClients({ ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}) });
+const logger = new Logger({ serviceName: BUSINESS_METRICS.serviceName });
+const analytics = createAnalyticsService({
+  db: createTravelService({ client: clients.document, table: tableName() }),
+  clock: { now: () => new Date() },
+  metrics: new Metrics(BUSINESS_METRICS),
+  logger: {
+    warn: (message, fields) => logger.warn(message, { ...fields }),
+    error: (message, fields) => logger.error(message, { ...fields }),
+  },
+  ...(env.ANALYTICS_SHARDS ? { shards: env.ANALYTICS_SHARDS } : {}),
+});
+
+export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
+  analytics.consumer.handle(event);

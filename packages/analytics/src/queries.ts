@@ -1,0 +1,251 @@
+import {
+  type AggregateCounts,
+  ALL_SCOPE,
+  type AnalyticsRepository,
+  addCounts,
+  emptyCounts,
+  fromMinor,
+  isKnownAirport,
+  type Money,
+} from "@travel/core";
+import { z } from "zod";
+import { DEFAULT_AGGREGATE_SHARDS } from "./aggregate.js";
+import { InvalidAnalyticsQueryError } from "./errors.js";
+
+/** Longest range a query may cover, in days (both ends included). */
+export const MAX_RANGE_DAYS = 366;
+/** How many routes the summary ranks. */
+export const TOP_ROUTES = 10;
+
+const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` that is a real calendar date. */
+export const analyticsDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine((value) => {
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return Number.isFinite(time) && new Date(time).toISOString().startsWith(value);
+  }, "is not a calendar date");
+
+/** Query of both endpoints; the range rules (from ≤ to, ≤ 366 days) are checked by the queries. */
+export const analyticsRangeQuerySchema = z.object({
+  from: analyticsDateSchema,
+  to: analyticsDateSchema,
+});
+export type AnalyticsRange = z.infer<typeof analyticsRangeQuerySchema>;
+
+/** `{origin}-{destination}` path segment: two IATA codes. */
+export const analyticsRouteSchema = z
+  .string()
+  .regex(
+    /^[A-Z]{3}-[A-Z]{3}$/,
+    "must be ORIGIN-DESTINATION in upper-case IATA codes, e.g. JFK-LAX",
+  );
+
+const moneySchema = z.object({ amount: z.string(), currency: z.string() });
+
+export const analyticsSummarySchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  searches: z.number().int(),
+  cacheHits: z.number().int(),
+  /** cacheHits / searches, 0..1 (0 when there were no searches). */
+  cacheHitRatio: z.number(),
+  bookings: z.number().int(),
+  cancellations: z.number().int(),
+  /** bookings / searches (0 when there were no searches). */
+  conversionRate: z.number(),
+  /** Gross value of bookings confirmed in the range, per currency. */
+  revenue: z.array(moneySchema),
+  /** Value of the bookings cancelled in the range, per currency (net = revenue − this). */
+  cancelledRevenue: z.array(moneySchema),
+  topRoutes: z.array(
+    z.object({
+      route: z.string(),
+      type: z.enum(["flight", "hotel"]),
+      searches: z.number().int(),
+      bookings: z.number().int(),
+    }),
+  ),
+});
+export type AnalyticsSummary = z.infer<typeof analyticsSummarySchema>;
+
+export const routeAnalyticsSchema = z.object({
+  route: z.string(),
+  days: z.array(
+    z.object({
+      date: z.string(),
+      searches: z.number().int(),
+      bookings: z.number().int(),
+      cancellations: z.number().int(),
+      revenue: z.array(moneySchema),
+    }),
+  ),
+});
+export type RouteAnalytics = z.infer<typeof routeAnalyticsSchema>;
+
+export interface AnalyticsQueriesOptions {
+  repository: AnalyticsRepository;
+  /** Must be at least the writers' shard count (see `createAnalyticsAggregator`). */
+  shards?: number;
+  /** Parallel reads (Query per day and shard) of one summary (default 16). */
+  concurrency?: number;
+}
+
+/**
+ * Reads of the daily aggregates behind `/v1/analytics/*`.
+ *
+ * The summary reads, for each day and shard, one Query that returns the day's ALL row and
+ * every route row of that shard: totals come from ALL rows, per-route totals (top routes) from
+ * the route rows, with no scan and no per-route index to maintain. The route view is one
+ * BatchGetItem per 100 (day, shard) keys of that route.
+ *
+ * @example
+ * const queries = createAnalyticsQueries({ repository: createAnalyticsRepository(db) });
+ * await queries.summary({ from: "2026-01-01", to: "2026-01-31" });
+ */
+export function createAnalyticsQueries(options: AnalyticsQueriesOptions) {
+  const { repository } = options;
+  const shards = options.shards ?? DEFAULT_AGGREGATE_SHARDS;
+  const concurrency = options.concurrency ?? 16;
+
+  return {
+    async summary(range: AnalyticsRange): Promise<AnalyticsSummary> {
+      const days = daysOf(range);
+      const total = emptyCounts();
+      const routes = new Map<string, AggregateCounts>();
+      const reads = days.flatMap((day) => Array.from({ length: shards }, (_, s) => ({ day, s })));
+      await forEachLimited(reads, concurrency, async ({ day, s }) => {
+        const rows = await repository.readDayShard(day, s);
+        for (const [scope, counts] of rows) {
+          if (scope === ALL_SCOPE) {
+            addCounts(total, counts);
+          } else {
+            const sum = routes.get(scope) ?? emptyCounts();
+            routes.set(scope, addCounts(sum, counts));
+          }
+        }
+      });
+      const topRoutes = [...routes]
+        .map(([route, counts]) => ({
+          route,
+          type: route.includes("-") ? ("flight" as const) : ("hotel" as const),
+          searches: counts.searches,
+          bookings: counts.bookings,
+        }))
+        .filter((r) => r.searches > 0 || r.bookings > 0)
+        .sort(
+          (a, b) =>
+            b.bookings - a.bookings || b.searches - a.searches || a.route.localeCompare(b.route),
+        )
+        .slice(0, TOP_ROUTES);
+      return {
+        from: range.from,
+        to: range.to,
+        searches: total.searches,
+        cacheHits: total.cacheHits,
+        cacheHitRatio: ratio(total.cacheHits, total.searches),
+        bookings: total.bookings,
+        cancellations: total.cancellations,
+        conversionRate: ratio(total.bookings, total.searches),
+        revenue: moneyList(total.revenue),
+        cancelledRevenue: moneyList(total.cancelledRevenue),
+        topRoutes,
+      };
+    },
+
+    async route(input: AnalyticsRange & { route: string }): Promise<RouteAnalytics> {
+      const route = parseRoute(input.route);
+      const days = daysOf(input);
+      const byDay = await repository.readScopeDays(route, days, shards);
+      return {
+        route,
+        days: days.map((date) => {
+          const counts = byDay.get(date) ?? emptyCounts();
+          return {
+            date,
+            searches: counts.searches,
+            bookings: counts.bookings,
+            cancellations: counts.cancellations,
+            revenue: moneyList(counts.revenue),
+          };
+        }),
+      };
+    },
+  };
+}
+
+export type AnalyticsQueries = ReturnType<typeof createAnalyticsQueries>;
+
+/** Validates a range and lists its days; 422 when it is not a valid range of ≤ 366 days. */
+export function daysOf(range: AnalyticsRange): string[] {
+  const errors: { path: string; message: string }[] = [];
+  for (const field of ["from", "to"] as const) {
+    const result = analyticsDateSchema.safeParse(range[field]);
+    if (!result.success)
+      errors.push({ path: field, message: result.error.issues[0]?.message ?? "is invalid" });
+  }
+  if (errors.length > 0) throw new InvalidAnalyticsQueryError(errors);
+  const from = Date.parse(`${range.from}T00:00:00Z`);
+  const to = Date.parse(`${range.to}T00:00:00Z`);
+  if (from > to) {
+    throw new InvalidAnalyticsQueryError([{ path: "to", message: "must not be before from" }]);
+  }
+  const count = (to - from) / DAY_MS + 1;
+  if (count > MAX_RANGE_DAYS) {
+    throw new InvalidAnalyticsQueryError([
+      { path: "to", message: `range covers ${count} days; at most ${MAX_RANGE_DAYS} are allowed` },
+    ]);
+  }
+  return Array.from({ length: count }, (_, i) =>
+    new Date(from + i * DAY_MS).toISOString().slice(0, 10),
+  );
+}
+
+function parseRoute(route: string): string {
+  const shape = analyticsRouteSchema.safeParse(route);
+  if (!shape.success) {
+    throw new InvalidAnalyticsQueryError([
+      { path: "route", message: shape.error.issues[0]?.message ?? "is invalid" },
+    ]);
+  }
+  const [origin = "", destination = ""] = route.split("-");
+  const errors: { path: string; message: string }[] = [];
+  if (!isKnownAirport(origin))
+    errors.push({ path: "origin", message: `unknown airport ${origin}` });
+  if (!isKnownAirport(destination)) {
+    errors.push({ path: "destination", message: `unknown airport ${destination}` });
+  }
+  if (errors.length === 0 && origin === destination) {
+    errors.push({ path: "destination", message: "must differ from origin" });
+  }
+  if (errors.length > 0) throw new InvalidAnalyticsQueryError(errors);
+  return route;
+}
+
+function ratio(part: number, whole: number): number {
+  return whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0;
+}
+
+function moneyList(byCurrency: Record<string, number>): Money[] {
+  return Object.entries(byCurrency)
+    .filter(([, minor]) => minor !== 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, minor]) => fromMinor(minor, currency));
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,475 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { createAnalyticsRepository, type InventoryChange } from "@travel/core";
+import { type LocalEngine, startLocalEngine } from "@travel/core/local";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  bookingItem,
+  flightOfferItem,
+  searchEventItem,
+  streamEvent,
+  streamRecord,
+} from "../test/stream-events.js";
+import { shardOf } from "./aggregate.js";
+import { BUSINESS_METRICS } from "./metrics.js";
+import { createAnalyticsService } from "./service.js";
+
+const clock = { now: () => new Date("2026-03-20T00:00:00Z") };
+
+describe("stream consumer on the embedded engine", () => {
+  let engine: LocalEngine;
+  // Each test uses its own days, so the tests share one engine without seeing each other.
+  let analytics: ReturnType<typeof createAnalyticsService>;
+
+  beforeAll(async () => {
+    engine = await startLocalEngine();
+    analytics = createAnalyticsService({ db: engine.db, clock, shards: 4 });
+  });
+  afterAll(async () => {
+    await engine.stop();
+  });
+
+  it("turns searches, bookings and cancellations into daily totals per route and overall", async () => {
+    const db = engine.db;
+    const day = "2026-03-01";
+    const pending = bookingItem(db, {
+      bookingId: "bkg_a",
+      route: "JFK-LAX",
+      status: "pending",
+      totalMinor: 24_900,
+      day,
+    });
+    const confirmed = bookingItem(db, {
+      bookingId: "bkg_a",
+      route: "JFK-LAX",
+      status: "confirmed",
+      totalMinor: 24_900,
+      day,
+    });
+    const hotelConfirmed = bookingItem(db, {
+      bookingId: "bkg_b",
+      route: "PAR",
+      status: "confirmed",
+      totalMinor: 51_050,
+      currency: "EUR",
+      day,
+    });
+    const second = bookingItem(db, {
+      bookingId: "bkg_c",
+      route: "JFK-LAX",
+      status: "confirmed",
+      totalMinor: 10_001,
+      day,
+    });
+    const cancelled = bookingItem(db, {
+      bookingId: "bkg_c",
+      route: "JFK-LAX",
+      status: "cancelled",
+      totalMinor: 10_001,
+      day,
+    });
+
+    const response = await analytics.consumer.handle(
+      streamEvent([
+        streamRecord({
+          eventName: "INSERT",
+          newItem: searchEventItem(db, {
+            searchId: "srch_1",
+            route: "JFK-LAX",
+            day,
+            cacheStatus: "miss",
+          }),
+        }),
+        streamRecord({
+          eventName: "INSERT",
+          newItem: searchEventItem(db, {
+            searchId: "srch_2",
+            route: "JFK-LAX",
+            day,
+            cacheStatus: "hit",
+          }),
+        }),
+        streamRecord({
+          eventName: "INSERT",
+          newItem: searchEventItem(db, {
+            searchId: "srch_3",
+            route: "PAR",
+            day,
+            cacheStatus: "stale",
+          }),
+        }),
+        streamRecord({ eventName: "INSERT", newItem: pending }),
+        streamRecord({ eventName: "MODIFY", oldItem: pending, newItem: confirmed }),
+        streamRecord({ eventName: "INSERT", newItem: hotelConfirmed }),
+        streamRecord({ eventName: "INSERT", newItem: second }),
+        streamRecord({ eventName: "MODIFY", oldItem: second, newItem: cancelled }),
+        // Not aggregated: inventory, a search event's TTL removal, an item of no known model.
+        streamRecord({
+          eventName: "MODIFY",
+          oldItem: flightOfferItem(db, "off_x", 9),
+          newItem: flightOfferItem(db, "off_x", 8),
+        }),
+        streamRecord({
+          eventName: "REMOVE",
+          oldItem: searchEventItem(db, {
+            searchId: "srch_1",
+            route: "JFK-LAX",
+            day,
+            cacheStatus: "miss",
+          }),
+        }),
+        streamRecord({ eventName: "INSERT", newItem: { pk: "legacy#1", sk: "x", anything: 1 } }),
+      ]),
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    const summary = await analytics.queries.summary({ from: day, to: day });
+    expect(summary).toMatchObject({
+      searches: 3,
+      cacheHits: 2,
+      cacheHitRatio: 0.6667,
+      bookings: 3,
+      cancellations: 1,
+      conversionRate: 1,
+      revenue: [
+        { amount: "510.50", currency: "EUR" },
+        { amount: "349.01", currency: "USD" },
+      ],
+      cancelledRevenue: [{ amount: "100.01", currency: "USD" }],
+    });
+    expect(summary.topRoutes).toEqual([
+      { route: "JFK-LAX", type: "flight", searches: 2, bookings: 2 },
+      { route: "PAR", type: "hotel", searches: 1, bookings: 1 },
+    ]);
+    const route = await analytics.queries.route({
+      route: "JFK-LAX",
+      from: "2026-02-28",
+      to: "2026-03-02",
+    });
+    expect(route.days).toEqual([
+      { date: "2026-02-28", searches: 0, bookings: 0, cancellations: 0, revenue: [] },
+      {
+        date: day,
+        searches: 2,
+        bookings: 2,
+        cancellations: 1,
+        revenue: [{ amount: "349.01", currency: "USD" }],
+      },
+      { date: "2026-03-02", searches: 0, bookings: 0, cancellations: 0, revenue: [] },
+    ]);
+  });
+
+  it("counts a record delivered twice (same eventID) once, in one batch or across batches", async () => {
+    const db = engine.db;
+    const day = "2026-03-02";
+    const search = streamRecord({
+      eventName: "INSERT",
+      newItem: searchEventItem(db, {
+        searchId: "srch_d",
+        route: "LHR-CDG",
+        day,
+        cacheStatus: "hit",
+      }),
+    });
+    const booking = streamRecord({
+      eventName: "INSERT",
+      newItem: bookingItem(db, {
+        bookingId: "bkg_d",
+        route: "LHR-CDG",
+        status: "confirmed",
+        totalMinor: 9_999,
+        day,
+      }),
+    });
+
+    const first = await analytics.consumer.handle(streamEvent([search, booking, search]));
+    const again = await analytics.consumer.handle(streamEvent([booking, search]));
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    const summary = await analytics.queries.summary({ from: day, to: day });
+    expect(summary).toMatchObject({
+      searches: 1,
+      cacheHits: 1,
+      bookings: 1,
+      revenue: [{ amount: "99.99", currency: "USD" }],
+    });
+  });
+
+  it("counts once when a previous delivery crashed half way", async () => {
+    const db = engine.db;
+    const day = "2026-03-03";
+    const repository = createAnalyticsRepository(db);
+    const afterAdd = streamRecord({
+      eventName: "INSERT",
+      newItem: searchEventItem(db, {
+        searchId: "srch_c1",
+        route: "JFK-SFO",
+        day,
+        cacheStatus: "miss",
+      }),
+    });
+    const afterClaim = streamRecord({
+      eventName: "INSERT",
+      newItem: searchEventItem(db, {
+        searchId: "srch_c2",
+        route: "JFK-SFO",
+        day,
+        cacheStatus: "miss",
+      }),
+    });
+    // Crash 1: claimed and counted in both rows, never marked applied.
+    const id1 = afterAdd.eventID as string;
+    await repository.claim(id1, clock.now());
+    for (const scope of ["ALL", "JFK-SFO"]) {
+      await repository.addOnce({
+        eventId: id1,
+        day,
+        shard: shardOf(id1, 4),
+        scope,
+        delta: { searches: 1 },
+      });
+    }
+    // Crash 2: claimed only.
+    await repository.claim(afterClaim.eventID as string, clock.now());
+
+    const response = await analytics.consumer.handle(streamEvent([afterAdd, afterClaim]));
+
+    expect(response.batchItemFailures).toEqual([]);
+    const summary = await analytics.queries.summary({ from: day, to: day });
+    expect(summary.searches).toBe(2);
+    expect(summary.topRoutes).toEqual([
+      { route: "JFK-SFO", type: "flight", searches: 2, bookings: 0 },
+    ]);
+  });
+
+  it("reports a poison record alone in batchItemFailures and applies the rest", async () => {
+    const db = engine.db;
+    const day = "2026-03-04";
+    const good1 = streamRecord({
+      eventName: "INSERT",
+      newItem: searchEventItem(db, {
+        searchId: "srch_p1",
+        route: "SEA-DEN",
+        day,
+        cacheStatus: "miss",
+      }),
+    });
+    const poison = streamRecord({
+      eventName: "INSERT",
+      newItem: {
+        ...bookingItem(db, {
+          bookingId: "bkg_p",
+          route: "SEA-DEN",
+          status: "confirmed",
+          totalMinor: 100,
+          day,
+        }),
+        totalMinor: "lots",
+      },
+    });
+    const good2 = streamRecord({
+      eventName: "INSERT",
+      newItem: bookingItem(db, {
+        bookingId: "bkg_q",
+        route: "SEA-DEN",
+        status: "confirmed",
+        totalMinor: 12_345,
+        day,
+      }),
+    });
+
+    const response = await analytics.consumer.handle(streamEvent([good1, poison, good2]));
+
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: poison.dynamodb?.SequenceNumber },
+    ]);
+    const summary = await analytics.queries.summary({ from: day, to: day });
+    expect(summary).toMatchObject({
+      searches: 1,
+      bookings: 1,
+      revenue: [{ amount: "123.45", currency: "USD" }],
+    });
+  });
+
+  it("fails a record that is not a stream record without failing the batch", async () => {
+    const day = "2026-03-05";
+    const good = streamRecord({
+      eventName: "INSERT",
+      newItem: searchEventItem(engine.db, {
+        searchId: "srch_s",
+        route: "SEA-DEN",
+        day,
+        cacheStatus: "hit",
+      }),
+    });
+    const shapeless = {
+      eventID: "f00d",
+      eventName: "INSERT",
+      dynamodb: { SequenceNumber: "1", NewImage: "??" },
+    };
+
+    const response = await analytics.consumer.handle(streamEvent([good, shapeless as never]));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "1" }]);
+    expect((await analytics.queries.summary({ from: day, to: day })).searches).toBe(1);
+  });
+
+  it("passes the parsed FlightOfferRecord of an inventory MODIFY to a registered listener", async () => {
+    const received: InventoryChange[] = [];
+    const withListener = createAnalyticsService({
+      db: engine.db,
+      clock,
+      shards: 4,
+      inventoryListener: { inventoryChanged: async (changes) => void received.push(...changes) },
+    });
+    const record = streamRecord({
+      eventName: "MODIFY",
+      oldItem: flightOfferItem(engine.db, "off_inv", 9),
+      newItem: flightOfferItem(engine.db, "off_inv", 7),
+    });
+
+    const response = await withListener.consumer.handle(streamEvent([record]));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(received).toEqual([
+      {
+        type: "flightOffer",
+        record: {
+          offerId: "off_inv",
+          origin: "JFK",
+          destination: "LAX",
+          departDate: "2026-12-01",
+          departAt: "2026-12-01T13:15:00.000Z",
+          arriveAt: "2026-12-01T19:40:00.000Z",
+          durationMinutes: 385,
+          stops: 0,
+          carrier: "AA",
+          flightNumber: "AA100",
+          cabin: "economy",
+          seatsAvailable: 7,
+          seatsTotal: 180,
+          priceMinor: 24_900,
+          currency: "USD",
+          version: 3,
+          updatedAt: "2026-11-01T00:00:00.000Z",
+        },
+      },
+    ]);
+  });
+
+  describe("business metrics (EMF)", () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it("writes valid EMF JSON with the _aws block for searches, bookings and failures", async () => {
+      const lines: string[] = [];
+      vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+      const metered = createAnalyticsService({
+        db: engine.db,
+        clock,
+        shards: 4,
+        metrics: new Metrics(BUSINESS_METRICS),
+      });
+      const db = engine.db;
+      const day = "2026-03-06";
+      const search1 = streamRecord({
+        eventName: "INSERT",
+        newItem: searchEventItem(db, {
+          searchId: "srch_m1",
+          route: "JFK-LAX",
+          day,
+          cacheStatus: "hit",
+        }),
+      });
+      await metered.consumer.handle(
+        streamEvent([
+          search1,
+          search1,
+          streamRecord({
+            eventName: "INSERT",
+            newItem: searchEventItem(db, {
+              searchId: "srch_m2",
+              route: "JFK-LAX",
+              day,
+              cacheStatus: "miss",
+            }),
+          }),
+          streamRecord({
+            eventName: "INSERT",
+            newItem: bookingItem(db, {
+              bookingId: "bkg_m",
+              route: "JFK-LAX",
+              status: "confirmed",
+              totalMinor: 100,
+              day,
+            }),
+          }),
+          streamRecord({
+            eventName: "MODIFY",
+            oldItem: bookingItem(db, {
+              bookingId: "bkg_f",
+              route: "JFK-LAX",
+              status: "pending",
+              totalMinor: 100,
+              day,
+            }),
+            newItem: bookingItem(db, {
+              bookingId: "bkg_f",
+              route: "JFK-LAX",
+              status: "failed",
+              totalMinor: 100,
+              day,
+              failureReason: "sold_out",
+            }),
+          }),
+        ]),
+      );
+      vi.restoreAllMocks();
+
+      const documents = lines
+        .flatMap((chunk) => chunk.split("\n"))
+        .filter((line) => line.trim().length > 0)
+        .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: EmfMetadata });
+      expect(documents).toHaveLength(2);
+      for (const doc of documents) {
+        expect(typeof doc._aws.Timestamp).toBe("number");
+        expect(doc._aws.CloudWatchMetrics).toHaveLength(1);
+        expect(doc._aws.CloudWatchMetrics[0]?.Namespace).toBe("TravelPlatform");
+        expect(doc.service).toBe("travel-api");
+        // Every dimension named in the metadata is a member of the document, as EMF requires.
+        for (const set of doc._aws.CloudWatchMetrics[0]?.Dimensions ?? []) {
+          for (const name of set) expect(doc).toHaveProperty(name);
+        }
+        for (const metric of doc._aws.CloudWatchMetrics[0]?.Metrics ?? []) {
+          expect(doc).toHaveProperty(metric.Name);
+        }
+      }
+      const [batch, failure] = documents as [
+        Record<string, unknown> & { _aws: EmfMetadata },
+        Record<string, unknown> & { _aws: EmfMetadata },
+      ];
+      expect(batch).toMatchObject({ Searches: 2, CacheHits: 1, CacheHitRatio: 50, Bookings: 1 });
+      expect(batch._aws.CloudWatchMetrics[0]?.Metrics).toEqual(
+        expect.arrayContaining([
+          { Name: "Searches", Unit: "Count" },
+          { Name: "CacheHitRatio", Unit: "Percent" },
+        ]),
+      );
+      expect(failure).toMatchObject({ BookingFailures: 1, reason: "sold_out" });
+      expect(failure._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([["service", "reason"]]);
+    });
+  });
+});
+
+interface EmfMetadata {
+  Timestamp: number;
+  CloudWatchMetrics: {
+    Namespace: string;
+    Dimensions: string[][];
+    Metrics: { Name: string; Unit: string }[];
+  }[];
+}
