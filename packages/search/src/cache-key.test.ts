@@ -22,14 +22,15 @@ describe("flight cache key", () => {
   it("is the same for every sort, page size, traveller count and filter", () => {
     const key = flightKey({});
     expect(key).toBe("flights:v1:JFK-LAX:2026-07-01:economy");
-    for (const variant of [
+    const variants: Record<string, string>[] = [
       { sort: "duration" },
       { sort: "departure", limit: "5" },
       { adults: "4" },
       { maxStops: "0", maxPrice: "300", carriers: "AA" },
       { cursor: "anything" },
       { origin: " jfk", destination: "lax " },
-    ]) {
+    ];
+    for (const variant of variants) {
       expect(flightKey(variant)).toBe(key);
     }
   });

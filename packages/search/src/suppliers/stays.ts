@@ -1,4 +1,10 @@
-import { findAirport, type HotelRecord, hotelOfferId, type RoomNightRecord } from "@travel/core";
+import {
+  findAirport,
+  type HotelRecord,
+  hotelOfferId,
+  parseOfferId,
+  type RoomNightRecord,
+} from "@travel/core";
 import { startOfLocalDay } from "../clock.js";
 import type { HotelStay } from "../offers.js";
 import { stayNights } from "../tags.js";
@@ -26,12 +32,15 @@ export function assembleStay(
     nights.push(night);
   }
   if (nights.length === 0) return undefined;
+  const offerId = hotelOfferId({ hotelId: hotel.hotelId, checkIn, checkOut });
+  // A hotel id outside the `htl_` id shape would give an offer nobody could re-price or book.
+  if (!parseOfferId(offerId)) return undefined;
   return {
     hotel,
     checkIn,
     checkOut,
     nights,
-    offerId: hotelOfferId({ hotelId: hotel.hotelId, checkIn, checkOut }),
+    offerId,
     checkInDayEnds: checkInDayEnds(hotel.city, checkIn),
   };
 }
