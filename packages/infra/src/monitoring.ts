@@ -46,8 +46,10 @@ export type Comparison =
   | "LessThanOrEqualToThreshold";
 
 interface AlarmCommon {
-  /** Short PascalCase key; the resource name and the README runbook heading use it. */
+  /** Short PascalCase key, unique per stage; the alarm's resource name. */
   key: string;
+  /** Heading of this alarm's runbook entry in packages/infra/README.md. */
+  runbook: string;
   description: string;
   comparison: Comparison;
   threshold: number;
@@ -108,6 +110,7 @@ export function alarmSpecs<T>(
   const specs: AlarmSpec<T | string>[] = [
     {
       key: "ApiLatencyP99",
+      runbook: "ApiLatencyP99",
       kind: "metric",
       description: `API p99 latency above ${a.apiP99LatencyMs} ms for 3 of 5 minutes`,
       metric: {
@@ -125,6 +128,7 @@ export function alarmSpecs<T>(
     },
     {
       key: "Api5xxRate",
+      runbook: "Api5xxRate",
       kind: "math",
       description: `API 5xx responses above ${a.api5xxRatePercent}% of requests over 5 minutes (windows with fewer than ${a.api5xxMinRequests} requests are ignored)`,
       expression: `IF(requests >= ${a.api5xxMinRequests}, 100 * errors / requests, 0)`,
@@ -163,6 +167,7 @@ export function alarmSpecs<T>(
     specs.push(
       {
         key: `${name}FunctionErrors`,
+        runbook: "LambdaErrors",
         kind: "metric",
         description: `${name} Lambda reported errors (unhandled exceptions or timeouts) in 2 of 3 minutes`,
         metric: lambdaMetric(functionName, "Errors", "Sum"),
@@ -174,6 +179,7 @@ export function alarmSpecs<T>(
       },
       {
         key: `${name}FunctionThrottles`,
+        runbook: "LambdaThrottles",
         kind: "metric",
         description: `${name} Lambda invocations were throttled (account or reserved concurrency exhausted)`,
         metric: lambdaMetric(functionName, "Throttles", "Sum"),
@@ -208,6 +214,7 @@ export function alarmSpecs<T>(
   specs.push(
     {
       key: "TableThrottles",
+      runbook: "TableThrottles",
       kind: "math",
       description: "DynamoDB throttled reads or writes on the table or one of its indexes",
       expression: Object.keys(throttleMetrics).join(" + "),
@@ -222,6 +229,7 @@ export function alarmSpecs<T>(
     },
     {
       key: "StreamIteratorAge",
+      runbook: "StreamIteratorAge",
       kind: "metric",
       description: `Change stream consumer is more than ${a.streamIteratorAgeMs / 1000} s behind the table`,
       metric: lambdaMetric(r.functions.consumer, "IteratorAge", "Maximum"),
@@ -239,6 +247,7 @@ export function alarmSpecs<T>(
   ] as const) {
     specs.push({
       key: `${name}DlqDepth`,
+      runbook: "DlqDepth",
       kind: "metric",
       description: `${name} dead-letter queue has messages: some events were given up on`,
       metric: {
@@ -268,6 +277,7 @@ export function alarmSpecs<T>(
     specs.push(
       {
         key: `${node}Cpu`,
+        runbook: "CacheCpu",
         kind: "metric",
         description: `Cache node ${index + 1} engine CPU above ${a.cacheCpuPercent}% for 5 minutes`,
         metric: cache("EngineCPUUtilization", "Average"),
@@ -279,6 +289,7 @@ export function alarmSpecs<T>(
       },
       {
         key: `${node}Memory`,
+        runbook: "CacheMemory",
         kind: "metric",
         description: `Cache node ${index + 1} memory use above ${a.cacheMemoryPercent}% of maxmemory`,
         metric: cache("DatabaseMemoryUsagePercentage", "Average"),
@@ -290,6 +301,7 @@ export function alarmSpecs<T>(
       },
       {
         key: `${node}Evictions`,
+        runbook: "CacheEvictions",
         kind: "metric",
         description: `Cache node ${index + 1} evicted more than ${a.cacheEvictionsPer5Min} keys in 5 minutes (cache too small)`,
         metric: { ...cache("Evictions", "Sum"), periodSeconds: fiveMinutes },
@@ -305,6 +317,7 @@ export function alarmSpecs<T>(
   specs.push(
     {
       key: "CacheHitRatio",
+      runbook: "CacheHitRatio",
       kind: "math",
       description: `Search cache hit ratio below ${a.cacheHitRatioPercent}% for 15 minutes (windows with fewer than ${a.cacheHitRatioMinSearches} searches are ignored)`,
       expression: `IF(searches >= ${a.cacheHitRatioMinSearches}, 100 * hits / searches, 100)`,
@@ -322,6 +335,7 @@ export function alarmSpecs<T>(
     },
     {
       key: "BookingFailures",
+      runbook: "BookingFailures",
       kind: "insights",
       description: `More than ${a.bookingFailuresPer5Min} failed bookings (all reasons) in 5 minutes`,
       // Metrics Insights sums across every `reason` dimension value without listing them.
@@ -456,22 +470,28 @@ export function dashboardBody<T>(config: StageConfig, r: MonitoredResources<T>) 
       widget("Lambda errors", lambda("Errors", "Sum")),
       widget("Lambda throttles", lambda("Throttles", "Sum")),
       widget("Lambda duration p99 (ms)", lambda("Duration", "p99")),
-      widget("DynamoDB throttle events", [
-        row({
-          namespace: "AWS/DynamoDB",
-          metricName: "ReadThrottleEvents",
-          dimensions: { TableName: r.tableName },
-          stat: "Sum",
-          periodSeconds: 60,
-        }),
-        row({
-          namespace: "AWS/DynamoDB",
-          metricName: "WriteThrottleEvents",
-          dimensions: { TableName: r.tableName },
-          stat: "Sum",
-          periodSeconds: 60,
-        }),
-      ]),
+      widget(
+        "DynamoDB throttle events",
+        [undefined, ...r.globalIndexNames].flatMap((index) =>
+          (["ReadThrottleEvents", "WriteThrottleEvents"] as const).map((metricName) =>
+            row(
+              {
+                namespace: "AWS/DynamoDB",
+                metricName,
+                dimensions:
+                  index === undefined
+                    ? { TableName: r.tableName }
+                    : { TableName: r.tableName, GlobalSecondaryIndexName: index },
+                stat: "Sum",
+                periodSeconds: 60,
+              },
+              {
+                label: `${index ?? "table"} ${metricName === "ReadThrottleEvents" ? "reads" : "writes"}`,
+              },
+            ),
+          ),
+        ),
+      ),
       widget(
         "Stream iterator age (ms)",
         [row(lambdaMetric(r.functions.consumer, "IteratorAge", "Maximum"))],

@@ -252,7 +252,7 @@ const productionProfile = (stage: string): StageConfigInput => ({
     maxRecordAgeSeconds: 21_600,
     parallelizationFactor: 2,
   },
-  reconciler: { everyMinutes: 2, timeoutSeconds: 120 },
+  reconciler: { everyMinutes: 2, timeoutSeconds: 90 },
   alarms: { ...common.alarms },
   budget: { monthlyLimitUsd: 600, forecastAlertPercents: [80, 100, 120] },
 });

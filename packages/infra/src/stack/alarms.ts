@@ -67,7 +67,7 @@ export function createAlarms(
     (spec) =>
       new aws.cloudwatch.MetricAlarm(`Alarm${spec.key}`, {
         name: `${$app.name}-${$app.stage}-${spec.key}`,
-        alarmDescription: `${spec.description}. Runbook: packages/infra/README.md#${spec.key.toLowerCase()}`,
+        alarmDescription: `${spec.description}. Runbook: packages/infra/README.md#${spec.runbook.toLowerCase()}`,
         comparisonOperator: spec.comparison,
         threshold: spec.threshold,
         evaluationPeriods: spec.evaluationPeriods,

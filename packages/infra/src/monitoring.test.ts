@@ -1,0 +1,174 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  type AlarmSpec,
+  alarmSpecs,
+  dashboardBody,
+  type MonitoredResources,
+} from "./monitoring.js";
+import { resolveStageConfig } from "./stage.js";
+
+const dev = resolveStageConfig("dev");
+const prod = resolveStageConfig("production", { ALARM_EMAIL: "oncall@example.com" });
+
+function resources(stage: string, cacheNodes: number): MonitoredResources<string> {
+  return {
+    stage,
+    region: "us-east-1",
+    apiId: "abc123",
+    functions: { api: "api-fn", consumer: "consumer-fn", reconciler: "reconciler-fn" },
+    tableName: "travel-table",
+    globalIndexNames: ["gsi1", "gsi2"],
+    deadLetterQueues: { stream: "stream-dlq", reconciler: "reconciler-dlq" },
+    cacheNodeIds: Array.from({ length: cacheNodes }, (_, i) => `cache-00${i + 1}`),
+  };
+}
+
+const devAlarms = alarmSpecs(dev, resources("dev", 1));
+const prodAlarms = alarmSpecs(prod, resources("production", 2));
+const byKey = (specs: AlarmSpec<string>[], key: string) => {
+  const spec = specs.find((s) => s.key === key);
+  if (!spec) throw new Error(`no alarm ${key}`);
+  return spec;
+};
+
+describe("alarmSpecs", () => {
+  it("alarms on every signal the issue lists, per cache node", () => {
+    const keys = (specs: AlarmSpec<string>[]) => specs.map((s) => s.key).sort();
+    expect(keys(devAlarms)).toEqual(
+      [
+        "ApiLatencyP99",
+        "Api5xxRate",
+        "ApiFunctionErrors",
+        "ApiFunctionThrottles",
+        "ConsumerFunctionErrors",
+        "ConsumerFunctionThrottles",
+        "ReconcilerFunctionErrors",
+        "ReconcilerFunctionThrottles",
+        "TableThrottles",
+        "StreamIteratorAge",
+        "StreamDlqDepth",
+        "ReconcilerDlqDepth",
+        "CacheNode1Cpu",
+        "CacheNode1Memory",
+        "CacheNode1Evictions",
+        "CacheHitRatio",
+        "BookingFailures",
+      ].sort(),
+    );
+    expect(prodAlarms).toHaveLength(devAlarms.length + 3);
+    expect(new Set(prodAlarms.map((s) => s.key)).size).toBe(prodAlarms.length);
+  });
+
+  it("fires on API p99 latency above 500 ms", () => {
+    const spec = byKey(devAlarms, "ApiLatencyP99");
+    expect(spec).toMatchObject({
+      kind: "metric",
+      comparison: "GreaterThanThreshold",
+      threshold: 500,
+      metric: {
+        namespace: "AWS/ApiGateway",
+        metricName: "Latency",
+        stat: "p99",
+        dimensions: { ApiId: "abc123" },
+      },
+    });
+  });
+
+  it("fires on a 5xx rate above 0.1% computed from 5xx and Count", () => {
+    const spec = byKey(prodAlarms, "Api5xxRate");
+    if (spec.kind !== "math") throw new Error("expected a math alarm");
+    expect(spec.threshold).toBe(0.1);
+    expect(spec.comparison).toBe("GreaterThanThreshold");
+    expect(spec.metrics.errors?.metricName).toBe("5xx");
+    expect(spec.metrics.requests?.metricName).toBe("Count");
+    // 2 errors in 1,000 requests is 0.2%: evaluate the expression the way CloudWatch would.
+    const rate = evaluate(spec.expression, { errors: 2, requests: 1_000 });
+    expect(rate).toBeCloseTo(0.2);
+    expect(rate).toBeGreaterThan(spec.threshold);
+    expect(evaluate(spec.expression, { errors: 1, requests: 10 })).toBe(0); // too few requests
+  });
+
+  it("fires on a cache hit ratio below 80% from the app's TravelPlatform metrics of this stage", () => {
+    const spec = byKey(prodAlarms, "CacheHitRatio");
+    if (spec.kind !== "math") throw new Error("expected a math alarm");
+    expect(spec.comparison).toBe("LessThanThreshold");
+    expect(spec.threshold).toBe(80);
+    expect(spec.metrics.searches).toMatchObject({
+      namespace: "TravelPlatform",
+      metricName: "Searches",
+      dimensions: { service: "travel-api", stage: "production" },
+    });
+    expect(evaluate(spec.expression, { hits: 70, searches: 100 })).toBe(70);
+    expect(evaluate(spec.expression, { hits: 1, searches: 10 })).toBe(100); // too few searches
+  });
+
+  it("sums booking failures over every reason with a Metrics Insights query", () => {
+    const spec = byKey(prodAlarms, "BookingFailures");
+    expect(spec.kind).toBe("insights");
+    if (spec.kind !== "insights") return;
+    expect(spec.query).toBe(
+      "SELECT SUM(BookingFailures) FROM TravelPlatform WHERE service = 'travel-api' AND stage = 'production'",
+    );
+  });
+
+  it("watches stream lag over 60 s, both dead-letter queues, table and index throttling", () => {
+    expect(byKey(devAlarms, "StreamIteratorAge")).toMatchObject({
+      threshold: 60_000,
+      metric: {
+        metricName: "IteratorAge",
+        dimensions: { FunctionName: "consumer-fn" },
+        stat: "Maximum",
+      },
+    });
+    expect(byKey(devAlarms, "StreamDlqDepth")).toMatchObject({
+      threshold: 0,
+      comparison: "GreaterThanThreshold",
+      metric: { namespace: "AWS/SQS", dimensions: { QueueName: "stream-dlq" } },
+    });
+    const throttles = byKey(devAlarms, "TableThrottles");
+    if (throttles.kind !== "math") throw new Error("expected a math alarm");
+    expect(Object.values(throttles.metrics).map((m) => m.dimensions)).toContainEqual({
+      TableName: "travel-table",
+      GlobalSecondaryIndexName: "gsi2",
+    });
+    expect(
+      evaluate(
+        throttles.expression,
+        Object.fromEntries(Object.keys(throttles.metrics).map((k) => [k, 1])),
+      ),
+    ).toBe(6);
+  });
+
+  it("has a runbook entry in the README for every alarm", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const headings = new Set([...readme.matchAll(/^### (\S+)/gm)].map((m) => m[1]));
+    for (const spec of prodAlarms) expect(headings, spec.key).toContain(spec.runbook);
+  });
+});
+
+describe("dashboardBody", () => {
+  it("charts every alarmed metric", () => {
+    const body = JSON.stringify(dashboardBody(prod, resources("production", 2)));
+    for (const spec of prodAlarms) {
+      const names =
+        spec.kind === "metric"
+          ? [spec.metric.metricName]
+          : spec.kind === "math"
+            ? Object.values(spec.metrics).map((m) => m.metricName)
+            : ["BookingFailures"];
+      // Plain metrics appear as "Name", the booking-failure SEARCH expression as MetricName=\"Name\".
+      for (const name of names)
+        expect(body, `${spec.key} → ${name}`).toMatch(new RegExp(`"${name}"|\\\\"${name}\\\\"`));
+    }
+    expect(body).toContain('"cache-002"');
+    expect(body).toContain('"GlobalSecondaryIndexName","gsi2"');
+  });
+});
+
+/** Evaluate the arithmetic subset of CloudWatch metric math these alarms use. */
+function evaluate(expression: string, values: Record<string, number>): number {
+  const js = expression.replace(/IF\(([^,]+),([^,]+),([^)]+)\)/, "(($1) ? ($2) : ($3))");
+  const names = Object.keys(values);
+  return new Function(...names, `return ${js};`)(...names.map((n) => values[n]));
+}

@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { platformReady, type Synthesis, synthesize } from "./synth.js";
+
+// sst.config.ts run for the `production` stage against SST's real components under Pulumi mocks.
+describe.runIf(platformReady("production stack tests"))("production stack", () => {
+  let stack: Synthesis;
+  beforeAll(async () => {
+    stack = await synthesize("production", { ALARM_EMAIL: "oncall@example.com" });
+  }, 90_000);
+
+  it("is protected and retains data", () => {
+    expect(stack.app).toMatchObject({ removal: "retain", protect: true });
+  });
+
+  it("spans two AZs with a managed NAT gateway in each", () => {
+    expect(stack.ofType("aws:ec2/subnet:Subnet")).toHaveLength(4);
+    expect(stack.ofType("aws:ec2/natGateway:NatGateway")).toHaveLength(2);
+    expect(stack.ofType("aws:ec2/instance:Instance")).toHaveLength(0);
+    expect(stack.one("aws:ec2/vpcEndpoint:VpcEndpoint").inputs.routeTableIds).toHaveLength(2);
+  });
+
+  it("encrypts the table with a rotated customer-managed key and protects it from deletion", () => {
+    const key = stack.one("aws:kms/key:Key");
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    expect(stack.one("aws:dynamodb/table:Table").inputs).toMatchObject({
+      deletionProtectionEnabled: true,
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: expect.stringContaining("TableKey") },
+    });
+  });
+
+  it("runs Valkey with a replica in another AZ and automatic failover", () => {
+    expect(stack.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs).toMatchObject({
+      engine: "valkey",
+      nodeType: "cache.t4g.small",
+      numCacheClusters: 2,
+      multiAzEnabled: true,
+      automaticFailoverEnabled: true,
+      transitEncryptionEnabled: true,
+      snapshotRetentionLimit: 1,
+    });
+  });
+
+  it("sizes the API Lambda at 1 GB and runs the reconciler every 2 minutes", () => {
+    const api = stack
+      .ofType("aws:lambda/function:Function")
+      .find((f) => f.name === "ApiHandlerFunction");
+    expect(api?.inputs).toMatchObject({ memorySize: 1_024, timeout: 10 });
+    expect(stack.one("aws:scheduler/schedule:Schedule").inputs.scheduleExpression).toBe(
+      "rate(2 minutes)",
+    );
+    expect(stack.one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs).toMatchObject({
+      maximumRetryAttempts: 5,
+      parallelizationFactor: 2,
+    });
+  });
+
+  it("alarms per cache node (20 alarms), emails the on-call address, budgets $600 with forecast alerts", () => {
+    expect(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(20);
+    const cpu = stack
+      .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+      .find((a) => a.name === "AlarmCacheNode2Cpu");
+    expect(cpu?.inputs).toMatchObject({
+      metricName: "EngineCPUUtilization",
+      dimensions: { CacheClusterId: expect.stringMatching(/-002$/) },
+    });
+    expect(stack.one("aws:sns/topicSubscription:TopicSubscription").inputs).toMatchObject({
+      protocol: "email",
+      endpoint: "oncall@example.com",
+    });
+    const budget = stack.one("aws:budgets/budget:Budget").inputs as {
+      limitAmount: string;
+      notifications: { notificationType: string; threshold: number }[];
+    };
+    expect(budget.limitAmount).toBe("600.00");
+    expect(budget.notifications.map((n) => `${n.notificationType}:${n.threshold}`)).toEqual([
+      "FORECASTED:80",
+      "FORECASTED:100",
+      "FORECASTED:120",
+      "ACTUAL:100",
+    ]);
+  });
+});

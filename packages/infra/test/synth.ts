@@ -1,0 +1,263 @@
+/**
+ * Runs sst.config.ts's `run()` for a stage under Pulumi's runtime mocks, with SST's real
+ * component sources from .sst/platform, and records every resource it registers.
+ *
+ * SST components need three things besides Pulumi: the globals SST's CLI defines (`$app`, `$cli`,
+ * `$dev`, `sst`, `aws`, `$interpolate`, …), and an RPC server (`SST_SERVER`) that the Go CLI
+ * normally runs: `Provider.Aws.Bootstrap` (asset bucket) and `Runtime.Build` (esbuild bundle of
+ * a Lambda handler). The stand-in server here answers those two on 127.0.0.1; `Runtime.Build`
+ * returns a directory holding a placeholder file, because these tests assert the stack's
+ * resources and settings, not the handler code (the real bundle is measured by bench/bundle.ts).
+ */
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+export const repoRoot = path.resolve(import.meta.dirname, "../../..");
+export const platformDir = path.join(repoRoot, ".sst", "platform");
+
+/**
+ * Whether `sst install` has written .sst/platform. Without it the stack tests are skipped with a
+ * loud message, except in CI (`CI=true`), where they fail.
+ */
+export function platformReady(suite: string): boolean {
+  if (existsSync(path.join(platformDir, "src/components/index.ts"))) return true;
+  const message =
+    "the stack tests need .sst/platform: run `bash packages/infra/scripts/sst-install.sh`";
+  if (process.env.CI === "true") throw new Error(message);
+  console.warn(`\n*** SKIPPING ${suite}: ${message} ***\n`);
+  return false;
+}
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface Synthesis {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+  /** What sst.config.ts's `app()` returns for the stage (removal, protect, providers…). */
+  app: Record<string, unknown>;
+  ofType(type: string): RecordedResource[];
+  one(type: string, name?: string): RecordedResource;
+}
+
+function startRpcServer(): Promise<{ server: Server; url: string; calls: string[] }> {
+  const calls: string[] = [];
+  const buildDir = mkdtempSync(path.join(tmpdir(), "sst-mock-build-"));
+  writeFileSync(path.join(buildDir, "index.mjs"), "export const handler = async () => ({});\n");
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      const { method, params } = JSON.parse(body) as {
+        method: string;
+        params: [Record<string, unknown>];
+      };
+      calls.push(method);
+      const results: Record<string, unknown> = {
+        "Provider.Aws.Bootstrap": {
+          asset: "sst-asset-mock",
+          assetEcrRegistryId: "123456789012",
+          assetEcrUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/sst-asset",
+          state: "sst-state-mock",
+          appsyncHttp: "",
+          appsyncRealtime: "",
+        },
+        "Runtime.Build": {
+          handler: String(params[0]?.handler ?? "index.handler"),
+          out: buildDir,
+          errors: [],
+          sourcemaps: [],
+        },
+        "Provider.Aws.Appsync": { http: "", realtime: "" },
+        "Runtime.AddTarget": {},
+      };
+      const result = results[method];
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify(result === undefined ? { error: `rpc: can't find ${method}` } : { result }),
+      );
+    });
+  });
+  return new Promise((resolve) => {
+    // Lives as long as the test process: SST keeps calling it from outputs resolving later.
+    server.unref();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}`, calls });
+    });
+  });
+}
+
+/** Wait until no new resource has been registered for `quietMs` (SST creates many inside applies). */
+async function settle(count: () => number, quietMs = 500, timeoutMs = 30_000) {
+  const start = Date.now();
+  let last = -1;
+  let stableSince = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = count();
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) {
+      return;
+    }
+  }
+  throw new Error(`resources still being registered after ${timeoutMs} ms`);
+}
+
+/**
+ * Synthesize the stack for `stage`. Call once per test file: Pulumi's runtime and SST's globals
+ * are process-wide (vitest runs each file in its own process here: pool "forks").
+ */
+export async function synthesize(
+  stage: string,
+  env: Record<string, string> = {},
+): Promise<Synthesis> {
+  const rpc = await startRpcServer();
+  const resources: RecordedResource[] = [];
+  const errors: unknown[] = [];
+  const onRejection = (error: unknown) => errors.push(error);
+  process.on("unhandledRejection", onRejection);
+  try {
+    Object.assign(process.env, {
+      SST_SERVER: rpc.url,
+      SST_SECRET_CursorSigningKey: "test-signing-key",
+      ...env,
+    });
+    const pulumi = await import(
+      pathToFileURL(path.join(platformDir, "node_modules/@pulumi/pulumi/index.js")).href
+    );
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args: { type: string; name: string; inputs: Record<string, unknown> }) {
+          resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+          const state: Record<string, unknown> = { ...args.inputs };
+          // Attributes AWS computes and SST reads back.
+          state.arn ??= `arn:aws:mock:us-east-1:123456789012:${args.name}`;
+          state.name ??= `${args.name}-mock`;
+          if (args.type === "aws:dynamodb/table:Table")
+            state.streamArn = `${state.arn}/stream/2026`;
+          if (args.type === "aws:apigatewayv2/api:Api")
+            state.apiEndpoint = "https://mock.execute-api.us-east-1.amazonaws.com";
+          if (args.type === "aws:elasticache/replicationGroup:ReplicationGroup") {
+            state.primaryEndpointAddress = "master.mock.cache.amazonaws.com";
+          }
+          if (args.type === "aws:sqs/queue:Queue") state.url = `https://sqs.mock/${args.name}`;
+          return { id: `${args.name}-id`, state };
+        },
+        call(args: { token: string; inputs: Record<string, unknown> }) {
+          switch (args.token) {
+            case "aws:index/getRegion:getRegion":
+              return { name: "us-east-1", region: "us-east-1", id: "us-east-1" };
+            case "aws:index/getPartition:getPartition":
+              return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+              return {
+                accountId: "123456789012",
+                arn: "arn:aws:iam::123456789012:root",
+                id: "123456789012",
+              };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+              return {
+                names: ["us-east-1a", "us-east-1b", "us-east-1c"],
+                zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+              };
+            case "aws:iam/getPolicyDocument:getPolicyDocument":
+              return {
+                json: JSON.stringify({
+                  Version: "2012-10-17",
+                  Statement: args.inputs.statements ?? [],
+                }),
+              };
+            case "aws:ec2/getAmi:getAmi":
+              return { id: "ami-mock", architecture: "arm64" };
+            default:
+              return { ...args.inputs };
+          }
+        },
+      },
+      "travel-platform",
+      stage,
+      false,
+    );
+
+    const { resolveStageConfig } = await import("../src/stage.js");
+    const config = resolveStageConfig(stage, { ...env });
+    const g = globalThis as Record<string, unknown>;
+    g.$app = {
+      name: "travel-platform",
+      stage,
+      removal: config.removal,
+      protect: config.protect,
+      providers: { aws: { version: "7.20.0" } },
+    };
+    g.$dev = false;
+    g.$cli = {
+      command: "deploy",
+      dev: false,
+      paths: {
+        home: tmpdir(),
+        root: repoRoot,
+        work: path.join(repoRoot, ".sst"),
+        platform: platformDir,
+      },
+      state: { version: {} },
+    };
+    g.$util = pulumi;
+    g.$output = pulumi.output;
+    g.$interpolate = pulumi.interpolate;
+    g.$concat = pulumi.concat;
+    g.$jsonStringify = pulumi.jsonStringify;
+    g.$jsonParse = pulumi.jsonParse;
+    g.$resolve = pulumi.all;
+    g.$config = (input: unknown) => input;
+    g.aws = await import(
+      pathToFileURL(path.join(platformDir, "node_modules/@pulumi/aws/index.js")).href
+    );
+    g.sst = await import(pathToFileURL(path.join(platformDir, "src/components/index.ts")).href);
+
+    const configModule = (await import(
+      pathToFileURL(path.join(repoRoot, "sst.config.ts")).href
+    )) as {
+      default: {
+        app(input: { stage: string }): Promise<Record<string, unknown>>;
+        run(): Promise<Record<string, unknown>>;
+      };
+    };
+    const app = await configModule.default.app({ stage });
+    const outputs = await configModule.default.run();
+    // Pulumi's queue of registrations drains first; SST then still resolves a few outputs.
+    await pulumi.runtime.waitForRPCs();
+    await settle(() => resources.length);
+    if (errors.length > 0) throw errors[0];
+    return {
+      resources,
+      outputs,
+      app,
+      ofType: (type) => resources.filter((r) => r.type === type),
+      one(type, name) {
+        const found = resources.filter(
+          (r) => r.type === type && (name === undefined || r.name === name),
+        );
+        if (found.length !== 1) {
+          throw new Error(
+            `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`,
+          );
+        }
+        return found[0] as RecordedResource;
+      },
+    };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
