@@ -19,6 +19,8 @@ import { createApiKeyRoutes } from "./routes/api-keys.js";
 import { createBookingRoutes } from "./routes/bookings.js";
 import { createDocsRoutes } from "./routes/docs.js";
 import { createHealthRoutes } from "./routes/health.js";
+import { createAdminOfferRoutes, createOfferRoutes } from "./routes/offers.js";
+import { createSearchRoutes } from "./routes/search.js";
 
 export const OPENAPI_INFO = {
   title: "Travel Platform API",
@@ -104,6 +106,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     app.use(`${prefix}/*`, requireScope(scope));
   }
 
+  app.route("/v1", createSearchRoutes(deps));
+  app.route("/v1/offers", createOfferRoutes(deps));
+  app.route("/v1/admin/offers", createAdminOfferRoutes(deps));
   app.route("/v1/admin/api-keys", createApiKeyRoutes(deps));
   app.route("/v1/bookings", createBookingRoutes(deps));
   app.route("/v1/analytics", createAnalyticsRoutes(deps));

@@ -1,13 +1,23 @@
 import { randomBytes } from "node:crypto";
 import type { Tracer } from "@opentelemetry/api";
+import { type Cache, createCache } from "@travel/cache";
 import {
   type ApiKeyRepository,
   createApiKeyRepository,
   createDynamoClients,
+  createInventoryRepository,
+  createSearchEventRepository,
   createTravelService,
   type DynamoClients,
   type TravelService,
 } from "@travel/core";
+import {
+  createInventorySupplier,
+  createSearchEventQueue,
+  createSearchService,
+  type SearchEventQueue,
+  type SearchService,
+} from "@travel/search";
 import { Redis } from "ioredis";
 import type { AppConfig } from "./config.js";
 import { createHealthChecks, type HealthChecks } from "./health.js";
@@ -19,6 +29,7 @@ import {
   createLogger,
   createMetrics,
   createTracer,
+  domainLogger,
 } from "./observability.js";
 
 /** Time source injected everywhere time matters (tests and replays drive it). */
@@ -44,6 +55,10 @@ export interface AppDeps {
   keyLookup: ApiKeyLookup;
   rateLimiter: KeyRateLimiter;
   health: HealthChecks;
+  cache: Cache;
+  search: SearchService;
+  /** Search events on their way to the table (flushed by `flush()`). */
+  searchEvents: SearchEventQueue;
   /** HMAC secret for opaque page cursors (search results, key lists). */
   cursorSecret: string;
   /** Flushes buffered work (search events, metrics); called at the end of every Lambda invocation and at shutdown. */
@@ -63,6 +78,7 @@ export interface AppDepsOverrides {
   tracer?: Tracer;
   /** Emit CloudWatch EMF metrics (Lambda). */
   emitEmf?: boolean;
+  cache?: Cache;
 }
 
 /**
@@ -133,10 +149,36 @@ export async function createAppDeps(
     metrics,
   });
 
+  const cache =
+    overrides.cache ??
+    createCache(
+      config.redisUrl
+        ? { backend: "redis", url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}:` }
+        : { backend: "memory", keyPrefix: `${config.redisKeyPrefix}:` },
+      { clock: { now: () => clock.now().getTime() }, tracer },
+    );
+
+  const inventory = createInventoryRepository(db);
+  const searchEvents = createSearchEventQueue({
+    sink: createSearchEventRepository(db),
+    logger: domainLogger(logger),
+  });
+  const search = createSearchService({
+    suppliers: [createInventorySupplier({ inventory })],
+    inventory,
+    cache,
+    clock,
+    cursorSecret,
+    events: searchEvents,
+    tracer,
+    logger: domainLogger(logger),
+    options: { ttlSeconds: config.searchCacheTtlSeconds },
+  });
+
   const health = createHealthChecks({
     dynamo,
     tableName: db.table,
-    cache: undefined,
+    cache,
     onProbeError: (probe, error) =>
       logger.warn("health probe failed", {
         probe,
@@ -147,6 +189,8 @@ export async function createAppDeps(
   // Services added by other modules register what must run at flush / close time here.
   const flushers: (() => Promise<void>)[] = [];
   const closers: (() => Promise<void>)[] = [];
+  flushers.push(() => searchEvents.flush());
+  if (!overrides.cache) closers.push(() => cache.close());
   if (limiterRedis) closers.push(async () => void limiterRedis.disconnect());
 
   const deps: AppDeps = {
@@ -161,6 +205,9 @@ export async function createAppDeps(
     keyLookup,
     rateLimiter,
     health,
+    cache,
+    search,
+    searchEvents,
     cursorSecret,
     async flush() {
       const results = await Promise.allSettled(flushers.map((f) => f()));

@@ -54,3 +54,12 @@ export function createMetrics(options: {
 export function createTracer(): Tracer {
   return trace.getTracer("@travel/api");
 }
+
+/** The `{ warn, error }(message, fields)` logger the domain packages take, backed by Powertools. */
+export function domainLogger(logger: AppLogger) {
+  return {
+    warn: (message: string, fields?: Record<string, unknown>) => logger.warn(message, fields ?? {}),
+    error: (message: string, fields?: Record<string, unknown>) =>
+      logger.error(message, fields ?? {}),
+  };
+}
