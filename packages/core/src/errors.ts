@@ -107,3 +107,11 @@ export class DomainError extends CoreError {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/** Seed data could not be written (e.g. items stayed unprocessed after every retry). */
+export class SeedLoadError extends CoreError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SeedLoadError";
+  }
+}

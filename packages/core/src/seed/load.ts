@@ -1,0 +1,122 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { FlightOfferRecord, HotelRecord, RoomNightRecord } from "../domain.js";
+import { SeedLoadError } from "../errors.js";
+import type { TravelService } from "../service.js";
+
+/** A table item in document form (what the DocumentClient marshals). */
+export type TableItem = Record<string, unknown>;
+
+/** DynamoDB's limit of put requests per BatchWriteItem call. */
+export const BATCH_SIZE = 25;
+
+export interface WriterStats {
+  items: number;
+  requests: number;
+  /** Items sent again because DynamoDB returned them as unprocessed. */
+  retriedItems: number;
+}
+
+export interface BatchWriterOptions {
+  client: DynamoDBDocumentClient;
+  table: string;
+  /** BatchWriteItem requests in flight at once (8 keeps dynalite busy without queueing). */
+  concurrency?: number;
+  /** Attempts per batch before giving up on its unprocessed items. */
+  maxAttempts?: number;
+  /** Base delay of the exponential backoff between attempts, ms. */
+  backoffMs?: number;
+}
+
+/**
+ * Writes items with BatchWriteItem, 25 per request and `concurrency` requests in flight,
+ * resending `UnprocessedItems` with exponential backoff and jitter.
+ *
+ * @example
+ * const writer = createBatchWriter({ client: db.client, table: db.table });
+ * await writer.write(items);
+ */
+export function createBatchWriter(options: BatchWriterOptions) {
+  const { client, table, concurrency = 8, maxAttempts = 10, backoffMs = 25 } = options;
+  const stats: WriterStats = { items: 0, requests: 0, retriedItems: 0 };
+  let active = 0;
+  const waiting: (() => void)[] = [];
+
+  async function acquire(): Promise<void> {
+    if (active < concurrency) {
+      active++;
+      return;
+    }
+    // The releasing request hands its slot over directly, so `active` stays unchanged.
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
+
+  function release(): void {
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
+  }
+
+  async function sendBatch(items: TableItem[]): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 1; ; attempt++) {
+      stats.requests++;
+      const result = await client.send(
+        new BatchWriteCommand({ RequestItems: { [table]: pending } }),
+      );
+      const unprocessed = result.UnprocessedItems?.[table] ?? [];
+      if (unprocessed.length === 0) break;
+      if (attempt >= maxAttempts) {
+        throw new SeedLoadError(
+          `${unprocessed.length} items still unprocessed after ${attempt} attempts`,
+        );
+      }
+      stats.retriedItems += unprocessed.length;
+      pending = unprocessed as typeof pending;
+      const delay = Math.min(2_000, backoffMs * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
+    }
+    stats.items += items.length;
+  }
+
+  return {
+    /** Resolves once every item is written; rejects with the first batch that failed for good. */
+    async write(items: TableItem[]): Promise<void> {
+      const batches: Promise<void>[] = [];
+      for (let i = 0; i < items.length; i += BATCH_SIZE) {
+        const chunk = items.slice(i, i + BATCH_SIZE);
+        batches.push(
+          (async () => {
+            await acquire();
+            try {
+              await sendBatch(chunk);
+            } finally {
+              release();
+            }
+          })(),
+        );
+      }
+      await Promise.all(batches);
+    },
+    stats(): WriterStats {
+      return { ...stats };
+    },
+  };
+}
+
+export type BatchWriter = ReturnType<typeof createBatchWriter>;
+
+/**
+ * Table items for inventory records, built by the ElectroDB entities (keys, index keys and
+ * entity markers exactly as the models write them).
+ */
+export function inventoryItems(
+  db: TravelService,
+  records: { flights?: FlightOfferRecord[]; hotels?: HotelRecord[]; nights?: RoomNightRecord[] },
+): TableItem[] {
+  const { flightOffer, hotel, roomNight } = db.entities;
+  const items: TableItem[] = [];
+  for (const record of records.hotels ?? []) items.push(hotel.put(record).params().Item);
+  for (const record of records.flights ?? []) items.push(flightOffer.put(record).params().Item);
+  for (const record of records.nights ?? []) items.push(roomNight.put(record).params().Item);
+  return items;
+}
