@@ -160,6 +160,18 @@ export function createErrorHandler(logger: AppLogger): ErrorHandler<AppEnv> {
         errors,
       });
     }
+    if (isDependencyUnavailable(error)) {
+      logger.error("dependency unavailable", {
+        requestId: c.get("requestId"),
+        error: error as Error,
+      });
+      return problemResponse(c, {
+        status: 503,
+        code: "service_unavailable",
+        detail: "A backing service is unavailable; retry shortly.",
+        headers: { "retry-after": "1" },
+      });
+    }
     if (error instanceof HTTPException && error.status < 500) {
       const status = error.status === 400 ? 400 : error.status;
       const code = codeForStatus(status);
@@ -176,6 +188,42 @@ export function createErrorHandler(logger: AppLogger): ErrorHandler<AppEnv> {
       detail: "An unexpected error occurred. Quote the request id when reporting it.",
     });
   };
+}
+
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+const UNAVAILABLE_NAMES = new Set([
+  "TimeoutError",
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "InternalServerError",
+]);
+
+/**
+ * True when an error (or one it wraps, e.g. an ElectroDB error around an SDK error) says a
+ * backing service could not be reached or is overloaded: that is a 503 the client may retry,
+ * not a bug (500).
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const e = current as { name?: unknown; code?: unknown; cause?: unknown };
+    if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.name === "string" && UNAVAILABLE_NAMES.has(e.name)) return true;
+    current = e.cause;
+  }
+  return false;
 }
 
 function publicDetail(status: number, message: string): string {

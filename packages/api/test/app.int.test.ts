@@ -145,3 +145,31 @@ describe("failures", () => {
     }
   });
 });
+
+describe("DynamoDB outage", () => {
+  it("answers 503 service_unavailable (never 500) for searches and key lookups while DynamoDB is down", async () => {
+    const engine = await startLocalEngine();
+    const t = await startTestApp({ engine });
+    try {
+      const cached = await t.createKey(["search"]);
+      const fresh = await t.createKey(["search"]);
+      const date = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+      const path = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${date}`;
+      // Warm the key lookup cache for one key, then take the table away.
+      expect((await t.request(path, { key: cached })).status).toBe(200);
+      await engine.stop();
+
+      const search = await t.request(`${path}&cabin=business`, { key: cached });
+      expect(search.status).toBe(503);
+      expect(await readProblem(search)).toMatchObject({ code: "service_unavailable", status: 503 });
+
+      const auth = await t.request(path, { key: fresh });
+      expect(auth.status).toBe(503);
+      const problem = await readProblem(auth);
+      expect(problem).toMatchObject({ code: "service_unavailable" });
+      expect(JSON.stringify(problem)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,3 +1,6 @@
+import { deleteKeysWithPrefix, describeRedis, uniqueKeyPrefix } from "@travel/cache/testing";
+import { startLocalEngine } from "@travel/core/local";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   dayFromToday,
@@ -271,5 +274,55 @@ describe("search, offers and admin updates through HTTP (dynalite, in-process ca
       (h) => h.name,
     );
     expect(names).toEqual(["The Strand Palace"]);
+  });
+});
+
+describeRedis("two API instances sharing Redis", ({ url }) => {
+  const prefix = uniqueKeyPrefix("api-search").replace(/:$/, "");
+  const redis = new Redis(url);
+  afterAll(async () => {
+    await deleteKeysWithPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it("a search cached by one instance is a HIT on the other; after a PATCH on one, the other's next search is a MISS with the new price", async () => {
+    const engine = await startLocalEngine();
+    const env = { REDIS_URL: url, REDIS_KEY_PREFIX: prefix };
+    const a = await startTestApp({ engine, env });
+    const b = await startTestApp({ engine, env });
+    try {
+      const date = dayFromToday(12);
+      await insertInventory(engine.db, { flights: flightRecords(date) });
+      const key = await a.createKey(["search", "admin"]);
+      const path = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${date}`;
+      expect((await a.request(path, { key })).headers.get("x-cache")).toBe("MISS");
+      expect((await b.request(path, { key })).headers.get("x-cache")).toBe("HIT");
+      expect((await b.request(`${path}&sort=departure`, { key })).headers.get("x-cache")).toBe(
+        "HIT",
+      );
+
+      const target = JFK_LAX[1]?.id as string;
+      const patched = await a.request(`/v1/admin/offers/${target}`, {
+        key,
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ price: { amount: "49.95", currency: "USD" } }),
+      });
+      expect(patched.status).toBe(200);
+
+      const onB = await b.request(path, { key });
+      expect(onB.headers.get("x-cache")).toBe("MISS");
+      const body = (await onB.json()) as SearchBody<FlightOfferBody>;
+      expect(body.data[0]).toMatchObject({
+        id: target,
+        price: { amount: "49.95", currency: "USD" },
+      });
+      expect((await a.request(path, { key })).headers.get("x-cache")).toBe("HIT");
+      expect(a.deps.cache.backend).toBe("redis");
+    } finally {
+      await a.close();
+      await b.close();
+      await engine.stop();
+    }
   });
 });
