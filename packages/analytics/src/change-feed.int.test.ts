@@ -1,0 +1,202 @@
+import { createSearchEventRepository } from "@travel/core";
+import { type LocalEngine, startLocalEngine } from "@travel/core/local";
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLocalChangeFeed } from "./change-feed.js";
+import { createAnalyticsService } from "./service.js";
+
+const clock = { now: () => new Date("2026-04-01T00:00:00Z") };
+
+function searchEvent(searchId: string, day: string, cacheStatus: "hit" | "miss" = "miss") {
+  return {
+    searchId,
+    tenantId: "tenant-a",
+    kind: "flight" as const,
+    route: "JFK-LAX",
+    day,
+    cacheStatus,
+    resultCount: 3,
+    createdAt: `${day}T09:00:00.000Z`,
+  };
+}
+
+describe("local change feed", () => {
+  let engine: LocalEngine;
+
+  beforeAll(async () => {
+    engine = await startLocalEngine();
+  });
+  afterAll(async () => {
+    await engine.stop();
+  });
+
+  it("delivers each committed write as a DynamoDB Streams record in AWS's shape, in commit order", async () => {
+    const batches: DynamoDBRecord[][] = [];
+    const feed = createLocalChangeFeed({
+      engine,
+      region: "eu-west-1",
+      accountId: "123456789012",
+      handler: async (event) => {
+        batches.push(event.Records);
+        return { batchItemFailures: [] };
+      },
+    });
+    feed.start();
+    const searches = createSearchEventRepository(engine.db);
+    await searches.record(searchEvent("srch_shape1", "2026-04-01"));
+    await searches.record(searchEvent("srch_shape2", "2026-04-01"));
+    await engine.db.entities.searchEvent.remove({ searchId: "srch_shape1" }).go();
+    await feed.stop();
+
+    const records = batches.flat();
+    expect(records.map((r) => r.eventName)).toEqual(["INSERT", "INSERT", "REMOVE"]);
+    const [first, , removal] = records as [DynamoDBRecord, DynamoDBRecord, DynamoDBRecord];
+    expect(first).toMatchObject({
+      eventVersion: "1.1",
+      eventSource: "aws:dynamodb",
+      awsRegion: "eu-west-1",
+      dynamodb: {
+        StreamViewType: "NEW_AND_OLD_IMAGES",
+        NewImage: {
+          searchId: { S: "srch_shape1" },
+          __edb_e__: { S: "searchEvent" },
+          resultCount: { N: "3" },
+        },
+      },
+    });
+    expect(first.eventID).toMatch(/^[0-9a-f]{32}$/);
+    expect(first.eventSourceARN).toMatch(
+      /^arn:aws:dynamodb:eu-west-1:123456789012:table\/travel\/stream\/\d{4}-\d{2}-\d{2}T[\d:.]+$/,
+    );
+    expect(Object.keys(first.dynamodb?.Keys ?? {}).sort()).toEqual(["pk", "sk"]);
+    expect(first.dynamodb?.OldImage).toBeUndefined();
+    expect(
+      Math.abs((first.dynamodb?.ApproximateCreationDateTime ?? 0) - Date.now() / 1000),
+    ).toBeLessThan(60);
+    expect(first.dynamodb?.SizeBytes).toBeGreaterThan(0);
+    expect(removal.dynamodb?.NewImage).toBeUndefined();
+    expect(removal.dynamodb?.OldImage?.searchId).toEqual({ S: "srch_shape1" });
+    const sequence = records.map((r) => BigInt(r.dynamodb?.SequenceNumber ?? "0"));
+    expect(sequence[0]! < sequence[1]! && sequence[1]! < sequence[2]!).toBe(true);
+    expect(new Set(records.map((r) => r.eventID)).size).toBe(3);
+  });
+
+  it("batches records like the event source (at most batchSize per invocation)", async () => {
+    const sizes: number[] = [];
+    const feed = createLocalChangeFeed({
+      engine,
+      batchSize: 10,
+      batchWindowMs: 50,
+      handler: async (event) => {
+        sizes.push(event.Records.length);
+        return { batchItemFailures: [] };
+      },
+    });
+    feed.start();
+    const searches = createSearchEventRepository(engine.db);
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        searches.record(searchEvent(`srch_batch${i}`, "2026-04-02")),
+      ),
+    );
+    await feed.stop();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(25);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+  });
+
+  it("skips entities the deployed filter would not pass (the consumer's own writes included)", async () => {
+    const seen: string[] = [];
+    const feed = createLocalChangeFeed({
+      engine,
+      handler: async (event) => {
+        for (const r of event.Records) seen.push(r.dynamodb?.NewImage?.__edb_e__?.S ?? "?");
+        return { batchItemFailures: [] };
+      },
+    });
+    feed.start();
+    await engine.db.entities.streamMarker
+      .put({ eventId: "e1", state: "applied", processedAt: "2026-04-01T00:00:00.000Z", ttl: 1 })
+      .go();
+    await createSearchEventRepository(engine.db).record(searchEvent("srch_filter", "2026-04-03"));
+    await feed.stop();
+    expect(seen).toEqual(["searchEvent"]);
+  });
+
+  it("never blocks or fails the write, and retries from the first failed record", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const analytics = createAnalyticsService({ db: engine.db, clock, shards: 2 });
+    const deliveries: string[][] = [];
+    let failOnce = true;
+    const feed = createLocalChangeFeed({
+      engine,
+      batchWindowMs: 10,
+      retryDelayMs: 10,
+      handler: async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+        await gate;
+        deliveries.push(event.Records.map((r) => r.eventID ?? ""));
+        const response = await analytics.consumer.handle(event);
+        if (failOnce && event.Records.length >= 3) {
+          failOnce = false;
+          // Report the second record as failed although it was applied: the feed must
+          // redeliver it and the third, and the consumer must count neither twice.
+          return {
+            batchItemFailures: [
+              { itemIdentifier: event.Records[1]?.dynamodb?.SequenceNumber ?? "" },
+            ],
+          };
+        }
+        return response;
+      },
+    });
+    feed.start();
+    const searches = createSearchEventRepository(engine.db);
+    await searches.record(searchEvent("srch_retry0", "2026-04-04", "hit"));
+    await new Promise((r) => setTimeout(r, 50));
+    // The first batch is now stuck in the consumer behind the gate, yet every write completes.
+    for (let i = 1; i < 4; i++)
+      await searches.record(searchEvent(`srch_retry${i}`, "2026-04-04", "hit"));
+    expect(deliveries).toEqual([]);
+    release();
+    await feed.drain();
+
+    expect(deliveries.map((d) => d.length)).toEqual([1, 3, 2]);
+    expect(deliveries[2]).toEqual(deliveries[1]?.slice(1));
+    expect(feed.stats()).toMatchObject({ delivered: 4, retried: 1, deadLetters: [] });
+    const summary = await analytics.queries.summary({ from: "2026-04-04", to: "2026-04-04" });
+    expect(summary).toMatchObject({ searches: 4, cacheHits: 4 });
+    await feed.stop();
+  });
+
+  it("gives up on a record that keeps failing after maxRetries and goes on", async () => {
+    const delivered: string[] = [];
+    let poisonId = "";
+    const feed = createLocalChangeFeed({
+      engine,
+      batchWindowMs: 10,
+      retryDelayMs: 1,
+      maxRetries: 2,
+      handler: async (event) => {
+        const failures = [];
+        for (const record of event.Records) {
+          if (record.dynamodb?.NewImage?.searchId?.S === "srch_poison") {
+            poisonId = record.eventID ?? "";
+            failures.push({ itemIdentifier: record.dynamodb.SequenceNumber ?? "" });
+          } else {
+            delivered.push(record.dynamodb?.NewImage?.searchId?.S ?? "");
+          }
+        }
+        return { batchItemFailures: failures };
+      },
+    });
+    feed.start();
+    const searches = createSearchEventRepository(engine.db);
+    await searches.record(searchEvent("srch_poison", "2026-04-05"));
+    await searches.record(searchEvent("srch_after", "2026-04-05"));
+    await feed.stop();
+    expect(feed.stats().deadLetters).toEqual([poisonId]);
+    expect(delivered).toContain("srch_after");
+  });
+});
