@@ -1,0 +1,82 @@
+import type { SearchEventRecord } from "@travel/core";
+import { describe, expect, it } from "vitest";
+import { createSearchEventQueue, type SearchEventSink } from "./events.js";
+
+const event = (n: number): SearchEventRecord => ({
+  searchId: `srch_${n}`,
+  tenantId: "ten_1",
+  kind: "flight",
+  route: "JFK-LAX",
+  day: "2030-03-10",
+  cacheStatus: "hit",
+  resultCount: 3,
+  createdAt: "2030-03-10T12:00:00.000Z",
+});
+const quiet = { warn: () => {}, error: () => {} };
+
+describe("search event queue", () => {
+  it("returns at once and writes everything by flush, in batches", async () => {
+    const batches: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const sink: SearchEventSink = {
+      record: async () => {},
+      recordMany: async (events) => {
+        await gate;
+        batches.push(events.length);
+      },
+    };
+    const queue = createSearchEventQueue({ sink, logger: quiet, batchSize: 25 });
+    for (let i = 0; i < 60; i++) queue.record(event(i));
+    // Nothing written yet: the sink is still blocked, and record() did not wait for it.
+    expect(queue.stats().written).toBe(0);
+    release();
+    await queue.flush();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(25);
+    expect(queue.stats()).toEqual({ queued: 0, written: 60, failed: 0, dropped: 0 });
+  });
+
+  it("writes a lone event after the short delay without a flush", async () => {
+    const written: string[] = [];
+    const queue = createSearchEventQueue({
+      sink: { record: async (e) => void written.push(e.searchId) },
+      logger: quiet,
+      flushAfterMs: 5,
+    });
+    queue.record(event(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(written).toEqual(["srch_1"]);
+  });
+
+  it("counts and logs failed writes instead of throwing", async () => {
+    const logged: string[] = [];
+    const queue = createSearchEventQueue({
+      sink: {
+        record: async (e) => {
+          if (e.searchId === "srch_2") throw new Error("throttled");
+        },
+      },
+      logger: { warn: () => {}, error: (m) => void logged.push(m) },
+    });
+    for (const n of [1, 2, 3]) queue.record(event(n));
+    await queue.flush();
+    expect(queue.stats()).toMatchObject({ written: 2, failed: 1 });
+    expect(logged).toEqual(["search events not recorded"]);
+  });
+
+  it("drops (and counts) events beyond its bound rather than growing without limit", async () => {
+    const queue = createSearchEventQueue({
+      sink: { record: async () => {} },
+      logger: quiet,
+      maxQueued: 3,
+      batchSize: 10,
+    });
+    for (let i = 0; i < 5; i++) queue.record(event(i));
+    expect(queue.stats()).toMatchObject({ queued: 3, dropped: 2 });
+    await queue.flush();
+    expect(queue.stats()).toMatchObject({ queued: 0, written: 3, dropped: 2 });
+  });
+});
