@@ -60,6 +60,12 @@ const resilienceSchema = z.object({
     })
     .prefault({}),
   nearCache: nearCacheSchema.optional(),
+  /**
+   * How a read checks the entry's tag stamps: `script` (one Lua round trip; standalone only),
+   * `mget` (GET then MGET; needed in cluster mode or where scripts may not touch undeclared keys),
+   * `auto` (script unless cluster).
+   */
+  tagCheck: z.enum(["auto", "script", "mget"]).default("auto"),
 });
 
 export const redisCacheOptionsSchema = commonSchema.extend(resilienceSchema.shape);

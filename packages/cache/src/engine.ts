@@ -19,7 +19,7 @@ import { createRecordMap } from "./records.js";
 import type { Guard } from "./resilience.js";
 import type { Serializer } from "./serializer.js";
 import type { Store } from "./store.js";
-import { type Envelope, isEnvelope, isInvalidated, normalizeTags } from "./tags.js";
+import { type Envelope, isEnvelope, normalizeTags } from "./tags.js";
 import {
   DEFAULT_NAMESPACE,
   DEFAULT_POLICY,
@@ -267,6 +267,7 @@ export class CacheEngine implements Cache {
     const generation = this.#o.nearCache?.generation ?? 0;
     let bytes: Uint8Array | undefined;
     try {
+      // The store answers only entries no tag invalidation has overtaken (one round trip in Redis).
       bytes = await guard.run(() => store.getEntry(key));
     } catch (error) {
       this.#storeError("get", error);
@@ -281,18 +282,6 @@ export class CacheEngine implements Cache {
       return { kind: "absent" };
     }
     if (!isEnvelope(envelope)) return { kind: "absent" };
-    if (envelope.t && envelope.t.length > 0) {
-      const tags = envelope.t;
-      let seqs: number[];
-      try {
-        seqs = await guard.run(() => store.tagSeqs(tags));
-      } catch (error) {
-        // Unverifiable tags could hide an invalidated price: treat as a store fault.
-        this.#storeError("tags", error);
-        return { kind: "error" };
-      }
-      if (isInvalidated(envelope, seqs, store.tagFloor())) return { kind: "absent" };
-    }
     this.#o.nearCache?.set(key, envelope, bytes.length, generation);
     return { kind: "found", envelope, layer: "store" };
   }
@@ -310,7 +299,9 @@ export class CacheEngine implements Cache {
     const { store, guard, serializer, clock } = this.#o;
     try {
       const bytes = serializer.encode(envelope);
-      await guard.run(() => store.setEntry(key, bytes, Math.max(1, envelope.s - clock.now())));
+      const ttlMs = Math.max(1, envelope.s - clock.now());
+      const meta = envelope.t ? { tags: envelope.t, seq: envelope.q ?? 0 } : undefined;
+      await guard.run(() => store.setEntry(key, bytes, ttlMs, meta));
       this.#o.nearCache?.set(key, envelope, bytes.length, generation);
       return true;
     } catch (error) {

@@ -1,3 +1,5 @@
+import type { EntryMeta } from "./tags.js";
+
 /**
  * The low-level operations both backends provide. The cache logic (SWR, single flight, tags,
  * fail-open, metrics) lives once in `engine.ts` on top of this; keys arrive fully prefixed.
@@ -7,20 +9,14 @@ export interface Store {
   readonly kind: "redis" | "memory";
   /** True when concurrent processes share this store, so cross-process locks are worth it. */
   readonly shared: boolean;
+  /** The entry's bytes, or undefined when absent or invalidated by one of its tags. */
   getEntry(key: string): Promise<Uint8Array | undefined>;
-  setEntry(key: string, bytes: Uint8Array, ttlMs: number): Promise<void>;
+  setEntry(key: string, bytes: Uint8Array, ttlMs: number, meta?: EntryMeta): Promise<void>;
   deleteEntry(key: string): Promise<void>;
   /** The global invalidation sequence (0 before the first invalidation). */
   currentSeq(): Promise<number>;
-  /** For each tag, the sequence of its last invalidation still retained (0 if none). */
-  tagSeqs(tags: readonly string[]): Promise<number[]>;
   /** Bumps the sequence and stamps every tag with it; returns the new sequence. */
   invalidateTags(tags: readonly string[], retentionMs: number): Promise<number>;
-  /**
-   * Entries older than this sequence that carry any tag are invalid (an in-process store that had
-   * to forget tag stamps raises it, so forgetting never resurrects stale data). 0 for Redis.
-   */
-  tagFloor(): number;
   tryLock(key: string, token: string, ttlMs: number): Promise<boolean>;
   unlock(key: string, token: string): Promise<void>;
   applyRecords(

@@ -18,31 +18,63 @@ export interface Envelope<T = unknown> {
 }
 
 const MAX_TAG_LENGTH = 256;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f]/;
 
 /** Deduplicates tags and rejects empty or oversized ones (a programming error, so it throws). */
 export function normalizeTags(tags: readonly string[] | undefined): string[] {
   if (!tags || tags.length === 0) return [];
   const unique = [...new Set(tags)];
   for (const tag of unique) {
-    if (typeof tag !== "string" || tag.length === 0 || tag.length > MAX_TAG_LENGTH) {
+    if (
+      typeof tag !== "string" ||
+      tag.length === 0 ||
+      tag.length > MAX_TAG_LENGTH ||
+      CONTROL_CHARACTERS.test(tag)
+    ) {
       throw new CacheConfigError(
-        `cache tags must be 1–${MAX_TAG_LENGTH} characters, got ${JSON.stringify(tag)}`,
+        `cache tags must be 1–${MAX_TAG_LENGTH} printable characters, got ${JSON.stringify(tag)}`,
       );
     }
   }
   return unique;
 }
 
+/** What the store needs to judge an entry's tags without decoding its value. */
+export interface EntryMeta {
+  tags: readonly string[];
+  /** Global invalidation sequence read before the loader ran. */
+  seq: number;
+}
+
 /** True when a tag invalidation newer than the entry's load start exists. */
-export function isInvalidated(
-  envelope: Envelope,
-  tagSeqs: readonly number[],
-  floor: number,
-): boolean {
-  if (!envelope.t || envelope.t.length === 0) return false;
-  const loadedAt = envelope.q ?? 0;
-  if (loadedAt < floor) return true;
-  return tagSeqs.some((seq) => seq > loadedAt);
+export function isInvalidated(meta: EntryMeta, tagSeqs: readonly number[], floor = 0): boolean {
+  if (meta.tags.length === 0) return false;
+  if (meta.seq < floor) return true;
+  return tagSeqs.some((seq) => seq > meta.seq);
+}
+
+const HEADER_MARK = 0x54; // "T": never a serializer flag byte (0 or 1)
+const TAG_SEPARATOR = "\x1f";
+
+/**
+ * Tagged entries are stored as `T<seq>|<tag>\x1f<tag>…\n<bytes>`, so Redis can check the tag
+ * stamps in the same round trip as the GET (a Lua script reads this plain-text header).
+ */
+export function withTagHeader(meta: EntryMeta, body: Uint8Array): Buffer {
+  const header = Buffer.from(`T${meta.seq}|${meta.tags.join(TAG_SEPARATOR)}\n`, "utf8");
+  return Buffer.concat([header, body]);
+}
+
+export function splitTagHeader(bytes: Buffer): { meta?: EntryMeta; body: Buffer } {
+  if (bytes[0] !== HEADER_MARK) return { body: bytes };
+  const newline = bytes.indexOf(0x0a);
+  const header = bytes.toString("utf8", 1, newline);
+  const bar = header.indexOf("|");
+  return {
+    meta: { seq: Number(header.slice(0, bar)), tags: header.slice(bar + 1).split(TAG_SEPARATOR) },
+    body: bytes.subarray(newline + 1),
+  };
 }
 
 export function isEnvelope(value: unknown): value is Envelope {

@@ -234,7 +234,7 @@ export function runCacheContract(makeCache: (deps: ContractDeps) => Promise<Cach
       const loader = controlledLoader({ price: "100.00" });
       loader.hold();
       const loading = cache.getOrLoad("k", loader.fn, { tags: ["off_1"] });
-      await sleep(20);
+      await until(() => loader.calls === 1);
       await cache.invalidate("off_1"); // price changed while the old price was being read
       loader.release();
       await loading;

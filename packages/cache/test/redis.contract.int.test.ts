@@ -23,6 +23,20 @@ describeRedis("redis cache: contract", ({ url }) => {
     });
   });
 
+  describeRedis("tag stamps checked with MGET (the cluster-mode path)", () => {
+    runCacheContract(async (deps) => {
+      const keyPrefix = uniqueKeyPrefix("contract-mget");
+      prefixes.push(keyPrefix);
+      return createRedisCache({
+        redis: { url },
+        keyPrefix,
+        commandTimeoutMs: 500,
+        tagCheck: "mget",
+        ...deps,
+      });
+    });
+  });
+
   describeRedis("with the near cache on", () => {
     runCacheContract(async (deps) => {
       const keyPrefix = uniqueKeyPrefix("contract-near");

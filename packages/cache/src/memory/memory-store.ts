@@ -1,11 +1,13 @@
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../cache.js";
 import type { InvalidationMessage, Store } from "../store.js";
+import { type EntryMeta, isInvalidated } from "../tags.js";
 
 interface EntryItem {
   kind: "entry";
   bytes: Uint8Array;
   expiresAt: number;
+  meta: EntryMeta | undefined;
 }
 
 interface RecordsItem {
@@ -47,7 +49,7 @@ export class MemoryStore implements Store {
     this.#items = new LRUCache<string, Item>({
       maxSize: maxBytes,
       sizeCalculation: (item, key) =>
-        key.length + ITEM_OVERHEAD_BYTES + (item.kind === "entry" ? item.bytes.length : item.size),
+        key.length + ITEM_OVERHEAD_BYTES + (item.kind === "entry" ? entrySize(item) : item.size),
     });
     this.#tags = new LRUCache({
       max: maxTagStamps,
@@ -76,11 +78,15 @@ export class MemoryStore implements Store {
 
   async getEntry(key: string): Promise<Uint8Array | undefined> {
     const item = this.#live(key);
-    return item?.kind === "entry" ? item.bytes : undefined;
+    if (item?.kind !== "entry") return undefined;
+    if (item.meta && isInvalidated(item.meta, this.#tagSeqs(item.meta.tags), this.#floor)) {
+      return undefined;
+    }
+    return item.bytes;
   }
 
-  async setEntry(key: string, bytes: Uint8Array, ttlMs: number): Promise<void> {
-    this.#items.set(key, { kind: "entry", bytes, expiresAt: this.#clock.now() + ttlMs });
+  async setEntry(key: string, bytes: Uint8Array, ttlMs: number, meta?: EntryMeta): Promise<void> {
+    this.#items.set(key, { kind: "entry", bytes, expiresAt: this.#clock.now() + ttlMs, meta });
   }
 
   async deleteEntry(key: string): Promise<void> {
@@ -91,7 +97,7 @@ export class MemoryStore implements Store {
     return this.#seq;
   }
 
-  async tagSeqs(tags: readonly string[]): Promise<number[]> {
+  #tagSeqs(tags: readonly string[]): number[] {
     const now = this.#clock.now();
     return tags.map((tag) => {
       const stamp = this.#tags.get(tag);
@@ -104,10 +110,6 @@ export class MemoryStore implements Store {
     const expiresAt = this.#clock.now() + retentionMs;
     for (const tag of tags) this.#tags.set(tag, { seq, expiresAt });
     return seq;
-  }
-
-  tagFloor(): number {
-    return this.#floor;
   }
 
   async tryLock(): Promise<boolean> {
@@ -176,4 +178,9 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     this.#items.clear();
   }
+}
+
+function entrySize(item: EntryItem): number {
+  if (!item.meta) return item.bytes.length;
+  return item.meta.tags.reduce((sum, tag) => sum + tag.length + 8, item.bytes.length);
 }

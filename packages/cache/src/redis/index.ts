@@ -39,6 +39,8 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
     keyPrefix: config.keyPrefix,
     ownsClient: owns,
     subscribe: config.nearCache !== undefined,
+    tagCheck:
+      config.tagCheck === "auto" ? ("nodes" in client ? "mget" : "script") : config.tagCheck,
     onConnectionError: (error) => metrics.record({ type: "error", operation: "connection", error }),
   });
   const guard = createBreakerGuard({

@@ -1,10 +1,12 @@
 import type { Cluster, Redis } from "ioredis";
 import type { InvalidationMessage, Store } from "../store.js";
-import { APPLY_RECORDS, INVALIDATE, UNLOCK } from "./scripts.js";
+import { type EntryMeta, isInvalidated, splitTagHeader, withTagHeader } from "../tags.js";
+import { APPLY_RECORDS, GET_ENTRY, INVALIDATE, UNLOCK } from "./scripts.js";
 
 export type RedisClient = Redis | Cluster;
 
 interface ScriptCommands {
+  travelCacheGetEntryBuffer(key: string, tagPrefix: string): Promise<Buffer | null>;
   travelCacheUnlock(key: string, token: string): Promise<number>;
   travelCacheInvalidate(...args: (string | number)[]): Promise<number>;
   travelCacheApplyRecords(
@@ -21,6 +23,8 @@ export interface RedisStoreOptions {
   ownsClient: boolean;
   /** Open a pub/sub connection for near-cache invalidation. */
   subscribe: boolean;
+  /** `script` checks tag stamps in the GET's round trip (standalone); `mget` works everywhere. */
+  tagCheck: "script" | "mget";
   onConnectionError?: (error: unknown) => void;
 }
 
@@ -40,6 +44,7 @@ export class RedisStore implements Store {
   readonly #options: RedisStoreOptions;
   #subscriber: RedisClient | undefined;
   readonly #listeners: ((message: InvalidationMessage) => void)[] = [];
+  readonly #tagCheckByScript: boolean;
 
   constructor(options: RedisStoreOptions) {
     this.#options = options;
@@ -49,7 +54,11 @@ export class RedisStore implements Store {
     this.#seqKey = `${slot}:seq`;
     this.#tagPrefix = `${slot}:t:`;
     this.#channel = `${options.keyPrefix}cache-invalidation`;
+    this.#tagCheckByScript = options.tagCheck === "script";
     const client = options.client as RedisClient & Partial<ScriptCommands>;
+    if (!client.travelCacheGetEntryBuffer) {
+      client.defineCommand("travelCacheGetEntry", { numberOfKeys: 1, lua: GET_ENTRY });
+    }
     if (!client.travelCacheUnlock)
       client.defineCommand("travelCacheUnlock", { numberOfKeys: 1, lua: UNLOCK });
     if (!client.travelCacheInvalidate)
@@ -62,17 +71,30 @@ export class RedisStore implements Store {
     }
   }
 
-  getEntry(key: string): Promise<Uint8Array | undefined> {
-    return this.#client.getBuffer(this.#prefix + key).then((b) => b ?? undefined);
+  async getEntry(key: string): Promise<Uint8Array | undefined> {
+    if (this.#tagCheckByScript) {
+      // One round trip: the script checks the tag stamps next to the GET.
+      const stored = await this.#client.travelCacheGetEntryBuffer(
+        this.#prefix + key,
+        this.#tagPrefix,
+      );
+      return stored ? splitTagHeader(stored).body : undefined;
+    }
+    const stored = await this.#client.getBuffer(this.#prefix + key);
+    if (!stored) return undefined;
+    const { meta, body } = splitTagHeader(stored);
+    if (meta && meta.tags.length > 0) {
+      const stamps = await this.#client.mget(meta.tags.map((tag) => this.#tagPrefix + tag));
+      const seqs = stamps.map((v) => (v === null ? 0 : Number(v)));
+      if (isInvalidated(meta, seqs)) return undefined;
+    }
+    return body;
   }
 
-  async setEntry(key: string, bytes: Uint8Array, ttlMs: number): Promise<void> {
-    await this.#client.set(
-      this.#prefix + key,
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      "PX",
-      Math.ceil(ttlMs),
-    );
+  async setEntry(key: string, bytes: Uint8Array, ttlMs: number, meta?: EntryMeta): Promise<void> {
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const stored = meta && meta.tags.length > 0 ? withTagHeader(meta, body) : body;
+    await this.#client.set(this.#prefix + key, stored, "PX", Math.ceil(ttlMs));
   }
 
   async deleteEntry(key: string): Promise<void> {
@@ -83,18 +105,9 @@ export class RedisStore implements Store {
     return Number((await this.#client.get(this.#seqKey)) ?? 0);
   }
 
-  async tagSeqs(tags: readonly string[]): Promise<number[]> {
-    const values = await this.#client.mget(tags.map((tag) => this.#tagPrefix + tag));
-    return values.map((v) => (v === null ? 0 : Number(v)));
-  }
-
   invalidateTags(tags: readonly string[], retentionMs: number): Promise<number> {
     const keys = [this.#seqKey, ...tags.map((tag) => this.#tagPrefix + tag)];
     return this.#client.travelCacheInvalidate(keys.length, ...keys, Math.ceil(retentionMs));
-  }
-
-  tagFloor(): number {
-    return 0;
   }
 
   async tryLock(key: string, token: string, ttlMs: number): Promise<boolean> {

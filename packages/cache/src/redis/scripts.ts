@@ -1,5 +1,28 @@
 /** Lua run atomically by Redis/Valkey. Each script touches one key or one hash slot (cluster-safe). */
 
+/**
+ * KEYS[1] entry · ARGV[1] tag-stamp key prefix. Returns the entry unless one of the tags named in
+ * its `T<seq>|tag\x1ftag…\n` header was invalidated after <seq>. Standalone only: the tag stamps
+ * are not declared keys (cluster mode checks them with a separate MGET instead).
+ */
+export const GET_ENTRY = `
+local v = redis.call('GET', KEYS[1])
+if not v or string.byte(v, 1) ~= 84 then return v end
+local nl = string.find(v, '\\n', 1, true)
+local bar = string.find(v, '|', 1, true)
+local seq = tonumber(string.sub(v, 2, bar - 1))
+local keys = {}
+for tag in string.gmatch(string.sub(v, bar + 1, nl - 1), '[^\\31]+') do
+  keys[#keys + 1] = ARGV[1] .. tag
+end
+if #keys > 0 then
+  local stamps = redis.call('MGET', unpack(keys))
+  for i = 1, #stamps do
+    if stamps[i] and tonumber(stamps[i]) > seq then return false end
+  end
+end
+return v`;
+
 /** KEYS[1] lock · ARGV[1] token. Deletes the lock only if we still own it. */
 export const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
