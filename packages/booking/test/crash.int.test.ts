@@ -72,13 +72,11 @@ async function scenario(kind: "flight" | "hotel") {
 async function countWrites(kind: "flight" | "hotel"): Promise<string[]> {
   const s = await scenario(kind);
   const probe = withFault(env.repos, { failAt: 0 });
-  await env
-    .service(probe.repos)
-    .book({
-      tenantId: "t-crash",
-      idempotencyKey: `probe-${kind}-${Date.now()}`,
-      request: s.request,
-    });
+  await env.service(probe.repos).book({
+    tenantId: "t-crash",
+    idempotencyKey: `probe-${kind}-${Date.now()}`,
+    request: s.request,
+  });
   return probe.writes;
 }
 
@@ -139,9 +137,9 @@ describe.each(["flight", "hotel"] as const)("a %s booking interrupted after any 
               // Rolled forward: the booking holds its seats/rooms on every item.
               const ids = new Set(after.flatMap((i) => Object.keys(i.holds)));
               expect(ids.size, label).toBe(1);
-              after.forEach((item, i) =>
-                expect(item.available, label).toBe(s.initial[i]! - s.quantity),
-              );
+              for (const [i, item] of after.entries()) {
+                expect(item.available, label).toBe(s.initial[i]! - s.quantity);
+              }
             } else {
               after.forEach((item, i) => {
                 expect(item.available, label).toBe(s.initial[i]);
