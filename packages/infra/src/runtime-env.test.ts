@@ -68,7 +68,7 @@ describe("lambdaEnvironment", () => {
     const config = resolveStageConfig("dev", { LOG_LEVEL: "info" });
     expect(lambdaEnvironment(config, { dev: false })).toMatchObject({
       STAGE: "dev",
-      LOG_LEVEL: "info",
+      LOG_LEVEL: "INFO",
       POWERTOOLS_SERVICE_NAME: "travel-api",
       POWERTOOLS_METRICS_NAMESPACE: "TravelPlatform",
       CACHE_TLS: "true",

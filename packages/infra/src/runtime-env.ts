@@ -2,8 +2,9 @@ import { businessMetrics } from "./monitoring.js";
 import type { StageConfig } from "./stage.js";
 
 /**
- * Plain environment variables every Lambda of the stage gets (besides the SST links `Table`,
- * `Cache` and `CursorSigningKey`, which the handlers read through `Resource`).
+ * Plain environment variables every Lambda of the stage gets. The stack adds `TABLE_NAME`
+ * (not a secret). Secrets — the cache's address and password, `CursorSigningKey` — travel only
+ * as SST links, which SST encrypts into the bundle; handlers read them through `Resource`.
  *
  * `CACHE_TLS` tells the app whether to connect to Valkey with TLS: the deployed cache requires
  * it (encryption in transit), the local Redis that `sst dev` links to does not.
@@ -17,7 +18,7 @@ export function lambdaEnvironment(
     LOG_LEVEL: config.logLevel,
     POWERTOOLS_SERVICE_NAME: businessMetrics.service,
     POWERTOOLS_METRICS_NAMESPACE: businessMetrics.namespace,
-    POWERTOOLS_LOG_LEVEL: config.logLevel.toUpperCase(),
+    POWERTOOLS_LOG_LEVEL: config.logLevel,
     CACHE_TLS: options.dev ? "false" : "true",
     NODE_OPTIONS: "--enable-source-maps",
   };

@@ -58,7 +58,7 @@ describe("resolveStageConfig", () => {
       ALARM_EMAIL: "dev-alerts@example.com",
       BUDGET_MONTHLY_USD: "25",
       CORS_ALLOW_ORIGINS: "https://app.example.com, https://admin.example.com",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "warn", // any case
     });
     expect(config.alarms.email).toBe("dev-alerts@example.com");
     expect(config.budget.monthlyLimitUsd).toBe(25);
@@ -66,7 +66,7 @@ describe("resolveStageConfig", () => {
       "https://app.example.com",
       "https://admin.example.com",
     ]);
-    expect(config.logLevel).toBe("warn");
+    expect(config.logLevel).toBe("WARN");
   });
 
   it("refuses production without an alarm email, naming ALARM_EMAIL", () => {
@@ -79,7 +79,7 @@ describe("resolveStageConfig", () => {
     [{ BUDGET_MONTHLY_USD: "lots" }, /BUDGET_MONTHLY_USD: BUDGET_MONTHLY_USD must be a number/],
     [{ BUDGET_MONTHLY_USD: "-5" }, /BUDGET_MONTHLY_USD must be > 0/],
     [{ CORS_ALLOW_ORIGINS: "app.example.com" }, /CORS_ALLOW_ORIGINS entries must be origins/],
-    [{ LOG_LEVEL: "verbose" }, /LOG_LEVEL must be one of debug, info, warn, error/],
+    [{ LOG_LEVEL: "verbose" }, /LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR/],
   ])("rejects a bad deploy variable %j with a message naming it", (env, message) => {
     const attempt = () => resolveStageConfig("dev", env);
     expect(attempt).toThrow(StageConfigError);

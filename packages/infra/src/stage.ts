@@ -46,7 +46,8 @@ export const stageConfigSchema = z
     removal: z.enum(["remove", "retain", "retain-all"]),
     /** SST `protect`: refuse `sst remove` on this stage. */
     protect: z.boolean(),
-    logLevel: z.enum(["debug", "info", "warn", "error"]),
+    /** Log level names as Powertools and the API config spell them. */
+    logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
     network: z.object({
       /** Number of availability zones; private + public subnet per AZ. */
       availabilityZones: z.number().int().min(1).max(3),
@@ -200,7 +201,7 @@ const devProfile = (stage: string): StageConfigInput => ({
   profile: "dev",
   removal: "remove",
   protect: false,
-  logLevel: "debug",
+  logLevel: "DEBUG",
   network: { availabilityZones: 1, nat: "ec2" },
   table: { deletionProtection: false, encryption: "aws-managed" },
   cache: { nodeType: "t4g.micro", replicas: 0, multiAz: false },
@@ -231,7 +232,7 @@ const productionProfile = (stage: string): StageConfigInput => ({
   profile: "production",
   removal: "retain",
   protect: true,
-  logLevel: "info",
+  logLevel: "INFO",
   network: { availabilityZones: 2, nat: "managed" },
   table: { deletionProtection: true, encryption: "customer-managed" },
   cache: { nodeType: "t4g.small", replicas: 1, multiAz: true },
@@ -289,9 +290,13 @@ export const deployEnvSchema = z.object({
     )
     .optional(),
   LOG_LEVEL: z
-    .enum(["debug", "info", "warn", "error"], {
-      message: "LOG_LEVEL must be one of debug, info, warn, error",
-    })
+    .string()
+    .transform((value) => value.trim().toUpperCase())
+    .pipe(
+      z.enum(["DEBUG", "INFO", "WARN", "ERROR"], {
+        message: "LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR",
+      }),
+    )
     .optional(),
 });
 

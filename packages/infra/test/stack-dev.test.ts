@@ -88,7 +88,8 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
         environment: {
           variables: {
             STAGE: "dev",
-            LOG_LEVEL: "debug",
+            LOG_LEVEL: "DEBUG",
+            TABLE_NAME: expect.stringMatching(/^travel-platform-dev-TableTable-/),
             POWERTOOLS_SERVICE_NAME: "travel-api",
             POWERTOOLS_METRICS_NAMESPACE: "TravelPlatform",
           },

@@ -15,7 +15,7 @@ interface ApiDependencies {
  * on the Lambda (HTTP APIs have no X-Ray integration of their own).
  */
 export function createApi(config: StageConfig, deps: ApiDependencies) {
-  const defaults = functionDefaults(config, config.api.logRetention);
+  const defaults = functionDefaults(config, config.api.logRetention, deps.table);
   const handler = new sst.aws.Function("ApiHandler", {
     ...defaults,
     handler: "packages/api/src/lambda.handler",

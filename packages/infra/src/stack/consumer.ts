@@ -16,7 +16,7 @@ export function createStreamConsumer(config: StageConfig, deps: { table: sst.aws
     transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } },
   });
 
-  const defaults = functionDefaults(config, config.api.logRetention);
+  const defaults = functionDefaults(config, config.api.logRetention, deps.table);
   const subscriber = deps.table.subscribe(
     "AnalyticsConsumer",
     {

@@ -9,11 +9,12 @@ import type { StageConfig } from "../stage.js";
 export function functionDefaults(
   config: StageConfig,
   logRetention: StageConfig["api"]["logRetention"],
+  table: sst.aws.Dynamo,
 ) {
   return {
     runtime: "nodejs22.x",
     architecture: "arm64",
-    environment: lambdaEnvironment(config, { dev: $dev }),
+    environment: { ...lambdaEnvironment(config, { dev: $dev }), TABLE_NAME: table.name },
     logging: { retention: logRetention, format: "json" },
     nodejs: {
       format: "esm",

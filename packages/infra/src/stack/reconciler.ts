@@ -18,7 +18,7 @@ export function createReconciler(config: StageConfig, deps: ReconcilerDependenci
   const deadLetterQueue = new sst.aws.Queue("ReconcilerDeadLetter", {
     transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } },
   });
-  const defaults = functionDefaults(config, config.api.logRetention);
+  const defaults = functionDefaults(config, config.api.logRetention, deps.table);
   const cron = new sst.aws.CronV2("BookingReconciler", {
     schedule: rateExpression(config.reconciler.everyMinutes),
     retries: 0,
