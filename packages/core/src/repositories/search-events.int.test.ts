@@ -1,0 +1,40 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SearchEventRecord } from "../domain.js";
+import { newId } from "../ids.js";
+import { type LocalEngine, startLocalEngine } from "../local/engine.js";
+import { createSearchEventRepository, SEARCH_EVENT_TTL_SECONDS } from "./search-events.js";
+
+let engine: LocalEngine;
+
+beforeAll(async () => {
+  engine = await startLocalEngine();
+});
+
+afterAll(async () => {
+  await engine?.stop();
+});
+
+describe("search event repository", () => {
+  it("records a search with a TTL a week after it happened and reads it back", async () => {
+    const events = createSearchEventRepository(engine.db);
+    const event: SearchEventRecord = {
+      searchId: newId("search"),
+      tenantId: "acme",
+      kind: "hotel",
+      route: "LHR",
+      day: "2026-04-02",
+      cacheStatus: "hit",
+      resultCount: 9,
+      createdAt: "2026-04-02T10:00:00.000Z",
+    };
+    await events.record(event);
+    expect(await events.get(event.searchId)).toEqual(event);
+    expect(await events.get("srch_01NOTHERE0000000000000000")).toBeUndefined();
+    const key = engine.db.entities.searchEvent.get({ searchId: event.searchId }).params().Key;
+    const { Item } = await engine.clients.document.send(
+      new GetCommand({ TableName: engine.tableName, Key: key }),
+    );
+    expect(Item?.ttl).toBe(Date.parse(event.createdAt) / 1000 + SEARCH_EVENT_TTL_SECONDS);
+  });
+});
