@@ -81,7 +81,9 @@ describe("OpenAPI document", () => {
           ? {}
           : { headers: { "content-type": "application/json" }, body: "{}" }),
       });
-      const body = res.headers.get("content-type")?.includes("json") ? await res.json() : {};
+      const body = (res.headers.get("content-type")?.includes("json") ? await res.json() : {}) as {
+        detail?: string;
+      };
       const served =
         !(res.status === 404 && String(body.detail).startsWith("No route serves")) &&
         res.status !== 405;

@@ -1,0 +1,24 @@
+import { Resource } from "sst/resource";
+import { createApp } from "./app.js";
+import { loadConfig } from "./config.js";
+import { createAppDeps } from "./deps.js";
+import { environmentWithResources, type LinkedResources } from "./lambda-env.js";
+import { createLambdaHandler } from "./lambda-handler.js";
+
+/** Reads the links SST attached to this function (decrypted by `sst/resource`), if any. */
+function linkedResources(): LinkedResources {
+  const linked: LinkedResources = {};
+  if ("Table" in Resource) linked.Table = Resource.Table as LinkedResources["Table"];
+  if ("Cache" in Resource) linked.Cache = Resource.Cache as LinkedResources["Cache"];
+  if ("CursorSigningKey" in Resource) {
+    linked.CursorSigningKey = Resource.CursorSigningKey as LinkedResources["CursorSigningKey"];
+  }
+  return linked;
+}
+
+// Built once per cold start; a bad configuration fails the init, naming the variable.
+const config = loadConfig(environmentWithResources(process.env, linkedResources()));
+const deps = await createAppDeps(config, { emitEmf: true });
+const app = createApp(deps);
+
+export const handler = createLambdaHandler(app, deps);
