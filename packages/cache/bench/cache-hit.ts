@@ -169,6 +169,13 @@ async function main(): Promise<void> {
     "getOrLoad hit (Redis, 20 tags checked)",
     (load) => () => plain.getOrLoad("tagged", load, { namespace: "search", tags }),
   );
+  // Another cache whose entry predates unrelated invalidations, so every read checks all 20 stamps.
+  const checked = createRedisCache({ redis: newClient(), keyPrefix });
+  caches.push(checked);
+  add(
+    "getOrLoad hit (Redis, 20 tags, every stamp checked)",
+    (load) => () => checked.getOrLoad("tagged-old", load, { namespace: "search", tags }),
+  );
   const mget = createRedisCache({ redis: newClient(), keyPrefix, tagCheck: "mget" });
   caches.push(mget);
   add(
@@ -224,6 +231,7 @@ async function main(): Promise<void> {
     `concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${DURATION_MS} ms per scenario, interleaved; Node ${process.version}\n`,
   );
   for (const scenario of scenarios) await scenario.op(); // fill every cache once
+  await checked.invalidate(["off_unrelated_1", "off_unrelated_2"]); // global sequence moves on
   for (let round = 1; round <= ROUNDS; round++) {
     let rawOps = 0;
     for (const scenario of scenarios) {

@@ -43,7 +43,10 @@ export function createBreakerGuard(options: GuardOptions): Guard {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.failureThreshold),
   });
-  const policy = wrap(breaker, timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
+  const policy = wrap(
+    breaker,
+    timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
+  );
   const subscription = breaker.onStateChange((state) =>
     options.onStateChange?.(STATE_NAMES[state]),
   );

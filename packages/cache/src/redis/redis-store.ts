@@ -6,7 +6,7 @@ import { APPLY_RECORDS, GET_ENTRY, INVALIDATE, UNLOCK } from "./scripts.js";
 export type RedisClient = Redis | Cluster;
 
 interface ScriptCommands {
-  travelCacheGetEntryBuffer(key: string, tagPrefix: string): Promise<Buffer | null>;
+  travelCacheGetEntryBuffer(key: string, tagPrefix: string, seqKey: string): Promise<Buffer | null>;
   travelCacheUnlock(key: string, token: string): Promise<number>;
   travelCacheInvalidate(...args: (string | number)[]): Promise<number>;
   travelCacheApplyRecords(
@@ -77,6 +77,7 @@ export class RedisStore implements Store {
       const stored = await this.#client.travelCacheGetEntryBuffer(
         this.#prefix + key,
         this.#tagPrefix,
+        this.#seqKey,
       );
       return stored ? splitTagHeader(stored).body : undefined;
     }
