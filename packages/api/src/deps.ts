@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Tracer } from "@opentelemetry/api";
+import { type AnalyticsService, createAnalyticsService } from "@travel/analytics";
 import { type Cache, createCache } from "@travel/cache";
 import {
   type ApiKeyRepository,
@@ -59,6 +60,8 @@ export interface AppDeps {
   search: SearchService;
   /** Search events on their way to the table (flushed by `flush()`). */
   searchEvents: SearchEventQueue;
+  /** Analytics queries (`/v1/analytics`) and the change-stream consumer local mode feeds. */
+  analytics: AnalyticsService;
   /** HMAC secret for opaque page cursors (search results, key lists). */
   cursorSecret: string;
   /** Flushes buffered work (search events, metrics); called at the end of every Lambda invocation and at shutdown. */
@@ -175,6 +178,8 @@ export async function createAppDeps(
     options: { ttlSeconds: config.searchCacheTtlSeconds },
   });
 
+  const analytics = createAnalyticsService({ db, clock });
+
   const health = createHealthChecks({
     dynamo,
     tableName: db.table,
@@ -208,6 +213,7 @@ export async function createAppDeps(
     cache,
     search,
     searchEvents,
+    analytics,
     cursorSecret,
     async flush() {
       const results = await Promise.allSettled(flushers.map((f) => f()));
