@@ -20,7 +20,6 @@ export function lambdaEnvironment(
     POWERTOOLS_METRICS_NAMESPACE: businessMetrics.namespace,
     POWERTOOLS_LOG_LEVEL: config.logLevel,
     CACHE_TLS: options.dev ? "false" : "true",
-    NODE_OPTIONS: "--enable-source-maps",
   };
 }
 
