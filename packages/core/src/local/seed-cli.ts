@@ -34,10 +34,10 @@ const USAGE = `Usage: pnpm seed [options]
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-01-31")
-  .refine(
-    (value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
-    "is not a real calendar date",
-  );
+  .refine((value) => {
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+  }, "is not a real calendar date");
 
 const positiveInt = (max: number) =>
   z
