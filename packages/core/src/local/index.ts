@@ -1,3 +1,10 @@
+export type {
+  SeedInventoryOptions,
+  SeedingHandle,
+  SeedProgress,
+  SeedSummary,
+} from "../seed/seed.js";
+export { seedInventory, startSeeding } from "../seed/seed.js";
 export type { EngineChange, EngineChangeListener, WireItem } from "./change-capture.js";
 export { createTableInput } from "./create-table.js";
 export type { LocalEngine, LocalEngineOptions } from "./engine.js";
