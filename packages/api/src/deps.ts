@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Tracer } from "@opentelemetry/api";
 import { type AnalyticsService, createAnalyticsService } from "@travel/analytics";
+import {
+  type BookingService,
+  createBookingRepositories,
+  createBookingService,
+  createReconciler,
+  type Reconciler,
+} from "@travel/booking";
 import { type Cache, createCache } from "@travel/cache";
 import {
   type ApiKeyRepository,
@@ -60,6 +67,10 @@ export interface AppDeps {
   search: SearchService;
   /** Search events on their way to the table (flushed by `flush()`). */
   searchEvents: SearchEventQueue;
+  /** Bookings (`/v1/bookings`): holds, idempotency, cancellation. */
+  bookings: BookingService;
+  /** Finishes bookings a crashed request left half-done (scheduled in AWS, a loop locally). */
+  reconciler: Reconciler;
   /** Analytics queries (`/v1/analytics`) and the change-stream consumer local mode feeds. */
   analytics: AnalyticsService;
   /** HMAC secret for opaque page cursors (search results, key lists). */
@@ -178,6 +189,18 @@ export async function createAppDeps(
     options: { ttlSeconds: config.searchCacheTtlSeconds },
   });
 
+  // Bookings tell search about every inventory change before answering, so cached searches
+  // showing the offer are invalidated and availability stays truthful.
+  const bookingRepositories = createBookingRepositories(db);
+  const bookings = createBookingService({
+    ...bookingRepositories,
+    clock,
+    listener: search,
+    cursorSecret,
+    tracer,
+  });
+  const reconciler = createReconciler({ ...bookingRepositories, clock, listener: search });
+
   const analytics = createAnalyticsService({ db, clock });
 
   const health = createHealthChecks({
@@ -213,6 +236,8 @@ export async function createAppDeps(
     cache,
     search,
     searchEvents,
+    bookings,
+    reconciler,
     analytics,
     cursorSecret,
     async flush() {
