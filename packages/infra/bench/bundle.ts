@@ -22,7 +22,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { LOCAL_CREDENTIALS, startLocalEngine } from "@travel/core/local";
@@ -208,6 +208,22 @@ function coldStart(): Promise<ColdRun> {
   });
 }
 
+/** Spawn-to-exit of an empty `node` process: the floor any cold start pays on this machine now. */
+function emptyNode(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const spawnedAt = performance.now();
+    const child = spawn(process.execPath, ["-e", "0"], { stdio: "ignore" });
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(performance.now() - spawnedAt)
+        : reject(new Error(`node -e 0 exited ${code}`)),
+    );
+  });
+}
+
+const baseline: number[] = [];
+for (let i = 0; i < 5; i++) baseline.push(await emptyNode());
+
 const runs: ColdRun[] = [];
 try {
   for (let i = 0; i < coldRuns; i++) runs.push(await coldStart());
@@ -226,6 +242,8 @@ const summary = {
   bundle: { bytes, gzipBytes, buildMs: Math.round(buildMs), topPackages },
   coldStart: {
     runs: runs.length,
+    loadAverage1m: Number(loadavg()[0]?.toFixed(2)),
+    medianEmptyNodeMs: Math.round(median(baseline)),
     statuses: [...new Set(runs.map((r) => r.status))],
     medianImportMs: Math.round(median(runs.map((r) => r.importedAt))),
     medianFirstResponseMs: Math.round(median(runs.map((r) => r.firstAt))),
@@ -239,7 +257,8 @@ console.log(
   `cold start (${runs.length} processes, GET /health → ${summary.coldStart.statuses.join("/")}): ` +
     `module loaded at ${summary.coldStart.medianImportMs} ms, first response at ${summary.coldStart.medianFirstResponseMs} ms ` +
     `after process start (median; min ${summary.coldStart.minFirstResponseMs}, max ${summary.coldStart.maxFirstResponseMs}); ` +
-    `spawn→response ${summary.coldStart.medianSpawnToResponseMs} ms; warm request ${summary.coldStart.medianWarmMs} ms`,
+    `spawn→response ${summary.coldStart.medianSpawnToResponseMs} ms (empty node process: ${summary.coldStart.medianEmptyNodeMs} ms); ` +
+    `warm request ${summary.coldStart.medianWarmMs} ms; load average ${summary.coldStart.loadAverage1m}`,
 );
 mkdirSync(path.join(infraDir, "bench/results"), { recursive: true });
 writeFileSync(
