@@ -126,6 +126,9 @@ async function main(): Promise<void> {
     return c;
   };
   const scenarios: Scenario[] = [];
+  // The 50 ms production budget would turn scheduler stalls on a shared 2-core box into
+  // fall-open loader calls and inflate ops/s; this bench measures real hits only.
+  const benchTimeouts = { commandTimeoutMs: 2_000 };
   /** Registers a scenario whose loader counts calls: any call in the window means it was not a hit. */
   const add = (
     name: string,
@@ -159,7 +162,17 @@ async function main(): Promise<void> {
     notHitCount: 0,
   });
 
-  const plain = createRedisCache({ redis: newClient(), keyPrefix });
+  const jsonKey = `${keyPrefix}raw-json`;
+  await raw.set(jsonKey, JSON.stringify(value), "PX", 600_000);
+  scenarios.push({
+    name: "raw ioredis GET + JSON.parse (same value)",
+    op: async () => JSON.parse((await raw.get(jsonKey)) ?? "null"),
+    samples: [],
+    ratios: [],
+    notHitCount: 0,
+  });
+
+  const plain = createRedisCache({ redis: newClient(), ...benchTimeouts, keyPrefix });
   caches.push(plain);
   add(
     "getOrLoad hit (Redis, no tags)",
@@ -170,19 +183,29 @@ async function main(): Promise<void> {
     (load) => () => plain.getOrLoad("tagged", load, { namespace: "search", tags }),
   );
   // Another cache whose entry predates unrelated invalidations, so every read checks all 20 stamps.
-  const checked = createRedisCache({ redis: newClient(), keyPrefix });
+  const checked = createRedisCache({ redis: newClient(), ...benchTimeouts, keyPrefix });
   caches.push(checked);
   add(
     "getOrLoad hit (Redis, 20 tags, every stamp checked)",
     (load) => () => checked.getOrLoad("tagged-old", load, { namespace: "search", tags }),
   );
-  const mget = createRedisCache({ redis: newClient(), keyPrefix, tagCheck: "mget" });
+  const mget = createRedisCache({
+    redis: newClient(),
+    ...benchTimeouts,
+    keyPrefix,
+    tagCheck: "mget",
+  });
   caches.push(mget);
   add(
     "getOrLoad hit (Redis, 20 tags, MGET/cluster path)",
     (load) => () => mget.getOrLoad("tagged", load, { namespace: "search", tags }),
   );
-  const near = createRedisCache({ redis: newClient(), keyPrefix, nearCache: { ttlMs: 60_000 } });
+  const near = createRedisCache({
+    redis: newClient(),
+    ...benchTimeouts,
+    keyPrefix,
+    nearCache: { ttlMs: 60_000 },
+  });
   caches.push(near);
   add(
     "getOrLoad hit (Redis + near cache, 20 tags)",
