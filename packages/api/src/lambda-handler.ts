@@ -1,9 +1,17 @@
-import type { Context as LambdaContext } from "aws-lambda";
+import type {
+  ALBEvent,
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  Context as LambdaContext,
+} from "aws-lambda";
 import { handle } from "hono/aws-lambda";
 import type { createApp } from "./app.js";
 import type { AppDeps } from "./deps.js";
 
-type LambdaEvent = Parameters<ReturnType<typeof handle>>[0];
+type HonoLambdaEvent = Parameters<ReturnType<typeof handle>>[0];
+
+/** The events API Gateway (HTTP API 2.0 or REST) and ALB deliver, as `@types/aws-lambda` types them. */
+export type ApiLambdaEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALBEvent;
 
 /**
  * The API Gateway (HTTP API payload 2.0, REST, ALB) handler for an app: Hono's `handle`, plus a
@@ -18,9 +26,10 @@ export function createLambdaHandler(
   deps: Pick<AppDeps, "flush">,
 ) {
   const honoHandler = handle(app);
-  return async function handler(event: LambdaEvent, context: LambdaContext) {
+  return async function handler(event: ApiLambdaEvent, context: LambdaContext) {
     try {
-      return await honoHandler(event, context);
+      // Hono types `body` as `string | null` where @types/aws-lambda says optional: same data.
+      return await honoHandler(event as HonoLambdaEvent, context);
     } finally {
       await deps.flush();
     }

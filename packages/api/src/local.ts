@@ -1,0 +1,167 @@
+/**
+ * `pnpm start`: the whole API on http://localhost:3000 with the embedded DynamoDB engine (data in
+ * `.data/dynamo`), an in-process cache unless `REDIS_URL` is set, seeded inventory and a demo key
+ * holding every scope. Serving starts as soon as the nearest days are loaded; the rest loads in
+ * the background.
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { type ApiKeyRepository, apiKeyScopeSchema, createInventoryRepository } from "@travel/core";
+import { startLocalEngine } from "@travel/core/local";
+import { createApp } from "./app.js";
+import { loadConfig } from "./config.js";
+import { createAppDeps } from "./deps.js";
+import { planSeeding, runSeeding } from "./local/seeding.js";
+import { createLocalState, type LocalState } from "./local/state.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const DATA_DIR = resolve(REPO_ROOT, ".data");
+/** Days loaded before serving (nearest first); the rest loads while serving. */
+const READY_AFTER_DAYS = 3;
+
+/**
+ * Background work other modules run in local mode (the analytics change feed, the booking
+ * reconciler loop): started after the server listens, stopped before the engine on shutdown.
+ */
+export interface LocalBackgroundTask {
+  name: string;
+  stop(): Promise<void>;
+}
+
+async function ensureDemoKey(state: LocalState, apiKeys: ApiKeyRepository): Promise<string> {
+  const saved = state.demoKey();
+  if (saved) {
+    const record = await apiKeys.findByPlainKey(saved);
+    if (record && !record.revokedAt) return saved;
+  }
+  const { plainKey } = await apiKeys.create({
+    tenantId: "demo",
+    name: "local demo key",
+    scopes: [...apiKeyScopeSchema.options],
+    rateLimitPerMinute: 100_000,
+    now: new Date(),
+  });
+  state.saveDemoKey(plainKey);
+  return plainKey;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const state = createLocalState(DATA_DIR);
+  let stopping = false;
+  const config = loadConfig({
+    ...process.env,
+    CURSOR_SIGNING_KEY: process.env.CURSOR_SIGNING_KEY || state.cursorKey(),
+  });
+  const engine = await startLocalEngine({
+    dataDir: resolve(DATA_DIR, "dynamo"),
+    port: Number(process.env.LOCAL_DYNAMO_PORT ?? 0),
+    tableName: config.tableName,
+  });
+  const deps = await createAppDeps(config, { dynamo: engine.clients, db: engine.db });
+  const { logger } = deps;
+
+  const plan = await planSeeding({
+    state,
+    tableReused: engine.reused,
+    inventory: createInventoryRepository(engine.db),
+    today: new Date().toISOString().slice(0, 10),
+  });
+  let seedingInProgress = false;
+  if (plan.action === "seed") {
+    seedingInProgress = true;
+    logger.info(plan.resumed ? "resuming interrupted seeding" : "seeding inventory (first start)", {
+      startDate: plan.marker.startDate,
+      days: plan.marker.days,
+    });
+    const seeding = runSeeding({
+      db: engine.db,
+      state,
+      marker: plan.marker,
+      readyAfterDays: READY_AFTER_DAYS,
+      onProgress: (p) => {
+        if (p.phase === "day" && p.daysLoaded % 10 !== 0 && p.daysLoaded !== READY_AFTER_DAYS)
+          return;
+        logger.info("seeding progress", {
+          phase: p.phase,
+          daysLoaded: p.daysLoaded,
+          daysTotal: p.daysTotal,
+          items: p.items,
+          itemsPerSecond: Math.round(p.itemsPerSecond),
+        });
+      },
+    });
+    seeding.done.then(
+      (summary) => {
+        seedingInProgress = false;
+        logger.info("seeding complete", {
+          items: summary.items,
+          seconds: Math.round(summary.elapsedMs / 100) / 10,
+          itemsPerSecond: Math.round(summary.itemsPerSecond),
+        });
+      },
+      (error: unknown) => {
+        seedingInProgress = false;
+        if (!stopping) {
+          logger.error("seeding failed; the next start resumes it", { error: error as Error });
+        }
+      },
+    );
+    await seeding.ready;
+  } else {
+    logger.info("inventory already loaded", { reason: plan.reason });
+  }
+
+  const demoKey = await ensureDemoKey(state, deps.apiKeys);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once("listening", resolvePromise);
+    server.once("error", reject);
+  });
+
+  // Hooks: other packages' local loops are started here and stopped on shutdown.
+  const background: LocalBackgroundTask[] = [];
+
+  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    [
+      "",
+      `  Travel Platform API serving on ${url}  (ready in ${seconds} s)`,
+      `  API reference:  ${url}/docs   OpenAPI: ${url}/openapi.json`,
+      `  Demo API key (every scope, kept in .data/demo-key):`,
+      `    ${demoKey}`,
+      `  Try: curl -H "x-api-key: ${demoKey}" "${url}/v1/flights/search?origin=JFK&destination=LAX&departureDate=${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)}"`,
+      `  DynamoDB (embedded): ${engine.endpoint}   cache: ${deps.cache.backend}`,
+      "",
+    ].join("\n"),
+  );
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("shutting down", { signal });
+    // Never hang on the way out (e.g. a client holding a keep-alive connection open).
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await new Promise<void>((r) => server.close(() => r()));
+    for (const task of background.reverse()) await task.stop();
+    await deps.close();
+    if (seedingInProgress) {
+      // The seed loader cannot be cancelled; stopping the engine under its writes would crash.
+      // Exiting is safe: written items are on disk and the marker makes the next start resume.
+      logger.info("seeding interrupted; the next start resumes it");
+    } else {
+      await engine.stop();
+    }
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
