@@ -18,6 +18,12 @@ export interface StreamConsumerOptions {
   /** Published once per batch. */
   metrics?: BusinessMetrics;
   logger?: ConsumerLogger;
+  /**
+   * Records processed at once within a batch (default 10). Powertools runs a batch's records
+   * in parallel; unbounded, a 100-record batch would issue ~600 writes at once, which only
+   * queues up in the HTTP agent and the table's partitions and times requests out.
+   */
+  maxConcurrency?: number;
 }
 
 export interface StreamConsumer {
@@ -44,8 +50,10 @@ export interface StreamConsumer {
  */
 export function createStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
   const { parser, handlers, metrics, logger } = options;
+  const limit = createLimiter(options.maxConcurrency ?? 10);
 
   async function processRecord(record: DynamoDBRecord): Promise<void> {
+    await limit.acquire();
     try {
       const change = parseStreamRecord(record, parser);
       for (const handler of handlers) await handler.handle(change);
@@ -58,6 +66,8 @@ export function createStreamConsumer(options: StreamConsumerOptions): StreamCons
         },
       );
       throw error;
+    } finally {
+      limit.release();
     }
   }
 
@@ -70,6 +80,26 @@ export function createStreamConsumer(options: StreamConsumerOptions): StreamCons
       } finally {
         metrics?.publish();
       }
+    },
+  };
+}
+
+/** A counting semaphore (no library needed for these few lines). */
+function createLimiter(max: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire(): Promise<void> {
+      if (active < max) {
+        active++;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     },
   };
 }
