@@ -38,7 +38,9 @@ export SST_TELEMETRY_DISABLED=1
 export SST_STAGE="${SST_STAGE:-dev}"
 # sst install is itself idempotent: it reinstalls only when the platform version or the
 # providers in sst.config.ts changed.
-"$sst_cli" install
+# app() validates the deploy-time variables of the stage config; keep the shell's unrelated
+# values (a test's LOG_LEVEL=SILENT, say) out of this offline install.
+env -u LOG_LEVEL -u ALARM_EMAIL -u BUDGET_MONTHLY_USD -u CORS_ALLOW_ORIGINS "$sst_cli" install
 
 if [[ ! -f "$repo_root/.sst/platform/config.d.ts" || ! -d "$repo_root/.sst/platform/node_modules/@pulumi/aws" ]]; then
   echo "sst-install: sst install finished but .sst/platform is incomplete" >&2

@@ -129,6 +129,10 @@ export async function synthesize(
   const onRejection = (error: unknown) => errors.push(error);
   process.on("unhandledRejection", onRejection);
   try {
+    // Only the variables this synthesis is given reach the stage config (not the test runner's).
+    for (const name of ["LOG_LEVEL", "ALARM_EMAIL", "BUDGET_MONTHLY_USD", "CORS_ALLOW_ORIGINS"]) {
+      delete process.env[name];
+    }
     Object.assign(process.env, {
       SST_SERVER: rpc.url,
       SST_SECRET_CursorSigningKey: "test-signing-key",
