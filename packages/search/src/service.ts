@@ -1,4 +1,4 @@
-import { type Tracer, trace } from "@opentelemetry/api";
+import { type Span, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import type { Cache, CacheResult } from "@travel/cache";
 import {
   findAirport,
@@ -27,7 +27,7 @@ import {
 import type { SearchEventRecorder } from "./events.js";
 import { type BreakerState, createFanOut } from "./fan-out.js";
 import { filterFlights, filterHotels } from "./filter.js";
-import { consoleLogger, type Logger } from "./logger.js";
+import { consoleLogger, errorName, type Logger } from "./logger.js";
 import type {
   FlightOffer,
   FlightSearchResponse,
@@ -233,7 +233,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       });
     } catch (error) {
       // Analytics must never fail a search; the recorder is expected not to throw.
-      logger.error("search event not queued", { error: (error as Error).name });
+      logger.error("search event not queued", { error: errorName(error) });
     }
   }
 
@@ -271,6 +271,9 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           }
           span.setAttributes({ "cache.status": result.status, "travel.results": ranked.length });
           return { data, meta: meta(searchId, result, data.length, ranked.length, nextCursor) };
+        } catch (error) {
+          failSpan(span, error);
+          throw error;
         } finally {
           span.end();
         }
@@ -298,6 +301,9 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           }
           span.setAttributes({ "cache.status": result.status, "travel.results": ranked.length });
           return { data, meta: meta(searchId, result, data.length, ranked.length, nextCursor) };
+        } catch (error) {
+          failSpan(span, error);
+          throw error;
         } finally {
           span.end();
         }
@@ -340,6 +346,11 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
 
     breakerStates: () => fanOut.breakerStates(),
   };
+}
+
+/** Marks a span failed with the error's class name only (messages may echo input). */
+function failSpan(span: Span, error: unknown): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorName(error) });
 }
 
 /** A flight that has departed, or a stay whose check-in day has passed where the hotel is. */
