@@ -9,15 +9,14 @@ import { createAnalyticsService } from "./service.js";
 /**
  * Lambda entry of the change-stream consumer (DynamoDB Streams, NEW_AND_OLD_IMAGES, with
  * ReportBatchItemFailures). The only place that reads the environment: the table name from
- * SST's link (`SST_RESOURCE_Table`, what `Resource.Table.name` reads) or `TABLE_NAME`, and the
- * shard count from `ANALYTICS_SHARDS`.
+ * SST's link (`SST_RESOURCE_Table`, what `Resource.Table.name` reads) or `TABLE_NAME`. The
+ * shard count is the code default (`DEFAULT_AGGREGATE_SHARDS`), the same the API reads with.
  */
 const env = z
   .object({
     SST_RESOURCE_Table: z.string().optional(),
     TABLE_NAME: z.string().min(1).optional(),
     AWS_REGION: z.string().min(1).optional(),
-    ANALYTICS_SHARDS: z.coerce.number().int().min(1).max(100).optional(),
   })
   .parse(process.env);
 
@@ -42,7 +41,6 @@ const analytics = createAnalyticsService({
     warn: (message, fields) => logger.warn(message, { ...fields }),
     error: (message, fields) => logger.error(message, { ...fields }),
   },
-  ...(env.ANALYTICS_SHARDS ? { shards: env.ANALYTICS_SHARDS } : {}),
 });
 
 export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
