@@ -126,7 +126,7 @@ export class CacheEngine implements Cache {
     policy: ResolvedPolicy,
     options: GetOrLoadOptions<T>,
   ): Promise<CacheResult<T>> {
-    const read = await this.#read(key);
+    const read = await this.#read(key, options.tags !== undefined);
     if (read.kind === "found") {
       const now = this.#o.clock.now();
       const envelope = read.envelope as Envelope<T>;
@@ -260,7 +260,7 @@ export class CacheEngine implements Cache {
     this.#refreshing.set(key, refresh);
   }
 
-  async #read(key: string): Promise<ReadResult> {
+  async #read(key: string, expectTags = false): Promise<ReadResult> {
     const near = this.#o.nearCache?.get(key);
     if (near) return { kind: "found", envelope: near, layer: "near" };
     const { store, guard, serializer } = this.#o;
@@ -268,7 +268,7 @@ export class CacheEngine implements Cache {
     let bytes: Uint8Array | undefined;
     try {
       // The store answers only entries no tag invalidation has overtaken (one round trip in Redis).
-      bytes = await guard.run(() => store.getEntry(key));
+      bytes = await guard.run(() => store.getEntry(key, expectTags));
     } catch (error) {
       this.#storeError("get", error);
       return { kind: "error" };

@@ -10,7 +10,8 @@ export interface Store {
   /** True when concurrent processes share this store, so cross-process locks are worth it. */
   readonly shared: boolean;
   /** The entry's bytes, or undefined when absent or invalidated by one of its tags. */
-  getEntry(key: string): Promise<Uint8Array | undefined>;
+  /** `expectTags` hints that the entry is probably tagged (picks the cheapest check). */
+  getEntry(key: string, expectTags: boolean): Promise<Uint8Array | undefined>;
   setEntry(key: string, bytes: Uint8Array, ttlMs: number, meta?: EntryMeta): Promise<void>;
   deleteEntry(key: string): Promise<void>;
   /** The global invalidation sequence (0 before the first invalidation). */

@@ -76,7 +76,7 @@ export class MemoryStore implements Store {
     return item;
   }
 
-  async getEntry(key: string): Promise<Uint8Array | undefined> {
+  async getEntry(key: string, _expectTags?: boolean): Promise<Uint8Array | undefined> {
     const item = this.#live(key);
     if (item?.kind !== "entry") return undefined;
     if (item.meta && isInvalidated(item.meta, this.#tagSeqs(item.meta.tags), this.#floor)) {
