@@ -58,7 +58,7 @@ function body(offerId: string, quantity = 1, amount = "250.00") {
   };
 }
 
-describe("bookings through HTTP (dynalite, in-process cache)", () => {
+describe("bookings through HTTP (dynalite, in-process cache)", { timeout: 120_000 }, () => {
   let t: TestApp;
   let key: string;
   let keyB: string;

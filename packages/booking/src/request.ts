@@ -8,13 +8,18 @@ export const idempotencyKeySchema = z
   .max(128, "must be 8–128 printable characters")
   .regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, "must be printable ASCII characters");
 
-/** Names: letters, marks, spaces and the punctuation names carry; no control characters. */
+/** Letters in any script, marks, spaces and the punctuation names carry; nothing else. */
+const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;
+
+// A refinement, not `.regex`: a Unicode-property pattern does not survive into OpenAPI's
+// (ECMA-262 without flags) `pattern`, so the document states the rule in words instead.
 const personName = z
   .string()
   .trim()
   .min(1, "must not be empty")
   .max(100, "must be at most 100 characters")
-  .regex(/^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u, "must contain letters only (with ' . - and spaces)");
+  .refine((value) => PERSON_NAME.test(value), "must contain letters only (with ' . - and spaces)")
+  .meta({ description: "Letters (any script), spaces and ' . - only." });
 
 const isoDate = z
   .string()

@@ -35,7 +35,8 @@ async function settle(
   }
 }
 
-describe("concurrent bookings", () => {
+// Generous timeouts: 100 racing bookings on an in-process engine take seconds on 2 busy cores.
+describe("concurrent bookings", { timeout: 120_000 }, () => {
   it("100 bookings for 10 seats: exactly 10 confirmed, 90 sold_out, seats end at 0", async () => {
     // Real time here: leases and waits behave as in production.
     const service = env.service({ clock: { now: () => new Date("2027-03-01T12:00:00Z") } });

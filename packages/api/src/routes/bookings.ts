@@ -29,7 +29,9 @@ class IdempotencyKeyRequiredError extends DomainError {
   }
 }
 
-const bookingSchema = bookingResponseSchema.openapi("Booking", {
+// The booking package's schemas are plain zod, built before `@hono/zod-openapi` extends zod, so
+// they are re-wrapped here (same shape, same rules) to carry OpenAPI component names.
+const bookingSchema = z.object(bookingResponseSchema.shape).openapi("Booking", {
   example: {
     id: "bkg_01JD8X3Z5K7M9P1Q3R5T7V9X1Z",
     reference: "Q7M2ZK",
@@ -45,7 +47,7 @@ const bookingSchema = bookingResponseSchema.openapi("Booking", {
   },
 });
 
-const bookingBodySchema = bookingRequestSchema.openapi("BookingRequest", {
+const bookingBodySchema = z.strictObject(bookingRequestSchema.shape).openapi("BookingRequest", {
   example: {
     offerId: "off_01JD8X3Z5K7M9P1Q3R5T7V9XA1",
     quantity: 1,
@@ -56,8 +58,7 @@ const bookingBodySchema = bookingRequestSchema.openapi("BookingRequest", {
 });
 
 const idempotencyHeaders = z.object({
-  [IDEMPOTENCY_HEADER]: idempotencyKeySchema.openapi({
-    param: { name: "Idempotency-Key", in: "header", required: true },
+  [IDEMPOTENCY_HEADER]: idempotencyKeySchema.meta({
     description:
       "Unique per booking attempt (8–128 printable characters). Repeating a request with the same " +
       "key and body answers the stored response with `idempotent-replayed: true`; the same key " +
@@ -132,18 +133,7 @@ const listBookingsRoute = createRoute({
     "issued for another filter, is a 422.",
   security: API_KEY_SECURITY,
   request: {
-    query: bookingListQuerySchema.extend({
-      status: bookingListQuerySchema.shape.status.openapi({
-        param: { name: "status", in: "query" },
-      }),
-      limit: bookingListQuerySchema.shape.limit.openapi({
-        param: { name: "limit", in: "query" },
-        example: 20,
-      }),
-      cursor: bookingListQuerySchema.shape.cursor.openapi({
-        param: { name: "cursor", in: "query" },
-      }),
-    }),
+    query: z.object(bookingListQuerySchema.shape),
   },
   responses: {
     200: {
