@@ -33,3 +33,11 @@ export class CacheArgumentError extends CacheError {
     this.name = "CacheArgumentError";
   }
 }
+
+/** A store call took longer than the command budget (the call falls open). */
+export class CacheTimeoutError extends CacheError {
+  constructor(timeoutMs: number) {
+    super(`cache store call exceeded ${timeoutMs} ms`);
+    this.name = "CacheTimeoutError";
+  }
+}

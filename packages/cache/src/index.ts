@@ -26,6 +26,7 @@ export {
   CacheArgumentError,
   CacheConfigError,
   CacheError,
+  CacheTimeoutError,
   CacheUnavailableError,
 } from "./errors.js";
 export { createMemoryCache, type MemoryCacheOptions } from "./memory/index.js";
