@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createLocalChangeFeed } from "@travel/analytics";
+import { startReconcilerLoop } from "@travel/booking";
 import { type ApiKeyRepository, apiKeyScopeSchema, createInventoryRepository } from "@travel/core";
 import { startLocalEngine } from "@travel/core/local";
 import { createApp } from "./app.js";
@@ -124,6 +125,18 @@ async function main(): Promise<void> {
 
   // Hooks: other packages' local loops are started here and stopped on shutdown.
   const background: LocalBackgroundTask[] = [];
+  // Booking reconciler: settles bookings a crashed request left half-done, every 15 s (in AWS
+  // the scheduled `reconciler-lambda.ts` runs the same function).
+  const reconcilerLoop = startReconcilerLoop(deps.reconciler, {
+    intervalMs: 15_000,
+    olderThanMs: 60_000,
+    onReport: (report) => {
+      if (report.examined === 0 && report.errors.length === 0) return;
+      logger.info("booking reconciler run", { ...report, errors: report.errors.length });
+    },
+    onError: (error) => logger.error("booking reconciler run failed", { error: error as Error }),
+  });
+  background.push({ name: "booking reconciler", stop: () => reconcilerLoop.stop() });
   // Local DynamoDB Streams: every write to the engine reaches the analytics consumer as a
   // stream record, batched and after the write. Only the entities the aggregates read pass
   // (inventory records from the background seeding would only flood it until a consumer
