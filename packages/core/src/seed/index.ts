@@ -6,8 +6,20 @@ export type { HotelPlan } from "./hotels.js";
 export { generateHotels, generateRoomNightsForDay, HOTEL_CITIES, planHotels } from "./hotels.js";
 export type { SeedDay, SeedInventory, SeedOptions } from "./inventory.js";
 export { DEFAULT_SEED, generateInventory } from "./inventory.js";
-export type { BatchWriter, BatchWriterOptions, TableItem, WriterStats } from "./load.js";
-export { BATCH_SIZE, createBatchWriter, inventoryItems } from "./load.js";
+export type {
+  BatchWriter,
+  BatchWriterOptions,
+  InventoryRecord,
+  TableItem,
+  WriterStats,
+} from "./load.js";
+export {
+  BATCH_SIZE,
+  createBatchWriter,
+  inventoryItemBuilder,
+  inventoryItems,
+  tagInventory,
+} from "./load.js";
 export type { Random } from "./random.js";
 export { hashString, mulberry32, randomFor } from "./random.js";
 export type { SeedRoute } from "./routes.js";

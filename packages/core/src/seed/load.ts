@@ -79,16 +79,20 @@ export function createBatchWriter(options: BatchWriterOptions) {
   }
 
   return {
-    /** Resolves once every item is written; rejects with the first batch that failed for good. */
-    async write(items: TableItem[]): Promise<void> {
+    /**
+     * Resolves once every item is written; rejects with the first batch that failed for good.
+     * With `toItem`, records become items one batch at a time, just before that batch is sent,
+     * so a large write never blocks the event loop for long (a server may be answering meanwhile).
+     */
+    async write<T = TableItem>(records: T[], toItem?: (record: T) => TableItem): Promise<void> {
       const batches: Promise<void>[] = [];
-      for (let i = 0; i < items.length; i += BATCH_SIZE) {
-        const chunk = items.slice(i, i + BATCH_SIZE);
+      for (let i = 0; i < records.length; i += BATCH_SIZE) {
+        const chunk = records.slice(i, i + BATCH_SIZE);
         batches.push(
           (async () => {
             await acquire();
             try {
-              await sendBatch(chunk);
+              await sendBatch(toItem ? chunk.map(toItem) : (chunk as TableItem[]));
             } finally {
               release();
             }
@@ -105,18 +109,47 @@ export function createBatchWriter(options: BatchWriterOptions) {
 
 export type BatchWriter = ReturnType<typeof createBatchWriter>;
 
+/** An inventory record tagged with the entity that stores it. */
+export type InventoryRecord =
+  | { kind: "flight"; record: FlightOfferRecord }
+  | { kind: "hotel"; record: HotelRecord }
+  | { kind: "night"; record: RoomNightRecord };
+
 /**
- * Table items for inventory records, built by the ElectroDB entities (keys, index keys and
+ * Converts inventory records to table items with the ElectroDB entities (keys, index keys and
  * entity markers exactly as the models write them).
  */
+export function inventoryItemBuilder(db: TravelService): (tagged: InventoryRecord) => TableItem {
+  const { flightOffer, hotel, roomNight } = db.entities;
+  return (tagged) => {
+    switch (tagged.kind) {
+      case "flight":
+        return flightOffer.put(tagged.record).params().Item;
+      case "hotel":
+        return hotel.put(tagged.record).params().Item;
+      case "night":
+        return roomNight.put(tagged.record).params().Item;
+    }
+  };
+}
+
+/** Tags records for `inventoryItemBuilder`: hotels, then flights, then nights. */
+export function tagInventory(records: {
+  flights?: FlightOfferRecord[];
+  hotels?: HotelRecord[];
+  nights?: RoomNightRecord[];
+}): InventoryRecord[] {
+  return [
+    ...(records.hotels ?? []).map((record) => ({ kind: "hotel" as const, record })),
+    ...(records.flights ?? []).map((record) => ({ kind: "flight" as const, record })),
+    ...(records.nights ?? []).map((record) => ({ kind: "night" as const, record })),
+  ];
+}
+
+/** Table items for inventory records, all at once (see `inventoryItemBuilder`). */
 export function inventoryItems(
   db: TravelService,
   records: { flights?: FlightOfferRecord[]; hotels?: HotelRecord[]; nights?: RoomNightRecord[] },
 ): TableItem[] {
-  const { flightOffer, hotel, roomNight } = db.entities;
-  const items: TableItem[] = [];
-  for (const record of records.hotels ?? []) items.push(hotel.put(record).params().Item);
-  for (const record of records.flights ?? []) items.push(flightOffer.put(record).params().Item);
-  for (const record of records.nights ?? []) items.push(roomNight.put(record).params().Item);
-  return items;
+  return tagInventory(records).map(inventoryItemBuilder(db));
 }

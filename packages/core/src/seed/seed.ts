@@ -1,6 +1,6 @@
 import type { TravelService } from "../service.js";
 import { DEFAULT_SEED, generateInventory } from "./inventory.js";
-import { createBatchWriter, inventoryItems } from "./load.js";
+import { createBatchWriter, inventoryItemBuilder, tagInventory } from "./load.js";
 
 export interface SeedProgress {
   /** "hotels" once the hotel descriptions are in, then "day" for each loaded day in date order. */
@@ -79,7 +79,8 @@ export async function seedInventory(options: SeedInventoryOptions): Promise<Seed
     };
   };
 
-  await writer.write(inventoryItems(db, { hotels: inventory.hotels }));
+  const toItem = inventoryItemBuilder(db);
+  await writer.write(tagInventory({ hotels: inventory.hotels }), toItem);
   onProgress?.(progress("hotels", 0));
 
   const inFlight: { date: string; done: Promise<void> }[] = [];
@@ -95,7 +96,7 @@ export async function seedInventory(options: SeedInventoryOptions): Promise<Seed
     for (const day of inventory.days()) {
       counts.flights += day.flights.length;
       counts.roomNights += day.nights.length;
-      const done = writer.write(inventoryItems(db, { flights: day.flights, nights: day.nights }));
+      const done = writer.write(tagInventory({ flights: day.flights, nights: day.nights }), toItem);
       // Attach a handler now: a failure surfaces when this day's turn comes in finishOldest.
       done.catch(() => undefined);
       inFlight.push({ date: day.date, done });
