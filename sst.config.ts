@@ -34,7 +34,7 @@ export default $config({
 
     const config = resolveStageConfig($app.stage, process.env);
     const network = createNetwork(config);
-    const { table } = createTable(config);
+    const { table, globalIndexNames } = createTable(config);
     const { cache, nodeIds } = createCache(config, network);
     const { cursorSigningKey } = createSecrets();
     const { api, handler } = createApi(config, {
@@ -56,9 +56,7 @@ export default $config({
         reconciler: reconciler.functionName,
       },
       tableName: table.name,
-      globalIndexNames: Object.keys(
-        (await import("./packages/infra/src/table-args.js")).dynamoTableArgs().globalIndexes,
-      ),
+      globalIndexNames,
       deadLetterQueues: {
         stream: consumer.deadLetterQueue.nodes.queue.name,
         reconciler: reconciler.deadLetterQueue.nodes.queue.name,

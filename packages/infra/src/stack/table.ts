@@ -23,8 +23,9 @@ export function createTable(config: StageConfig) {
         )
       : undefined;
 
+  const args = dynamoTableArgs();
   const table = new sst.aws.Dynamo("Table", {
-    ...dynamoTableArgs(),
+    ...args,
     deletionProtection: config.table.deletionProtection,
     transform: {
       table: (args) => {
@@ -34,5 +35,5 @@ export function createTable(config: StageConfig) {
     },
   });
 
-  return { table, key };
+  return { table, key, globalIndexNames: Object.keys(args.globalIndexes) };
 }
