@@ -10,7 +10,7 @@
  * Offers come from the deterministic simulated supplier (no database): this measures cache
  * behaviour only, not latency.
  *
- * pnpm bench:hit-ratio   (env: SEARCHES_PER_SECOND=0.5, BOOKINGS_PER_SECOND=0.05, ROUTES=600)
+ * pnpm bench:hit-ratio   (env: HOURS=24, SEARCHES_PER_SECOND=0.5, BOOKINGS_PER_SECOND=0.05, ROUTES=600)
  */
 import { createMemoryCache } from "@travel/cache";
 import type { FlightOfferRecord } from "@travel/core";
@@ -21,7 +21,8 @@ import { createSimulatedSupplier } from "../src/suppliers/simulated.js";
 const SEARCHES_PER_SECOND = Number(process.env.SEARCHES_PER_SECOND ?? 0.5);
 const BOOKINGS_PER_SECOND = Number(process.env.BOOKINGS_PER_SECOND ?? 0.05);
 const ROUTES = Number(process.env.ROUTES ?? 600);
-const DAY_SECONDS = 24 * 3600;
+const HOURS = Number(process.env.HOURS ?? 24);
+const DAY_SECONDS = HOURS * 3600;
 const START = Date.parse("2030-03-10T00:00:00Z");
 
 const AIRPORTS = [
@@ -165,7 +166,7 @@ async function replay(ttlSeconds: number, bookingsPerSecond: number) {
 }
 
 console.log(
-  `simulated day: ${SEARCHES_PER_SECOND} searches/s, ${routes.length} routes (Zipf s=1), dates 1–90 days out (mean 14), 4 cabins`,
+  `simulated ${HOURS} h from an empty cache: ${SEARCHES_PER_SECOND} searches/s, ${routes.length} routes (Zipf s=1), dates 1–90 days out (mean 14), 4 cabins`,
 );
 console.log("ttl s | bookings/s | searches | hit | stale | miss | hit ratio (hit+stale)");
 for (const [ttl, bookings] of [
