@@ -9,7 +9,8 @@ import { createAnalyticsService } from "./service.js";
 /**
  * Lambda entry of the change-stream consumer (DynamoDB Streams, NEW_AND_OLD_IMAGES, with
  * ReportBatchItemFailures). The only place that reads the environment: the table name from
- * SST's link (`SST_RESOURCE_Table`, what `Resource.Table.name` reads) or `TABLE_NAME`. The
+ * `TABLE_NAME` (set on every Lambda by @travel/infra; `SST_RESOURCE_Table` is honoured for
+ * `sst dev`-style plain links) and `STAGE` for the metrics' stage dimension. The
  * shard count is the code default (`DEFAULT_AGGREGATE_SHARDS`), the same the API reads with.
  */
 const env = z
@@ -17,6 +18,7 @@ const env = z
     SST_RESOURCE_Table: z.string().optional(),
     TABLE_NAME: z.string().min(1).optional(),
     AWS_REGION: z.string().min(1).optional(),
+    STAGE: z.string().min(1).default("dev"),
   })
   .parse(process.env);
 
@@ -36,7 +38,8 @@ const logger = new Logger({ serviceName: BUSINESS_METRICS.serviceName });
 const analytics = createAnalyticsService({
   db: createTravelService({ client: clients.document, table: tableName() }),
   clock: { now: () => new Date() },
-  metrics: new Metrics(BUSINESS_METRICS),
+  // The alarms and dashboard select on `service` *and* `stage`: every metric carries both.
+  metrics: new Metrics({ ...BUSINESS_METRICS, defaultDimensions: { stage: env.STAGE } }),
   logger: {
     warn: (message, fields) => logger.warn(message, { ...fields }),
     error: (message, fields) => logger.error(message, { ...fields }),
