@@ -83,8 +83,8 @@ describeRedis("redis cache across connections and processes", ({ url }) => {
 
   it("an invalidation from one connection is a miss on another at once", async () => {
     const keyPrefix = fresh();
-    const writer = createRedisCache({ redis: { url }, keyPrefix });
-    const reader = createRedisCache({ redis: { url }, keyPrefix });
+    const writer = createRedisCache({ redis: { url }, keyPrefix, commandTimeoutMs: 500 });
+    const reader = createRedisCache({ redis: { url }, keyPrefix, commandTimeoutMs: 500 });
     await Promise.all([writer.health(), reader.health()]);
     const tags = ["off_42"];
     await reader.getOrLoad("search:JFK-LAX", async () => ({ price: "100.00" }), { tags });
@@ -103,7 +103,12 @@ describeRedis("redis cache across connections and processes", ({ url }) => {
     const keyPrefix = fresh();
     // a holder that took the lock and died: nobody will write the entry or release the lock
     await admin.set(`${keyPrefix}l:e:default:orphan`, "dead-holder", "PX", 400);
-    const cache = createRedisCache({ redis: { url }, keyPrefix, lock: { waitMs: 3_000 } });
+    const cache = createRedisCache({
+      redis: { url },
+      keyPrefix,
+      commandTimeoutMs: 500,
+      lock: { waitMs: 3_000 },
+    });
     const loader = controlledLoader("value");
     const started = Date.now();
     const r = await cache.getOrLoad("orphan", loader.fn);
@@ -118,8 +123,18 @@ describeRedis("redis cache across connections and processes", ({ url }) => {
   it("the near cache answers locally and drops entries another process invalidates", async () => {
     const keyPrefix = fresh();
     const near = { ttlMs: 30_000 };
-    const a = createRedisCache({ redis: { url }, keyPrefix, nearCache: near });
-    const b = createRedisCache({ redis: { url }, keyPrefix, nearCache: near });
+    const a = createRedisCache({
+      redis: { url },
+      keyPrefix,
+      commandTimeoutMs: 500,
+      nearCache: near,
+    });
+    const b = createRedisCache({
+      redis: { url },
+      keyPrefix,
+      commandTimeoutMs: 500,
+      nearCache: near,
+    });
     await Promise.all([a.health(), b.health()]);
     await sleep(50); // let both subscriptions come up
     const tags = ["off_7"];
