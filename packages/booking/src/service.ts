@@ -224,9 +224,13 @@ export function createBookingService(deps: BookingServiceDeps) {
     record: IdempotencyRecord,
     request: BookingRequest,
     leases: { bookingLease?: number },
+    fresh: boolean,
   ): Promise<StoredResponse> {
-    const existing = await bookings.get(record.bookingId);
-    if (existing) return resume(existing, record, leases);
+    // A record this request just created has no booking yet: skip the read (one op saved).
+    if (!fresh) {
+      const existing = await bookings.get(record.bookingId);
+      if (existing) return resume(existing, record, leases);
+    }
 
     const now = clock.now();
     let live: Awaited<ReturnType<typeof priceOffer>>;
@@ -342,7 +346,7 @@ export function createBookingService(deps: BookingServiceDeps) {
           const leases: { bookingLease?: number } = {};
           let stored: StoredResponse;
           try {
-            stored = await execute(record, request, leases);
+            stored = await execute(record, request, leases, begun.created);
           } catch (error) {
             return await releaseLeases(record, leases, error);
           }
