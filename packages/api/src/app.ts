@@ -119,10 +119,17 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     name: "x-api-key",
     description: "An API key; its scopes decide which routes it may call.",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: OPENAPI_INFO,
-    servers: [{ url: "/" }],
+  // Generated once, on first request (every route is registered by then), instead of per request
+  // as `doc31` would; a generation failure goes to onError (a plain 500) rather than echoing it.
+  let openApiDocument: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    openApiDocument ??= app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: OPENAPI_INFO,
+      servers: [{ url: "/" }],
+    });
+    c.header("cache-control", "public, max-age=300");
+    return c.json(openApiDocument);
   });
 
   app.onError(createErrorHandler(logger));

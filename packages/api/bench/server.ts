@@ -1,0 +1,72 @@
+/**
+ * The server `search.bench.ts` measures: the full API (real Redis for the search cache and the
+ * rate limiter; the embedded engine of `engine.ts` at `DYNAMO_ENDPOINT`, in its own process) plus,
+ * on the same server, a bare Hono JSON route that skips every API middleware. Prints one JSON
+ * line `{ port, key, date }` when ready.
+ */
+import { serve } from "@hono/node-server";
+import { createDynamoClients, createTravelService } from "@travel/core";
+import { LOCAL_CREDENTIALS } from "@travel/core/local";
+import { Hono } from "hono";
+import { createApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createAppDeps } from "../src/deps.js";
+import { flightRecords } from "../test/fixtures.js";
+
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `bench:api:${process.pid}`;
+const endpoint = process.env.DYNAMO_ENDPOINT;
+const tableName = process.env.TABLE_NAME ?? "travel";
+if (!endpoint) throw new Error("DYNAMO_ENDPOINT is required (see engine.ts)");
+const dynamo = createDynamoClients({ endpoint, credentials: LOCAL_CREDENTIALS });
+const db = createTravelService({ client: dynamo.document, table: tableName });
+const config = loadConfig({
+  REDIS_URL: redisUrl,
+  REDIS_KEY_PREFIX: prefix,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "WARN",
+  CURSOR_SIGNING_KEY: "bench-cursor-signing-key-0123456789abcdef",
+});
+const deps = await createAppDeps(config, { dynamo, db });
+
+// 20 economy offers on one route and day: a realistic page of results.
+const date = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+const specs = Array.from({ length: 20 }, (_, i) => ({
+  id: `off_01JD8X3Z5K7M9P1Q3R5T7V${String(i).padStart(2, "0")}AA`,
+  departHourUtc: 4 + (i % 18),
+  durationMinutes: 300 + ((i * 37) % 200),
+  priceMinor: 15_000 + ((i * 7919) % 40_000),
+  seats: 3 + (i % 9),
+}));
+for (const record of flightRecords(date, specs)) await db.entities.flightOffer.put(record).go();
+const { plainKey } = await deps.apiKeys.create({
+  tenantId: "bench",
+  name: "bench",
+  scopes: ["search"],
+  rateLimitPerMinute: 1_000_000,
+  now: new Date(),
+});
+
+const app = createApp(deps);
+const root = new Hono();
+const barePayload = { status: "ok", items: [1, 2, 3] };
+root.get("/__bare", (c) => c.json(barePayload));
+root.route("/", app);
+
+const server = serve({ fetch: root.fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
+  process.stdout.write(
+    `${JSON.stringify({ port: info.port, key: plainKey, date, backend: deps.cache.backend })}\n`,
+  );
+});
+
+process.once("SIGTERM", async () => {
+  server.close();
+  // Remove what this run put in Redis: its cache entries and rate-limit counters.
+  const { Redis } = await import("ioredis");
+  const { deleteKeysWithPrefix } = await import("@travel/cache/testing");
+  const redis = new Redis(redisUrl);
+  await deleteKeysWithPrefix(redis, prefix);
+  redis.disconnect();
+  await deps.close();
+  dynamo.raw.destroy();
+  process.exit(0);
+});
