@@ -36,9 +36,9 @@ const LONG_HAUL_KM = 4_000;
 
 /** Flights a day on a route by its popularity rank: 4 on the top routes, 1 on the tail. */
 export function flightsPerDay(rank: number): number {
-  if (rank < 30) return 4;
-  if (rank < 100) return 3;
-  if (rank < 260) return 2;
+  if (rank < 16) return 4;
+  if (rank < 60) return 3;
+  if (rank < 180) return 2;
   return 1;
 }
 
@@ -65,7 +65,7 @@ function cabinsFor(random: Random, km: number): { cabin: Cabin; seatsTotal: numb
     const cabins: { cabin: Cabin; seatsTotal: number }[] = [
       { cabin: "economy", seatsTotal: randomInt(random, 138, 174) },
     ];
-    if (random() < 0.3)
+    if (random() < 0.2)
       cabins.push({ cabin: "premium_economy", seatsTotal: randomInt(random, 18, 30) });
     cabins.push({ cabin: "business", seatsTotal: randomInt(random, 12, 20) });
     return cabins;
