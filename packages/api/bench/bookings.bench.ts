@@ -58,34 +58,41 @@ const body = (i: number) => {
   });
 };
 
-function run(duration: number, count: Map<number, number>) {
-  const instance = autocannon({
-    url: base,
-    connections,
-    duration,
-    requests: [
-      {
-        method: "POST",
-        path: "/v1/bookings",
-        setupRequest: (request) => {
-          const i = n++;
-          return {
-            ...request,
-            headers: {
-              "content-type": "application/json",
-              "x-api-key": ready.key,
-              "idempotency-key": `bench-${process.pid}-${i}`,
-            },
-            body: body(i),
-          };
-        },
-      },
-    ],
+function run(duration: number, count: Map<number, number>): Promise<autocannon.Result> {
+  let finish: (error: unknown, result: autocannon.Result) => void = () => {};
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = (error, result) => (error ? reject(error) : resolve(result));
   });
+  const instance = autocannon(
+    {
+      url: base,
+      connections,
+      duration,
+      requests: [
+        {
+          method: "POST",
+          path: "/v1/bookings",
+          setupRequest: (request) => {
+            const i = n++;
+            return {
+              ...request,
+              headers: {
+                "content-type": "application/json",
+                "x-api-key": ready.key,
+                "idempotency-key": `bench-${process.pid}-${i}`,
+              },
+              body: body(i),
+            };
+          },
+        },
+      ],
+    },
+    (error, result) => finish(error, result),
+  );
   instance.on("response", (_client, statusCode) =>
     count.set(statusCode, (count.get(statusCode) ?? 0) + 1),
   );
-  return instance;
+  return done;
 }
 
 try {
