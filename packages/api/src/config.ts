@@ -56,6 +56,7 @@ const envSchema = z.object({
   API_KEY_CACHE_SECONDS: intInRange(0, 30, 30),
   API_KEY_NEGATIVE_CACHE_SECONDS: intInRange(0, 30, 5),
   SEARCH_CACHE_TTL_SECONDS: intInRange(300, 900, 600),
+  CACHE_COMMAND_TIMEOUT_MS: intInRange(5, 5_000, 100),
 });
 
 export type AppConfig = {
@@ -75,6 +76,8 @@ export type AppConfig = {
   apiKeyCacheSeconds: number;
   apiKeyNegativeCacheSeconds: number;
   searchCacheTtlSeconds: number;
+  /** Budget per Redis cache command; slower answers fall open to the source. */
+  cacheCommandTimeoutMs: number;
 };
 
 /**
@@ -114,5 +117,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     apiKeyNegativeCacheSeconds: e.API_KEY_NEGATIVE_CACHE_SECONDS,
     searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,
+    cacheCommandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
   };
 }

@@ -167,7 +167,12 @@ export async function createAppDeps(
     overrides.cache ??
     createCache(
       config.redisUrl
-        ? { backend: "redis", url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}:` }
+        ? {
+            backend: "redis",
+            url: config.redisUrl,
+            keyPrefix: `${config.redisKeyPrefix}:`,
+            commandTimeoutMs: config.cacheCommandTimeoutMs,
+          }
         : { backend: "memory", keyPrefix: `${config.redisKeyPrefix}:` },
       { clock: { now: () => clock.now().getTime() }, tracer },
     );
