@@ -37,12 +37,26 @@ export interface FanOutResult<T> {
 export type BreakerState = "closed" | "open" | "half-open" | "isolated";
 
 export interface FanOut {
-  /** Calls every supplier at once; a failing one is reported in `missing`, never thrown. */
+  /**
+   * Calls every supplier `which` selects (all by default) at once; a failing one is reported in
+   * `missing`, never thrown.
+   */
   all<T>(
     operation: SupplierOperation,
     call: (supplier: Supplier, options: SupplierCallOptions) => Promise<readonly T[]>,
     now: Date,
+    which?: (supplier: Supplier) => boolean,
   ): Promise<FanOutResult<T>>;
+  /**
+   * One supplier's call under its breaker, timeout and span (the inventory read model uses it:
+   * its answer carries more than offers). `ok: false` when it failed, timed out or is open.
+   */
+  one<R>(
+    supplier: Supplier,
+    operation: SupplierOperation,
+    call: (supplier: Supplier, options: SupplierCallOptions) => Promise<R>,
+    now: Date,
+  ): Promise<{ ok: true; value: R } | { ok: false }>;
   /**
    * Asks the suppliers `which` selects (all by default); the answer of the first one, in
    * supplier order, that knows it.
@@ -135,15 +149,22 @@ export function createFanOut(suppliers: readonly Supplier[], options: FanOutOpti
   }
 
   return {
-    async all(operation, call, now) {
-      const results = await Promise.all(guarded.map((g) => callOne(g, operation, call, now)));
+    async all(operation, call, now, which = () => true) {
+      const asked = guarded.filter((g) => which(g.supplier));
+      const results = await Promise.all(asked.map((g) => callOne(g, operation, call, now)));
       const values = [];
       const missing: string[] = [];
       for (const [i, result] of results.entries()) {
         if (result.ok) values.push(...result.value);
-        else missing.push(guarded[i]?.supplier.name ?? "unknown");
+        else missing.push(asked[i]?.supplier.name ?? "unknown");
       }
       return { values, missing };
+    },
+
+    one(supplier, operation, call, now) {
+      const entry = guarded.find((g) => g.supplier === supplier);
+      if (!entry) throw new RangeError(`supplier "${supplier.name}" is not part of this fan-out`);
+      return callOne(entry, operation, call, now);
     },
 
     async first(operation, call, now, which = () => true) {

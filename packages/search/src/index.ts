@@ -73,6 +73,23 @@ export {
 } from "./query.js";
 export { flightComparators, hotelComparators, rankFlights, rankHotels } from "./rank.js";
 export {
+  flightEntryKey,
+  hotelEntryKey,
+  monthOf,
+} from "./read-model/entries.js";
+export {
+  createInventoryReadModel,
+  type InventoryReadModel,
+  type InventoryReadModelDeps,
+  type ReadModelAnswer,
+  type ReadModelCallOptions,
+  type ReadModelOptions,
+  type ReadModelStats,
+  readModelOptionsSchema,
+  type WarmPlan,
+} from "./read-model/read-model.js";
+export {
+  combineCacheInfo,
   createSearchService,
   isExpired,
   SEARCH_CACHE_NAMESPACE,

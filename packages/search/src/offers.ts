@@ -124,9 +124,39 @@ function validUntil(pricedAt: Date, limit: Date, validitySeconds: number): Date 
   return new Date(Math.min(byValidity, limit.getTime()));
 }
 
+/** What a FlightOffer is built from (a stored record, or the read model's compact copy). */
+export type FlightFields = Pick<
+  FlightOfferRecord,
+  | "offerId"
+  | "origin"
+  | "destination"
+  | "departAt"
+  | "arriveAt"
+  | "durationMinutes"
+  | "stops"
+  | "carrier"
+  | "flightNumber"
+  | "cabin"
+  | "seatsAvailable"
+  | "priceMinor"
+  | "currency"
+>;
+
+/** What a hotel offer shows of a hotel. */
+export type HotelFields = Pick<
+  HotelRecord,
+  "hotelId" | "city" | "name" | "rating" | "roomType" | "currency"
+>;
+
+/** What a hotel offer needs of one night. */
+export type NightFields = Pick<
+  RoomNightRecord,
+  "date" | "roomsAvailable" | "priceMinor" | "currency"
+>;
+
 /** A stored flight as the contract's FlightOffer, priced at `now`. */
 export function flightOfferFromRecord(
-  record: FlightOfferRecord,
+  record: FlightFields,
   now: Date,
   validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS,
 ): FlightOffer {
@@ -149,12 +179,15 @@ export function flightOfferFromRecord(
   };
 }
 
-export interface HotelStay {
-  hotel: HotelRecord;
+export interface HotelStay<
+  H extends HotelFields = HotelRecord,
+  N extends NightFields = RoomNightRecord,
+> {
+  hotel: H;
   checkIn: string;
   checkOut: string;
   /** Exactly one record per night, checkIn … checkOut − 1, in date order. */
-  nights: readonly RoomNightRecord[];
+  nights: readonly N[];
   offerId: string;
   /** When the check-in day begins at the hotel (UTC); the offer never outlives it by more than a day. */
   checkInDayEnds: Date;
@@ -165,7 +198,7 @@ export interface HotelStay {
  * (integer minor units, one room), rooms the fewest free on any night.
  */
 export function hotelOfferFromStay(
-  stay: HotelStay,
+  stay: HotelStay<HotelFields, NightFields>,
   now: Date,
   validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS,
 ): HotelOffer {

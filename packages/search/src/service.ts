@@ -1,7 +1,9 @@
 import { type Span, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import type { Cache, CacheResult } from "@travel/cache";
 import {
+  addDays,
   findAirport,
+  hotelOfferId,
   type InventoryChange,
   type InventoryChangeListener,
   newId,
@@ -29,6 +31,7 @@ import { type BreakerState, createFanOut } from "./fan-out.js";
 import { filterFlights, filterHotels } from "./filter.js";
 import { consoleLogger, errorName, type Logger } from "./logger.js";
 import type {
+  CacheInfo,
   FlightOffer,
   FlightSearchResponse,
   HotelOffer,
@@ -44,6 +47,7 @@ import {
   type HotelQuery,
 } from "./query.js";
 import { rankFlights, rankHotels } from "./rank.js";
+import type { InventoryReadModel, ReadModelAnswer } from "./read-model/read-model.js";
 import type { Supplier } from "./suppliers/supplier.js";
 import { changeTags, flightResultTags, hotelResultTags } from "./tags.js";
 
@@ -72,8 +76,17 @@ export type SearchServiceOptions = z.input<typeof searchServiceOptionsSchema>;
 export type SearchCache = Pick<Cache, "getOrLoad" | "invalidate">;
 
 export interface SearchServiceDeps {
-  /** Offer sources, in priority order (the first wins on duplicate offer ids). */
+  /**
+   * Offer sources served cache-aside (TTL, stale-while-revalidate, single flight), in priority
+   * order (the first wins on duplicate offer ids): external suppliers, or our own inventory
+   * supplier when there is no read model. May be empty when `readModel` is given.
+   */
   suppliers: readonly Supplier[];
+  /**
+   * Our own inventory as a change-maintained read model (`createInventoryReadModel`): never
+   * expires on a timer, updated in place by `inventoryChanged`. Its offers come first.
+   */
+  readModel?: InventoryReadModel;
   /** Our inventory, for admin updates (core's `createInventoryRepository(db)`). */
   inventory: InventoryAdminStore;
   cache: SearchCache;
@@ -102,7 +115,10 @@ export interface SearchService extends InventoryChangeListener {
   getOffer(offerId: string): Promise<Offer>;
   /** Admin update of an inventory offer; cached results holding it are invalidated first. */
   updateOffer(offerId: string, update: OfferUpdate): Promise<Offer>;
-  /** Invalidates every cached result holding the changed items before resolving. */
+  /**
+   * Applies the items' new state to the read model and invalidates cache-aside results that
+   * can hold them, before resolving (503 `SearchCacheUnavailableError` when the cache refused).
+   */
   inventoryChanged(changes: readonly InventoryChange[]): Promise<void>;
   breakerStates(): Record<string, BreakerState>;
 }
@@ -128,29 +144,90 @@ interface CachedResult<T> {
  */
 export function createSearchService(deps: SearchServiceDeps): SearchService {
   const options = searchServiceOptionsSchema.parse(deps.options ?? {});
-  if (deps.suppliers.length === 0) throw new RangeError("search needs at least one supplier");
-  const { cache, clock, inventory } = deps;
+  const { cache, clock, inventory, readModel, suppliers } = deps;
+  if (suppliers.length === 0 && !readModel) {
+    throw new RangeError("search needs at least one supplier or a read model");
+  }
   const tracer = deps.tracer ?? trace.getTracer("@travel/search");
   const logger = deps.logger ?? consoleLogger;
   const cursors = createCursorCodec(deps.cursorSecret);
-  const fanOut = createFanOut(deps.suppliers, {
+  // One breaker and timeout per source: the read model's (our table) and each supplier's.
+  const sources = readModel ? [readModel.source, ...suppliers] : [...suppliers];
+  const fanOut = createFanOut(sources, {
     timeoutMs: options.supplierTimeoutMs,
     breakerFailures: options.breakerFailures,
     halfOpenAfterMs: options.breakerHalfOpenAfterMs,
     tracer,
     logger,
   });
-  const supplierNames = deps.suppliers.map((s) => s.name);
+  const cacheAside = new Set(suppliers);
 
   async function load<T extends { id: string }>(
     operation: "searchFlights" | "searchHotels",
     call: (supplier: Supplier, o: { signal: AbortSignal; now: Date }) => Promise<readonly T[]>,
   ): Promise<CachedResult<T>> {
-    const { values, missing } = await fanOut.all(operation, call, clock.now());
-    if (missing.length === supplierNames.length) throw new SuppliersUnavailableError(missing);
+    const { values, missing } = await fanOut.all(operation, call, clock.now(), (s) =>
+      cacheAside.has(s),
+    );
+    if (missing.length === suppliers.length) throw new SuppliersUnavailableError(missing);
     const seen = new Set<string>();
     const offers = values.filter((o) => !seen.has(o.id) && seen.add(o.id));
     return { offers, missing };
+  }
+
+  /**
+   * Every source's offers for one request: the read model's (if any) and the cache-aside
+   * suppliers' (if any), in that order, with a truthful cache summary (`combineCacheInfo`).
+   * A failed source is listed in `missing`; all of them failing is a 503.
+   */
+  async function gather<T extends { id: string }>(
+    fromReadModel: (model: InventoryReadModel, now: Date) => Promise<ReadModelAnswer<T>>,
+    fromCache: () => Promise<CacheResult<CachedResult<T>>>,
+    operation: "searchFlights" | "searchHotels",
+    now: Date,
+  ): Promise<{ offers: T[]; missing: string[]; cache: CacheInfo }> {
+    const [own, external] = await Promise.all([
+      readModel
+        ? fanOut.one(readModel.source, operation, (_, o) => fromReadModel(readModel, o.now), now)
+        : undefined,
+      suppliers.length > 0 ? fromCacheOrMissing(fromCache) : undefined,
+    ]);
+    const missing: string[] = [];
+    const parts: CacheInfo[] = [];
+    const offers: T[] = [];
+    if (readModel && own) {
+      if (own.ok) {
+        offers.push(...own.value.offers);
+        parts.push(own.value);
+      } else {
+        missing.push(readModel.source.name);
+      }
+    }
+    if (external) {
+      const seen = new Set(offers.map((o) => o.id));
+      offers.push(...external.value.offers.filter((o) => !seen.has(o.id) && seen.add(o.id)));
+      missing.push(...external.value.missing);
+      if (external.value.missing.length < suppliers.length) parts.push(external);
+    }
+    if (parts.length === 0) throw new SuppliersUnavailableError(missing);
+    return { offers, missing, cache: combineCacheInfo(parts) };
+  }
+
+  /** With a read model answering too, every supplier failing is a partial answer, not a 503. */
+  async function fromCacheOrMissing<T>(
+    fromCache: () => Promise<CacheResult<CachedResult<T>>>,
+  ): Promise<CacheResult<CachedResult<T>>> {
+    try {
+      return await fromCache();
+    } catch (error) {
+      if (!(readModel && error instanceof SuppliersUnavailableError)) throw error;
+      return {
+        value: { offers: [], missing: suppliers.map((s) => s.name) },
+        status: "miss",
+        ageSeconds: 0,
+        ttlSeconds: 0,
+      };
+    }
   }
 
   function cacheOptions<T>(tags: (value: CachedResult<T>) => string[]) {
@@ -191,7 +268,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
 
   function meta(
     searchId: string,
-    result: CacheResult<CachedResult<unknown>>,
+    result: { missing: string[]; cache: CacheInfo },
     count: number,
     total: number,
     nextCursor: string | null,
@@ -201,12 +278,8 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       count,
       total,
       nextCursor,
-      cache: {
-        status: result.status,
-        ageSeconds: result.ageSeconds,
-        ttlSeconds: result.ttlSeconds,
-      },
-      suppliers: { missing: [...result.value.missing] },
+      cache: { ...result.cache },
+      suppliers: { missing: [...result.missing] },
     };
   }
 
@@ -237,11 +310,27 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     }
   }
 
+  /** Cache-aside results can hold a changed item only if a cache-aside supplier owns its offers. */
   async function invalidate(changes: readonly InventoryChange[]): Promise<void> {
-    const tags = changeTags(changes);
+    const owned = changes.filter((change) => {
+      const offerId =
+        change.type === "flightOffer"
+          ? change.record.offerId
+          : hotelOfferId({
+              hotelId: change.record.hotelId,
+              checkIn: change.record.date,
+              checkOut: addDays(change.record.date, 1),
+            });
+      return suppliers.some((s) => s.ownsOffer(offerId));
+    });
+    const tags = changeTags(owned);
     if (tags.length === 0) return;
     const ok = await cache.invalidate(tags);
     if (!ok) throw new SearchCacheUnavailableError();
+  }
+
+  async function inventoryChanged(changes: readonly InventoryChange[]): Promise<void> {
+    await Promise.all([readModel?.inventoryChanged(changes), invalidate(changes)]);
   }
 
   return {
@@ -258,18 +347,27 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           span.setAttributes({ "travel.route": route, "travel.cabin": request.cabin });
           // A bad cursor fails before any cache or supplier work.
           const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
-          const result = await cache.getOrLoad<CachedResult<FlightOffer>>(
-            flightCacheKey(request),
-            () => load("searchFlights", (s, o) => s.searchFlights(request, o)),
-            cacheOptions((value) => flightResultTags(request, value.offers)),
+          const result = await gather(
+            (model, at) =>
+              model.searchFlights(request, {
+                now: at,
+                validitySeconds: options.offerValiditySeconds,
+              }),
+            () =>
+              cache.getOrLoad<CachedResult<FlightOffer>>(
+                flightCacheKey(request),
+                () => load("searchFlights", (s, o) => s.searchFlights(request, o)),
+                cacheOptions((value) => flightResultTags(request, value.offers)),
+              ),
+            "searchFlights",
+            now,
           );
-          const ranked = rankFlights(filterFlights(result.value.offers, query, now), query.sort);
+          const ranked = rankFlights(filterFlights(result.offers, query, now), query.sort);
           const { data, nextCursor } = page(ranked, query.limit, fingerprint, position);
           const searchId = newId("search", now.getTime());
-          if (!position) {
-            record(context, "flight", route, searchId, now, result.status, ranked.length);
-          }
-          span.setAttributes({ "cache.status": result.status, "travel.results": ranked.length });
+          const status = result.cache.status;
+          if (!position) record(context, "flight", route, searchId, now, status, ranked.length);
+          span.setAttributes({ "cache.status": status, "travel.results": ranked.length });
           return { data, meta: meta(searchId, result, data.length, ranked.length, nextCursor) };
         } catch (error) {
           failSpan(span, error);
@@ -288,18 +386,28 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           const request = hotelRequestOf(query);
           span.setAttributes({ "travel.city": request.city });
           const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
-          const result = await cache.getOrLoad<CachedResult<HotelOffer>>(
-            hotelCacheKey(request),
-            () => load("searchHotels", (s, o) => s.searchHotels(request, o)),
-            cacheOptions((value) => hotelResultTags(request, value.offers)),
+          const result = await gather(
+            (model, at) =>
+              model.searchHotels(request, {
+                now: at,
+                validitySeconds: options.offerValiditySeconds,
+              }),
+            () =>
+              cache.getOrLoad<CachedResult<HotelOffer>>(
+                hotelCacheKey(request),
+                () => load("searchHotels", (s, o) => s.searchHotels(request, o)),
+                cacheOptions((value) => hotelResultTags(request, value.offers)),
+              ),
+            "searchHotels",
+            now,
           );
-          const ranked = rankHotels(filterHotels(result.value.offers, query), query.sort);
+          const ranked = rankHotels(filterHotels(result.offers, query), query.sort);
           const { data, nextCursor } = page(ranked, query.limit, fingerprint, position);
           const searchId = newId("search", now.getTime());
-          if (!position) {
-            record(context, "hotel", request.city, searchId, now, result.status, ranked.length);
-          }
-          span.setAttributes({ "cache.status": result.status, "travel.results": ranked.length });
+          const status = result.cache.status;
+          if (!position)
+            record(context, "hotel", request.city, searchId, now, status, ranked.length);
+          span.setAttributes({ "cache.status": status, "travel.results": ranked.length });
           return { data, meta: meta(searchId, result, data.length, ranked.length, nextCursor) };
         } catch (error) {
           failSpan(span, error);
@@ -337,14 +445,28 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
         clock.now(),
         options.offerValiditySeconds,
       );
-      await invalidate(changes);
+      await inventoryChanged(changes);
       if (!offer) throw new OfferNotFoundError(offerId);
       return offer;
     },
 
-    inventoryChanged: invalidate,
+    inventoryChanged,
 
     breakerStates: () => fanOut.breakerStates(),
+  };
+}
+
+/**
+ * One `meta.cache` for an answer built from several parts (the read model's entry and the
+ * cache-aside suppliers' result): `miss` if any part was loaded for this call, else `stale` if
+ * any part was served stale, else `hit`; the oldest part's age and the shortest part's TTL.
+ */
+export function combineCacheInfo(parts: readonly CacheInfo[]): CacheInfo {
+  const statuses = new Set(parts.map((p) => p.status));
+  return {
+    status: statuses.has("miss") ? "miss" : statuses.has("stale") ? "stale" : "hit",
+    ageSeconds: Math.max(0, ...parts.map((p) => p.ageSeconds)),
+    ttlSeconds: Math.min(...parts.map((p) => p.ttlSeconds)),
   };
 }
 

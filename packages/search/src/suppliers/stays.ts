@@ -1,12 +1,6 @@
-import {
-  findAirport,
-  type HotelRecord,
-  hotelOfferId,
-  parseOfferId,
-  type RoomNightRecord,
-} from "@travel/core";
+import { findAirport, hotelOfferId, parseOfferId } from "@travel/core";
 import { startOfLocalDay } from "../clock.js";
-import type { HotelStay } from "../offers.js";
+import type { HotelFields, HotelStay, NightFields } from "../offers.js";
 import { stayNights } from "../tags.js";
 
 /** When the day after check-in begins in the hotel's city: an offer is never valid past it. */
@@ -19,13 +13,13 @@ export function checkInDayEnds(city: string, checkIn: string): Date {
  * The stay of `hotel` from checkIn to checkOut when every night exists and is priced in the
  * hotel's currency; `undefined` otherwise (a hotel missing a night is not offered at all).
  */
-export function assembleStay(
-  hotel: HotelRecord,
+export function assembleStay<H extends HotelFields, N extends NightFields>(
+  hotel: H,
   checkIn: string,
   checkOut: string,
-  nightsByDate: ReadonlyMap<string, RoomNightRecord>,
-): HotelStay | undefined {
-  const nights: RoomNightRecord[] = [];
+  nightsByDate: ReadonlyMap<string, N>,
+): HotelStay<H, N> | undefined {
+  const nights: N[] = [];
   for (const date of stayNights(checkIn, checkOut)) {
     const night = nightsByDate.get(date);
     if (!night || night.currency !== hotel.currency) return undefined;
