@@ -25,7 +25,8 @@ if echo "$CONTENTS" | grep -E '\.test\.|/src/|\.ts$' | grep -v '\.d\.ts$' >/dev/
   echo "$CONTENTS" | grep -E '\.test\.|/src/|\.ts$' | grep -v '\.d\.ts$' >&2
   exit 1
 fi
-if tar -xzOf "$TARBALL" package/package.json | grep -q '@travel/source'; then
+if tar -xzOf "$TARBALL" package/package.json |
+  node -e 'const p = JSON.parse(require("fs").readFileSync(0, "utf8")); process.exit(JSON.stringify(p.exports).includes("@travel/source") ? 0 : 1)'; then
   echo "pack-test: packed package.json still exposes the @travel/source condition" >&2
   exit 1
 fi
