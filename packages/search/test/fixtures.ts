@@ -2,14 +2,16 @@ import type { Cache } from "@travel/cache";
 import {
   type Cabin,
   createInventoryRepository,
+  type DynamoClients,
   type FlightOfferRecord,
   type HotelRecord,
   type RoomNightRecord,
   type TravelService,
 } from "@travel/core";
 import type { SearchEventRecorder } from "../src/events.js";
+import { createInventoryReadModel, type ReadModelOptions } from "../src/read-model/read-model.js";
 import { createSearchService, type SearchServiceOptions } from "../src/service.js";
-import { createInventorySupplier } from "../src/suppliers/inventory.js";
+import { createInventorySupplier, type InventoryReader } from "../src/suppliers/inventory.js";
 import type { Supplier } from "../src/suppliers/supplier.js";
 
 /** Test data is dated relative to this instant (the injected clock starts here). */
@@ -129,3 +131,63 @@ export function buildService(options: {
     ...(options.options ? { options: options.options } : {}),
   });
 }
+
+/** A search service whose inventory offers come from the change-maintained read model. */
+export function buildReadModelService(options: {
+  db: TravelService;
+  cache: Cache;
+  clock: MutableClock;
+  extraSuppliers?: Supplier[];
+  inventory?: InventoryReader;
+  options?: SearchServiceOptions;
+  readModel?: ReadModelOptions;
+}) {
+  const inventory = createInventoryRepository(options.db);
+  const readModel = createInventoryReadModel({
+    cache: options.cache,
+    inventory: options.inventory ?? inventory,
+    clock: options.clock,
+    logger: { warn: () => {}, error: () => {} },
+    ...(options.readModel ? { options: options.readModel } : {}),
+  });
+  const service = createSearchService({
+    suppliers: options.extraSuppliers ?? [],
+    readModel,
+    inventory,
+    cache: options.cache,
+    clock: options.clock,
+    cursorSecret: CURSOR_SECRET,
+    logger: { warn: () => {}, error: () => {} },
+    ...(options.options ? { options: options.options } : {}),
+  });
+  return { service, readModel };
+}
+
+/** Counts DynamoDB reads (GetItem, Query, Scan, BatchGetItem) made through a client pair. */
+export function countReads(clients: DynamoClients): { readonly reads: number; reset(): void } {
+  let reads = 0;
+  clients.raw.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (READ_COMMANDS.has(String(context.commandName))) reads++;
+      return next(args);
+    },
+    { step: "initialize", name: `readCounter${Math.random()}` },
+  );
+  return {
+    get reads() {
+      return reads;
+    },
+    reset() {
+      reads = 0;
+    },
+  };
+}
+
+const READ_COMMANDS = new Set([
+  "GetItemCommand",
+  "GetCommand",
+  "QueryCommand",
+  "ScanCommand",
+  "BatchGetItemCommand",
+  "BatchGetCommand",
+]);
