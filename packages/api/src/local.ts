@@ -18,7 +18,8 @@ import { planSeeding, runSeeding } from "./local/seeding.js";
 import { createLocalState, type LocalState } from "./local/state.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const DATA_DIR = resolve(REPO_ROOT, ".data");
+/** Local state (engine data, demo key, seeding marker); `LOCAL_DATA_DIR` moves it (e.g. a scratch run). */
+const DATA_DIR = resolve(REPO_ROOT, process.env.LOCAL_DATA_DIR ?? ".data");
 /** Days loaded before serving (nearest first); the rest loads while serving. */
 const READY_AFTER_DAYS = 3;
 
