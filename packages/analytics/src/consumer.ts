@@ -1,7 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { createDynamoClients, createTravelService } from "@travel/core";
+import { createCache } from "@travel/cache";
+import { createDynamoClients, createInventoryRepository, createTravelService } from "@travel/core";
+import { createInventoryReadModel } from "@travel/search";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { Resource } from "sst/resource";
 import { z } from "zod";
 import { BUSINESS_METRICS } from "./metrics.js";
 import { createAnalyticsService } from "./service.js";
@@ -12,6 +15,13 @@ import { createAnalyticsService } from "./service.js";
  * `TABLE_NAME` (set on every Lambda by @travel/infra; `SST_RESOURCE_Table` is honoured for
  * `sst dev`-style plain links) and `STAGE` for the metrics' stage dimension. The
  * shard count is the code default (`DEFAULT_AGGREGATE_SHARDS`), the same the API reads with.
+ *
+ * It is also the backstop of search's inventory read model (issue #8): every `flightOffer` /
+ * `roomNight` new image is applied, version-guarded, to the read model in the shared Redis,
+ * so writers that did not update it themselves are seen too. The cache comes from the SST link
+ * `Cache` (TLS unless `CACHE_TLS=false`, as under `sst dev`) or `REDIS_URL`; its key prefix
+ * (`REDIS_KEY_PREFIX`, default `travel`) must be the API's. Without a cache (no link, no URL)
+ * there is no shared read model to maintain and the handler is not registered.
  */
 const env = z
   .object({
@@ -19,8 +29,34 @@ const env = z
     TABLE_NAME: z.string().min(1).optional(),
     AWS_REGION: z.string().min(1).optional(),
     STAGE: z.string().min(1).default("dev"),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, "REDIS_URL must be a redis:// or rediss:// URL")
+      .optional(),
+    REDIS_KEY_PREFIX: z.string().min(1).default("travel"),
+    CACHE_TLS: z.enum(["true", "false"]).default("true"),
   })
   .parse(process.env);
+
+/** The read model's Redis: `REDIS_URL` wins, else the linked `Cache` (host, port, credentials). */
+function redisUrl(): string | undefined {
+  if (env.REDIS_URL) return env.REDIS_URL;
+  if (!("Cache" in Resource)) return undefined;
+  const cache = z
+    .object({
+      host: z.string().min(1),
+      port: z.coerce.number().int().positive(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+    })
+    .parse(Resource.Cache);
+  const scheme = env.CACHE_TLS === "false" ? "redis" : "rediss";
+  const auth =
+    cache.username || cache.password
+      ? `${encodeURIComponent(cache.username ?? "")}:${encodeURIComponent(cache.password ?? "")}@`
+      : "";
+  return `${scheme}://${auth}${cache.host}:${cache.port}`;
+}
 
 function tableName(): string {
   if (env.SST_RESOURCE_Table) {
@@ -35,9 +71,30 @@ function tableName(): string {
 
 const clients = createDynamoClients({ ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}) });
 const logger = new Logger({ serviceName: BUSINESS_METRICS.serviceName });
+const db = createTravelService({ client: clients.document, table: tableName() });
+const clock = { now: () => new Date() };
+const url = redisUrl();
+// A generous command timeout: a failed apply fails the record, which Lambda then retries.
+const readModel = url
+  ? createInventoryReadModel({
+      cache: createCache({
+        backend: "redis",
+        url,
+        keyPrefix: `${env.REDIS_KEY_PREFIX}:`,
+        commandTimeoutMs: 500,
+      }),
+      inventory: createInventoryRepository(db),
+      clock,
+      logger: {
+        warn: (message, fields) => logger.warn(message, { ...fields }),
+        error: (message, fields) => logger.error(message, { ...fields }),
+      },
+    })
+  : undefined;
 const analytics = createAnalyticsService({
-  db: createTravelService({ client: clients.document, table: tableName() }),
-  clock: { now: () => new Date() },
+  db,
+  clock,
+  ...(readModel ? { inventoryListener: readModel } : {}),
   // The alarms and dashboard select on `service` *and* `stage`: every metric carries both.
   metrics: new Metrics({ ...BUSINESS_METRICS, defaultDimensions: { stage: env.STAGE } }),
   logger: {
