@@ -37,4 +37,21 @@ describe("search event repository", () => {
     );
     expect(Item?.ttl).toBe(Date.parse(event.createdAt) / 1000 + SEARCH_EVENT_TTL_SECONDS);
   });
+
+  it("records 60 events in batches and every one can be read back", async () => {
+    const events = createSearchEventRepository(engine.db);
+    const batch: SearchEventRecord[] = Array.from({ length: 60 }, (_, i) => ({
+      searchId: newId("search"),
+      tenantId: "acme",
+      kind: "flight",
+      route: "JFK-LAX",
+      day: "2026-04-03",
+      cacheStatus: i % 3 === 0 ? "miss" : "hit",
+      resultCount: i,
+      createdAt: "2026-04-03T10:00:00.000Z",
+    }));
+    await events.recordMany(batch);
+    const read = await Promise.all(batch.map((e) => events.get(e.searchId)));
+    expect(read).toEqual(batch);
+  });
 });

@@ -11,6 +11,27 @@ export function createSearchEventRepository(db: TravelService) {
       const ttl = Math.floor(Date.parse(event.createdAt) / 1000) + SEARCH_EVENT_TTL_SECONDS;
       await searchEvent.put({ ...event, ttl }).go();
     },
+    /**
+     * Writes many events with BatchWriteItem (25 per request, ElectroDB chunks), retrying
+     * unprocessed items with backoff. Throws when some are still unprocessed after the retries,
+     * so the caller can count them as lost instead of believing they landed.
+     */
+    async recordMany(events: readonly SearchEventRecord[]): Promise<void> {
+      let pending = events.map((event) => ({
+        ...event,
+        ttl: Math.floor(Date.parse(event.createdAt) / 1000) + SEARCH_EVENT_TTL_SECONDS,
+      }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const { unprocessed } = await searchEvent.put(pending).go({ concurrency: 4 });
+        if (unprocessed.length === 0) return;
+        if (attempt >= 5) {
+          throw new Error(`${unprocessed.length} search events unprocessed after retries`);
+        }
+        const left = new Set(unprocessed.map((u) => u.searchId));
+        pending = pending.filter((e) => left.has(e.searchId));
+        await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      }
+    },
     async get(searchId: string): Promise<SearchEventRecord | undefined> {
       const { data } = await searchEvent.get({ searchId }).go();
       if (!data) return undefined;
