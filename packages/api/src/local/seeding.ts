@@ -1,13 +1,11 @@
 import type { InventoryRepository, TravelService } from "@travel/core";
-// The seed loader is not (yet) a public subpath of @travel/core; local mode is a repo-only entry
-// (run through tsx from the workspace), so it reaches into core's sources directly.
 import {
   DEFAULT_SEED,
   HOTEL_CITIES,
   type SeedProgress,
   type SeedSummary,
   startSeeding,
-} from "../../../core/src/seed/index.js";
+} from "@travel/core/seed";
 import type { LocalState, SeedMarker } from "./state.js";
 
 export const LOCAL_SEED_DAYS = 90;
