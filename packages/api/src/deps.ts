@@ -20,7 +20,7 @@ import {
   type TravelService,
 } from "@travel/core";
 import {
-  createInventorySupplier,
+  createInventoryReadModel,
   createSearchEventQueue,
   createSearchService,
   type SearchEventQueue,
@@ -182,8 +182,18 @@ export async function createAppDeps(
     sink: createSearchEventRepository(db),
     logger: domainLogger(logger),
   });
+  // Our own inventory is served from the read model in the cache, updated in place by the
+  // write paths (admin updates, bookings) and by the change stream consumer (issue #8).
+  // External suppliers, when there are any, go in `suppliers` (TTL cache-aside).
+  const readModel = createInventoryReadModel({
+    cache,
+    inventory,
+    clock,
+    logger: domainLogger(logger),
+  });
   const search = createSearchService({
-    suppliers: [createInventorySupplier({ inventory })],
+    suppliers: [],
+    readModel,
     inventory,
     cache,
     clock,
@@ -194,8 +204,8 @@ export async function createAppDeps(
     options: { ttlSeconds: config.searchCacheTtlSeconds },
   });
 
-  // Bookings tell search about every inventory change before answering, so cached searches
-  // showing the offer are invalidated and availability stays truthful.
+  // Bookings tell search about every inventory change before answering, so the read model
+  // holds the new seats/rooms and availability stays truthful.
   const bookingRepositories = createBookingRepositories(db);
   const bookings = createBookingService({
     ...bookingRepositories,
@@ -206,7 +216,8 @@ export async function createAppDeps(
   });
   const reconciler = createReconciler({ ...bookingRepositories, clock, listener: search });
 
-  const analytics = createAnalyticsService({ db, clock });
+  // Local mode feeds the engine's changes to this consumer: it is also the read model's backstop.
+  const analytics = createAnalyticsService({ db, clock, inventoryListener: readModel });
 
   const health = createHealthChecks({
     dynamo,

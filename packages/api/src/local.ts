@@ -139,13 +139,13 @@ async function main(): Promise<void> {
   });
   background.push({ name: "booking reconciler", stop: () => reconcilerLoop.stop() });
   // Local DynamoDB Streams: every write to the engine reaches the analytics consumer as a
-  // stream record, batched and after the write. Only the entities the aggregates read pass
-  // (inventory records from the background seeding would only flood it until a consumer
-  // handler for them, issue #8, is registered).
+  // stream record, batched and after the write: search events and bookings for the aggregates,
+  // flight offers and room nights for search's read model (the backstop behind the write
+  // paths). Background seeding's inserts pass too (they complete month entries a search filled
+  // while seeding ran); measured on 30 days (48k items): seeding +20% time, nothing dropped.
   const changeFeed = createLocalChangeFeed({
     engine,
     handler: deps.analytics.consumer.handle,
-    entities: ["searchEvent", "booking"],
     logger: {
       warn: (message, fields) => logger.warn(message, { ...fields }),
       error: (message, fields) => logger.error(message, { ...fields }),
