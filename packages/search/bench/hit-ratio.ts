@@ -1,184 +1,173 @@
 /**
- * Cache hit ratio over a simulated day of searches.
+ * `pnpm bench:hit-ratio` — issue #8's reference workload replayed over a simulated day.
  *
- * Replays 24 simulated hours against the search service with one clock driving both the
- * service and the in-process cache, so TTLs expire as they would in a day. Searches follow a
- * Zipf popularity over routes and a near-term-heavy departure-date spread; sort, travellers,
- * filters and pages vary (they share cache entries by design). Bookings arrive at a given rate
- * and report inventory changes, each invalidating one route/date (as holds do).
+ * Runs (each on a fresh copy of dynalite loaded with the real 90-day seed):
+ *   - the read model on the in-process cache, at each volume;
+ *   - the TTL-only baseline (inventory supplier cache-aside, one entry per exact query,
+ *     10-minute TTL, tag invalidation on writes) on the same replay;
+ *   - a shorter read-model run on real Redis (REDIS_URL), and, when a `redis-server` binary is
+ *     on PATH, one where a test-owned Redis is killed and restarted empty mid-run.
  *
- * Offers come from the deterministic simulated supplier (no database): this measures cache
- * behaviour only, not latency.
- *
- * pnpm bench:hit-ratio   (env: HOURS=24, SEARCHES_PER_SECOND=0.5, BOOKINGS_PER_SECOND=0.05, ROUTES=600)
+ * Flags:
+ *   --volumes 100k,1m        searches per day (any of 100k, 1m, or a number)
+ *   --hours 24               simulated hours per in-process run (the same per-second rates)
+ *   --hours-1m 24            simulated hours of the read-model run at 1M/day
+ *   --ttl-hours-1m 24        simulated hours of the baseline at 1M/day (its misses make it slow)
+ *   --modes read-model,ttl-exact
+ *   --redis-hours 2          simulated hours of the Redis runs (0 skips them)
+ *   --warm 0                 pre-warm the N most popular routes (+ the hotel cities) × 3 months
+ *   --budget-minutes 0       stop a run after this much real time (reports the span covered)
+ *   --json out.json          also write every result as JSON
  */
-import { createMemoryCache } from "@travel/cache";
-import type { FlightOfferRecord } from "@travel/core";
-import type { FlightQuery, FlightSort } from "../src/query.js";
-import { createSearchService } from "../src/service.js";
-import { createSimulatedSupplier } from "../src/suppliers/simulated.js";
+import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createMemoryCache, createRedisCache, createRedisClient } from "@travel/cache";
+import {
+  deleteKeysWithPrefix,
+  isRedisReachable,
+  redisUrlForTests,
+  startRedisServer,
+  uniqueKeyPrefix,
+} from "@travel/cache/testing";
+import { type ReplayResult, replay, seedOnce } from "./replay.js";
 
-const SEARCHES_PER_SECOND = Number(process.env.SEARCHES_PER_SECOND ?? 0.5);
-const BOOKINGS_PER_SECOND = Number(process.env.BOOKINGS_PER_SECOND ?? 0.05);
-const ROUTES = Number(process.env.ROUTES ?? 600);
-const HOURS = Number(process.env.HOURS ?? 24);
-const DAY_SECONDS = HOURS * 3600;
-const START = Date.parse("2030-03-10T00:00:00Z");
+const { values } = parseArgs({
+  options: {
+    volumes: { type: "string", default: "100k,1m" },
+    hours: { type: "string", default: "24" },
+    "hours-1m": { type: "string" },
+    "ttl-hours-1m": { type: "string" },
+    modes: { type: "string", default: "read-model,ttl-exact" },
+    "redis-hours": { type: "string", default: "2" },
+    warm: { type: "string", default: "0" },
+    "budget-minutes": { type: "string", default: "0" },
+    json: { type: "string" },
+    "start-date": { type: "string", default: "2030-03-10" },
+  },
+});
 
-const AIRPORTS = [
-  "ATL",
-  "PEK",
-  "DXB",
-  "LAX",
-  "HND",
-  "ORD",
-  "LHR",
-  "PVG",
-  "CDG",
-  "DFW",
-  "CAN",
-  "AMS",
-  "FRA",
-  "IST",
-  "DEL",
-  "CGK",
-  "SIN",
-  "ICN",
-  "DEN",
-  "BKK",
-  "JFK",
-  "KUL",
-  "SFO",
-  "MAD",
-  "CTU",
-  "LAS",
-  "BCN",
-  "BOM",
-  "YYZ",
-  "SEA",
-];
-
-/** Seeded PRNG so every run replays the same day. */
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function volume(text: string): number {
+  if (text === "100k") return 100_000;
+  if (text === "1m") return 1_000_000;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--volumes: "${text}" is not 100k, 1m or a number`);
+  return n;
 }
+const volumes = (values.volumes ?? "").split(",").map(volume);
+const modes = (values.modes ?? "").split(",") as ("read-model" | "ttl-exact")[];
+const hours = Number(values.hours);
+const hours1m = Number(values["hours-1m"] ?? values.hours);
+const ttlHours1m = Number(values["ttl-hours-1m"] ?? hours1m);
+const redisHours = Number(values["redis-hours"]);
+const warmRoutes = Number(values.warm);
+const budgetMs = Number(values["budget-minutes"]) * 60_000 || undefined;
+const startDate = values["start-date"] ?? "2030-03-10";
+const MEMORY_BYTES = 256 * 1024 * 1024;
 
-function zipfSampler(n: number, s: number, random: () => number): () => number {
-  const weights = Array.from({ length: n }, (_, i) => 1 / (i + 1) ** s);
-  const total = weights.reduce((a, b) => a + b, 0);
-  const cumulative: number[] = [];
-  let sum = 0;
-  for (const w of weights) {
-    sum += w / total;
-    cumulative.push(sum);
-  }
-  return () => {
-    const r = random();
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cumulative[mid] ?? 1) < r) lo = mid + 1;
-      else hi = mid;
+console.log(`seeding dynalite once (90 days from ${startDate}, the real seed)…`);
+const seed = await seedOnce(startDate);
+console.log(`seeded in ${seed.seconds.toFixed(0)} s`);
+
+const results: (ReplayResult & { label: string })[] = [];
+const print = (label: string, r: ReplayResult) => {
+  results.push({ label, ...r });
+  const pct = (r.searchesWithoutRead / Math.max(1, r.searches)) * 100;
+  console.log(
+    `${label}: ${r.searches} searches over ${r.simulatedHours.toFixed(2)} h in ${r.realSeconds.toFixed(0)} s — ` +
+      `no-read ${pct.toFixed(2)}%, stale offers ${r.staleOffers}/${r.offersChecked}, wrong totals ${r.wrongTotals}, ` +
+      `reads/1000 searches ${((r.searchReads / Math.max(1, r.searches)) * 1000).toFixed(0)}, ` +
+      `p50 ${r.serviceMs.p50.toFixed(2)} ms p99 ${r.serviceMs.p99.toFixed(2)} ms, ` +
+      `memory ${r.memory ? `${(r.memory.bytes / 1e6).toFixed(1)} MB in ${r.memory.entries} entries` : "–"}`,
+  );
+  console.log(
+    `  bookings ${JSON.stringify(r.bookings)}, cancellations ${r.cancellations}, price changes ${r.priceChanges}, ` +
+      `stream deliveries ${r.streamDeliveries}, reads by phase ${JSON.stringify(r.readsByPhase)}, statuses ${JSON.stringify(r.cacheStatus)}` +
+      (r.warmFilled !== undefined ? `, warmed ${r.warmFilled} entries` : ""),
+  );
+  console.log(`  hourly no-read %: ${r.hourly.map((h) => (h * 100).toFixed(1)).join(" ")}`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+};
+
+try {
+  for (const searchesPerDay of volumes) {
+    for (const mode of modes) {
+      const label = `${mode} · memory · ${searchesPerDay / 1000}k/day`;
+      console.log(`running ${label}…`);
+      const r = await replay({
+        mode,
+        searchesPerDay,
+        hours: searchesPerDay < 1_000_000 ? hours : mode === "read-model" ? hours1m : ttlHours1m,
+        startDate,
+        seedDir: seed.dir,
+        makeCache: (clock) => createMemoryCache({ maxBytes: MEMORY_BYTES, clock }),
+        ...(budgetMs ? { budgetMs } : {}),
+        ...(warmRoutes > 0 && mode === "read-model"
+          ? { warm: { routes: warmRoutes, months: 3 } }
+          : {}),
+      });
+      print(label, r);
     }
-    return lo;
-  };
-}
+  }
 
-const routes: [string, string][] = [];
-for (const a of AIRPORTS) for (const b of AIRPORTS) if (a !== b) routes.push([a, b]);
-const random0 = mulberry32(7);
-routes.sort(() => random0() - 0.5);
-routes.length = Math.min(ROUTES, routes.length);
-
-const day = (offset: number) => new Date(START + offset * 86_400_000).toISOString().slice(0, 10);
-
-async function replay(ttlSeconds: number, bookingsPerSecond: number) {
-  let now = START + 6 * 3600 * 1000;
-  const random = mulberry32(42);
-  const pickRoute = zipfSampler(routes.length, 1.0, random);
-  const cache = createMemoryCache({ clock: { now: () => now } });
-  const search = createSearchService({
-    suppliers: [createSimulatedSupplier({ seed: "hit-ratio" })],
-    inventory: {} as never, // no admin updates in this replay
-    cache,
-    clock: { now: () => new Date(now) },
-    cursorSecret: "bench-cursor-secret-0123456789abcdef",
-    logger: { warn: () => {}, error: () => {} },
-    options: { ttlSeconds },
-  });
-  const counts = { hit: 0, miss: 0, stale: 0 };
-  const end = now + DAY_SECONDS * 1000;
-  let nextSearch = now;
-  let nextBooking = bookingsPerSecond > 0 ? now : Number.POSITIVE_INFINITY;
-  const sorts: FlightSort[] = ["price", "price", "price", "duration", "departure"];
-  const daysOut = () => Math.min(89, Math.floor(-Math.log(1 - random()) * 14));
-  const cabin = () => {
-    const r = random();
-    return r < 0.85 ? "economy" : r < 0.93 ? "premium_economy" : r < 0.98 ? "business" : "first";
-  };
-
-  while (nextSearch < end) {
-    if (nextBooking <= nextSearch) {
-      now = nextBooking;
-      const [origin, destination] = routes[pickRoute()] ?? ["JFK", "LAX"];
-      const record = {
-        offerId: "off_bench",
-        origin,
-        destination,
-        departDate: day(1 + daysOut()),
-      } as FlightOfferRecord;
-      await search.inventoryChanged([{ type: "flightOffer", record }]);
-      nextBooking += (-Math.log(1 - random()) / bookingsPerSecond) * 1000;
-      continue;
+  if (redisHours > 0) {
+    const url = redisUrlForTests();
+    if (await isRedisReachable(url)) {
+      const keyPrefix = uniqueKeyPrefix("hit-ratio");
+      console.log(`running read-model · redis · 100k/day (${redisHours} h)…`);
+      try {
+        const r = await replay({
+          mode: "read-model",
+          searchesPerDay: 100_000,
+          hours: redisHours,
+          startDate,
+          seedDir: seed.dir,
+          makeCache: (clock) =>
+            createRedisCache({ redis: { url }, keyPrefix, commandTimeoutMs: 1_000, clock }),
+          ...(budgetMs ? { budgetMs } : {}),
+        });
+        print(`read-model · redis · 100k/day`, r);
+      } finally {
+        const client = createRedisClient({ url });
+        await deleteKeysWithPrefix(client, keyPrefix);
+        await client.quit();
+      }
+    } else {
+      console.warn(`!!! Redis at ${url} is unreachable: the Redis run is skipped !!!`);
     }
-    now = nextSearch;
-    const [origin, destination] = routes[pickRoute()] ?? ["JFK", "LAX"];
-    const query: FlightQuery = {
-      origin,
-      destination,
-      departureDate: day(1 + daysOut()),
-      adults: 1 + Math.floor(random() * 3),
-      cabin: cabin(),
-      sort: sorts[Math.floor(random() * sorts.length)] ?? "price",
-      limit: 20,
-    };
-    const result = await search.searchFlights(query, { tenantId: "ten_bench" });
-    counts[result.meta.cache.status]++;
-    nextSearch += (-Math.log(1 - random()) / SEARCHES_PER_SECOND) * 1000;
-  }
-  await cache.close();
-  const total = counts.hit + counts.miss + counts.stale;
-  return {
-    ttlSeconds,
-    bookingsPerSecond,
-    total,
-    ...counts,
-    ratio: (counts.hit + counts.stale) / total,
-  };
-}
 
-console.log(
-  `simulated ${HOURS} h from an empty cache: ${SEARCHES_PER_SECOND} searches/s, ${routes.length} routes (Zipf s=1), dates 1–90 days out (mean 14), 4 cabins`,
-);
-console.log("ttl s | bookings/s | searches | hit | stale | miss | hit ratio (hit+stale)");
-for (const [ttl, bookings] of [
-  [300, 0],
-  [600, 0],
-  [900, 0],
-  [600, BOOKINGS_PER_SECOND],
-] as const) {
-  {
-    const r = await replay(ttl, bookings);
-    console.log(
-      `${String(r.ttlSeconds).padStart(5)} | ${String(r.bookingsPerSecond).padStart(10)} | ${String(r.total).padStart(8)} | ${String(r.hit).padStart(6)} | ${String(r.stale).padStart(5)} | ${String(r.miss).padStart(6)} | ${(r.ratio * 100).toFixed(1)}%`,
-    );
+    if (spawnSync("redis-server", ["--version"]).status === 0) {
+      const server = await startRedisServer();
+      const restartAt = Math.round((redisHours * 60) / 2);
+      console.log(`running read-model · redis restarted empty at minute ${restartAt}…`);
+      try {
+        const r = await replay({
+          mode: "read-model",
+          searchesPerDay: 100_000,
+          hours: redisHours,
+          startDate,
+          seedDir: seed.dir,
+          makeCache: (clock) =>
+            createRedisCache({
+              redis: { url: server.url },
+              keyPrefix: "hit-ratio:",
+              commandTimeoutMs: 1_000,
+              breaker: { failureThreshold: 3, halfOpenAfterMs: 300 },
+              clock,
+            }),
+          async onMinute(m) {
+            if (m !== restartAt) return;
+            await server.kill();
+            await server.restart();
+          },
+        });
+        print(`read-model · redis restarted empty at ${restartAt} min · 100k/day`, r);
+      } finally {
+        await server.stop();
+      }
+    }
   }
+} finally {
+  rmSync(seed.dir, { recursive: true, force: true });
 }
