@@ -181,15 +181,16 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
    * A failed source is listed in `missing`; all of them failing is a 503.
    */
   async function gather<T extends { id: string }>(
-    fromReadModel: (model: InventoryReadModel, now: Date) => Promise<ReadModelAnswer<T>>,
+    fromReadModel: (
+      model: InventoryReadModel,
+      guard: <R>(load: () => Promise<R>) => Promise<R>,
+    ) => Promise<ReadModelAnswer<T>>,
     fromCache: () => Promise<CacheResult<CachedResult<T>>>,
     operation: "searchFlights" | "searchHotels",
     now: Date,
   ): Promise<{ offers: T[]; missing: string[]; cache: CacheInfo }> {
     const [own, external] = await Promise.all([
-      readModel
-        ? fanOut.one(readModel.source, operation, (_, o) => fromReadModel(readModel, o.now), now)
-        : undefined,
+      readModel ? fromReadModelOrMissing(readModel, fromReadModel, operation, now) : undefined,
       suppliers.length > 0 ? fromCacheOrMissing(fromCache) : undefined,
     ]);
     const missing: string[] = [];
@@ -211,6 +212,36 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     }
     if (parts.length === 0) throw new SuppliersUnavailableError(missing);
     return { offers, missing, cache: combineCacheInfo(parts) };
+  }
+
+  /**
+   * The read model's answer, `{ ok: false }` when it failed. Only its table reads (fills) run
+   * under the inventory source's timeout and breaker: entries already in the cache are served
+   * while the table is down.
+   */
+  async function fromReadModelOrMissing<T>(
+    model: InventoryReadModel,
+    fromReadModel: (
+      model: InventoryReadModel,
+      guard: <R>(load: () => Promise<R>) => Promise<R>,
+    ) => Promise<ReadModelAnswer<T>>,
+    operation: "searchFlights" | "searchHotels",
+    now: Date,
+  ): Promise<{ ok: true; value: ReadModelAnswer<T> } | { ok: false }> {
+    const guard = async <R>(load: () => Promise<R>): Promise<R> => {
+      const result = await fanOut.one(model.source, operation, () => load(), now);
+      if (!result.ok) throw new SuppliersUnavailableError([model.source.name]);
+      return result.value;
+    };
+    try {
+      return { ok: true, value: await fromReadModel(model, guard) };
+    } catch (error) {
+      // Already logged by the fan-out when the table failed; anything else is logged here.
+      if (!(error instanceof SuppliersUnavailableError)) {
+        logger.warn("read model failed", { error: errorName(error) });
+      }
+      return { ok: false };
+    }
   }
 
   /** With a read model answering too, every supplier failing is a partial answer, not a 503. */
@@ -348,10 +379,11 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           // A bad cursor fails before any cache or supplier work.
           const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
           const result = await gather(
-            (model, at) =>
+            (model, guard) =>
               model.searchFlights(request, {
-                now: at,
+                now,
                 validitySeconds: options.offerValiditySeconds,
+                guard,
               }),
             () =>
               cache.getOrLoad<CachedResult<FlightOffer>>(
@@ -387,10 +419,11 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           span.setAttributes({ "travel.city": request.city });
           const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
           const result = await gather(
-            (model, at) =>
+            (model, guard) =>
               model.searchHotels(request, {
-                now: at,
+                now,
                 validitySeconds: options.offerValiditySeconds,
+                guard,
               }),
             () =>
               cache.getOrLoad<CachedResult<HotelOffer>>(

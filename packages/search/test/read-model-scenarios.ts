@@ -242,6 +242,29 @@ export function readModelScenarios(factory: CacheFactory): void {
     expect(next.data).toHaveLength(5);
   });
 
+  it("keeps serving entries already in the cache while DynamoDB is down; a search needing the table is a 503", async () => {
+    const { service } = built;
+    await service.searchFlights(flightQuery(), tenant);
+    await engine.stop();
+    engine = await startLocalEngine(); // a fresh one for afterEach; the service keeps the dead one
+    // Months not in the cache need the table: 503, until the inventory breaker opens (5 failures).
+    for (const month of ["04", "05", "06", "07", "08", "09"]) {
+      const uncached = service.searchFlights(
+        flightQuery({ departureDate: `2030-${month}-02` }),
+        tenant,
+      );
+      await expect(uncached).rejects.toMatchObject({ status: 503, code: "service_unavailable" });
+    }
+    // The open breaker guards the table only: the cached month is still served.
+    const cached = await service.searchFlights(
+      flightQuery({ departureDate: "2030-03-25" }),
+      tenant,
+    );
+    expect(cached.meta.cache.status).toBe("hit");
+    expect(cached.data.map((o) => o.id)).toEqual([flightId(6)]);
+    expect(service.breakerStates()).toEqual({ inventory: "open" });
+  });
+
   it("never serves a partial entry as complete: an update before any fill, then a search, shows every offer", async () => {
     const { service } = built;
     await service.updateOffer(flightId(4), { price: { amount: "55.00", currency: "USD" } });

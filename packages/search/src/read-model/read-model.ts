@@ -84,6 +84,12 @@ export interface ReadModelAnswer<T> {
 export interface ReadModelCallOptions {
   now: Date;
   validitySeconds?: number;
+  /**
+   * Runs the table reads of a fill (the service passes its timeout + circuit breaker for the
+   * inventory source). Cache reads are not guarded: a table outage must not stop entries that
+   * are already in the cache from being served.
+   */
+  guard?: <T>(load: () => Promise<T>) => Promise<T>;
 }
 
 export interface ReadModelStats {
@@ -308,12 +314,13 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
     source,
     ttlSeconds,
 
-    async searchFlights(request, { now, validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS }) {
+    async searchFlights(request, { now, validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS, guard }) {
       const { origin, destination, departureDate, cabin } = request;
       const month = monthOf(departureDate);
+      const load = () => loadFlightMonth(origin, destination, month, now);
       const { records, hit } = await readEntry(
         flightEntryKey(origin, destination, month),
-        () => loadFlightMonth(origin, destination, month, now),
+        guard ? () => guard(load) : load,
         now,
       );
       const offers: FlightOffer[] = [];
@@ -332,13 +339,14 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
       return answer(offers, hit, [records], now);
     },
 
-    async searchHotels(request, { now, validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS }) {
+    async searchHotels(request, { now, validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS, guard }) {
       const { city, checkIn, checkOut } = request;
       const months = [...new Set(stayNights(checkIn, checkOut).map(monthOf))];
       const parts = await Promise.all(
-        months.map((month) =>
-          readEntry(hotelEntryKey(city, month), () => loadHotelMonth(city, month, now), now),
-        ),
+        months.map((month) => {
+          const load = () => loadHotelMonth(city, month, now);
+          return readEntry(hotelEntryKey(city, month), guard ? () => guard(load) : load, now);
+        }),
       );
       let hit = parts.every((p) => p.hit);
       const content: HotelEntryContent = { hotels: new Map(), nights: new Map() };
