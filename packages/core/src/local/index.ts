@@ -9,3 +9,4 @@ export type { EngineChange, EngineChangeListener, WireItem } from "./change-capt
 export { createTableInput } from "./create-table.js";
 export type { LocalEngine, LocalEngineOptions } from "./engine.js";
 export { LOCAL_CREDENTIALS, startLocalEngine } from "./engine.js";
+export { type LocalEngineProcess, startLocalEngineProcess } from "./engine-process.js";

@@ -15,7 +15,8 @@ import { DEFAULT_SEED } from "../seed/inventory.js";
 import { type SeedProgress, type SeedSummary, seedInventory } from "../seed/seed.js";
 import { createTravelService, type TravelService } from "../service.js";
 import { tableDefinition } from "../table.js";
-import { LOCAL_CREDENTIALS, type LocalEngine, startLocalEngine } from "./engine.js";
+import { LOCAL_CREDENTIALS } from "./engine.js";
+import { type LocalEngineProcess, startLocalEngineProcess } from "./engine-process.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
@@ -158,9 +159,11 @@ async function connect(
       close: async () => clients.raw.destroy(),
     };
   }
-  let engine: LocalEngine;
+  // The engine runs on its own thread: generation + ElectroDB + SDK work here, dynalite +
+  // LevelDB there, so the load uses both cores (one thread measured ~950 items/s on disk).
+  let engine: LocalEngineProcess;
   try {
-    engine = await startLocalEngine({
+    engine = await startLocalEngineProcess({
       tableName: flags.table,
       ...(flags.memory ? {} : { dataDir: resolve(flags["data-dir"]) }),
     });
@@ -172,12 +175,21 @@ async function connect(
     }
     throw error;
   }
+  const clients = createDynamoClients({
+    endpoint: engine.endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 5,
+    requestTimeoutMs: 30_000,
+  });
   return {
-    db: engine.db,
+    db: createTravelService({ client: clients.document, table: engine.tableName }),
     where: flags.memory
       ? "embedded engine (in memory)"
       : `embedded engine at ${resolve(flags["data-dir"])}`,
-    close: () => engine.stop(),
+    close: async () => {
+      clients.raw.destroy();
+      await engine.stop();
+    },
   };
 }
 
