@@ -3,7 +3,8 @@
  * Redis. Measures a cached flight search through the whole stack (auth, rate limit, validation,
  * cache hit, serialisation) next to a bare Hono JSON route on the same server, in the same run.
  *
- * Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32), REDIS_URL.
+ * Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32), REDIS_URL, BENCH_PROFILE (dir
+ * for a V8 CPU profile of the server).
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -18,6 +19,10 @@ function startChild<T>(script: string, env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
     [
+      // BENCH_PROFILE=<dir> writes a V8 CPU profile of the API server (node --cpu-prof).
+      ...(process.env.BENCH_PROFILE && script === "./server.ts"
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+        : []),
       "--conditions=@travel/source",
       "--import",
       "tsx",
