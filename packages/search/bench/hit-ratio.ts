@@ -76,7 +76,7 @@ const print = (label: string, r: ReplayResult) => {
   const pct = (r.searchesWithoutRead / Math.max(1, r.searches)) * 100;
   console.log(
     `${label}: ${r.searches} searches over ${r.simulatedHours.toFixed(2)} h in ${r.realSeconds.toFixed(0)} s — ` +
-      `no-read ${pct.toFixed(2)}%, stale offers ${r.staleOffers}/${r.offersChecked}, wrong totals ${r.wrongTotals}, ` +
+      `no-read ${pct.toFixed(2)}%, failed ${r.errors}, stale offers ${r.staleOffers}/${r.offersChecked}, wrong totals ${r.wrongTotals}, ` +
       `reads/1000 searches ${((r.searchReads / Math.max(1, r.searches)) * 1000).toFixed(0)}, ` +
       `p50 ${r.serviceMs.p50.toFixed(2)} ms p99 ${r.serviceMs.p99.toFixed(2)} ms, ` +
       `memory ${r.memory ? `${(r.memory.bytes / 1e6).toFixed(1)} MB in ${r.memory.entries} entries` : "–"}`,

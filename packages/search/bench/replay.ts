@@ -133,6 +133,8 @@ export interface ReplayResult {
   searchesWithoutRead: number;
   searchReads: number;
   readsByPhase: Record<Phase, number>;
+  /** Searches that failed (503): counted as searches answered with a read, never as clean. */
+  errors: number;
   offersChecked: number;
   staleOffers: number;
   wrongTotals: number;
@@ -196,6 +198,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       clock,
       cursorSecret: "bench-cursor-secret-0123456789abcdef",
       logger: { warn: () => {}, error: (m, f) => console.error(m, f) },
+      // dynalite shares this process's 2 cores: a month fill can stall past the 2 s default.
+      options: { supplierTimeoutMs: 15_000 },
     });
   } else {
     // TTL-only baseline: the inventory supplier cache-aside, one entry per exact query
@@ -211,7 +215,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       clock,
       cursorSecret: "bench-cursor-secret-0123456789abcdef",
       logger: { warn: () => {}, error: (m, f) => console.error(m, f) },
-      options: { ttlSeconds: 600 },
+      options: { ttlSeconds: 600, supplierTimeoutMs: 15_000 },
     });
   }
   const bookings = createBookingService({
@@ -288,10 +292,19 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     flightSearches: 0,
     hotelSearches: 0,
     searchesWithoutRead: 0,
+    errors: 0,
     offersChecked: 0,
     staleOffers: 0,
     wrongTotals: 0,
-    bookings: { attempted: 0, confirmed: 0, soldOut: 0, priceChanged: 0, other: 0, noOffer: 0 },
+    bookings: {
+      attempted: 0,
+      confirmed: 0,
+      soldOut: 0,
+      priceChanged: 0,
+      expired: 0,
+      other: 0,
+      noOffer: 0,
+    },
     cancellations: 0,
     priceChanges: 0,
     cacheStatus: {} as Record<string, number>,
@@ -303,6 +316,17 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const dateAt = (daysAhead: number) => addDays(options.startDate, daysAhead);
 
   async function runSearch(event: SearchEvent): Promise<void> {
+    try {
+      await searchAndCheck(event);
+    } catch (error) {
+      phase = "idle";
+      result.searches++;
+      result.errors++;
+      if (result.errors <= 3) console.error("search failed", (error as Error).name);
+    }
+  }
+
+  async function searchAndCheck(event: SearchEvent): Promise<void> {
     const now = clock.now();
     phase = "search";
     const readsBefore = readsByPhase.search;
@@ -456,6 +480,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       const code = (error as { code?: string }).code;
       if (code === "sold_out") result.bookings.soldOut++;
       else if (code === "price_changed") result.bookings.priceChanged++;
+      else if (code === "offer_expired") result.bookings.expired++;
       else {
         result.bookings.other++;
         if (result.bookings.other <= 3)
