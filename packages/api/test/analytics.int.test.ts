@@ -1,5 +1,4 @@
 import { createLocalChangeFeed, type LocalChangeFeed } from "@travel/analytics";
-import { createBookingRepository, workQueueFor } from "@travel/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayFromToday, flightRecords, insertInventory } from "./fixtures.js";
 import { readProblem, startTestApp, type TestApp } from "./harness.js";
@@ -29,6 +28,7 @@ describe("analytics end to end in local mode (HTTP → table → change feed →
   let feed: LocalChangeFeed;
   let searchKey: string;
   let analyticsKey: string;
+  let bookKey: string;
   const today = new Date().toISOString().slice(0, 10);
   const departure = dayFromToday(10);
 
@@ -43,6 +43,7 @@ describe("analytics end to end in local mode (HTTP → table → change feed →
     feed.start();
     searchKey = await t.createKey(["search"]);
     analyticsKey = await t.createKey(["analytics"]);
+    bookKey = await t.createKey(["book"]);
   });
   afterAll(async () => {
     await feed.stop();
@@ -51,40 +52,44 @@ describe("analytics end to end in local mode (HTTP → table → change feed →
 
   it("shows exactly N searches and M bookings with their revenue within 2 s", async () => {
     const N = 7;
+    let offers: { id: string; price: { amount: string } }[] = [];
     for (let i = 0; i < N; i++) {
       const res = await t.request(
-        `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${departure}`,
+        `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${departure}&sort=price`,
         { key: searchKey },
       );
       expect(res.status).toBe(200);
+      offers = ((await res.json()) as { data: typeof offers }).data;
     }
-    // Bookings: the booking write path (pending, then confirmed) as @travel/booking drives it.
-    const bookings = createBookingRepository(t.engine.db);
-    const totals = [24_900, 31_050, 10_001];
-    for (const [i, totalMinor] of totals.entries()) {
-      const now = new Date();
-      const bookingId = `bkg_e2e${i}`;
-      await bookings.createPending({
-        bookingId,
-        tenantId: "tenant-test",
-        reference: `E2E00${i}`,
-        status: "pending",
-        offerId: "off_01JD8X3Z5K7M9P1Q3R5T7V9XA1",
-        offerType: "flight",
-        route: "JFK-LAX",
-        quantity: 1,
-        totalMinor,
-        currency: "USD",
-        travelers: [{ givenName: "Ada", familyName: "Lovelace" }],
-        contact: { email: "ada@example.com" },
-        items: [],
-        startsAt: `${departure}T14:00:00.000Z`,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        workQueue: workQueueFor("pending", bookingId),
+    // Bookings through HTTP: the cheapest offer ×1, the next ×1, the third ×2 seats.
+    const plan = [
+      { offer: offers[0]!, quantity: 1 },
+      { offer: offers[1]!, quantity: 1 },
+      { offer: offers[2]!, quantity: 2 },
+    ];
+    let expectedMinor = 0;
+    for (const [i, { offer, quantity }] of plan.entries()) {
+      const totalMinor = Math.round(Number(offer.price.amount) * 100) * quantity;
+      expectedMinor += totalMinor;
+      const res = await t.request("/v1/bookings", {
+        key: bookKey,
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": `analytics-e2e-${i}` },
+        body: JSON.stringify({
+          offerId: offer.id,
+          quantity,
+          travelers: Array.from({ length: quantity }, (_, n) => ({
+            givenName: ["Ada", "Grace", "Edsger"][n] ?? "Alan",
+            familyName: "Lovelace",
+          })),
+          contact: { email: "ada@example.com" },
+          expectedTotal: { amount: (totalMinor / 100).toFixed(2), currency: "USD" },
+        }),
       });
-      await bookings.confirm(bookingId, now);
+      expect(res.status).toBe(201);
     }
+    const totals = plan;
+    const revenue = (expectedMinor / 100).toFixed(2);
 
     const summary = await within(
       2_000,
@@ -109,7 +114,7 @@ describe("analytics end to end in local mode (HTTP → table → change feed →
       cacheHits: N - 1,
       bookings: 3,
       cancellations: 0,
-      revenue: [{ amount: "659.51", currency: "USD" }],
+      revenue: [{ amount: revenue, currency: "USD" }],
       topRoutes: [{ route: "JFK-LAX", searches: N, bookings: 3 }],
     });
 
@@ -125,7 +130,7 @@ describe("analytics end to end in local mode (HTTP → table → change feed →
           searches: N,
           bookings: 3,
           cancellations: 0,
-          revenue: [{ amount: "659.51", currency: "USD" }],
+          revenue: [{ amount: revenue, currency: "USD" }],
         },
       ],
     });
