@@ -15,6 +15,8 @@
  *   --ttl-hours-1m 24        simulated hours of the baseline at 1M/day (its misses make it slow)
  *   --modes read-model,ttl-exact
  *   --redis-hours 2          simulated hours of the Redis runs (0 skips them)
+ *   --redis-runs plain,restart   which Redis runs
+ *   --restart-at 60          simulated minute at which the test-owned Redis is restarted empty
  *   --warm 0                 pre-warm the N most popular routes (+ the hotel cities) × 3 months
  *   --budget-minutes 0       stop a run after this much real time (reports the span covered)
  *   --json out.json          also write every result as JSON
@@ -40,6 +42,8 @@ const { values } = parseArgs({
     "ttl-hours-1m": { type: "string" },
     modes: { type: "string", default: "read-model,ttl-exact" },
     "redis-hours": { type: "string", default: "2" },
+    "redis-runs": { type: "string", default: "plain,restart" },
+    "restart-at": { type: "string" },
     warm: { type: "string", default: "0" },
     "budget-minutes": { type: "string", default: "0" },
     json: { type: "string" },
@@ -55,7 +59,8 @@ function volume(text: string): number {
     throw new Error(`--volumes: "${text}" is not 100k, 1m or a number`);
   return n;
 }
-const volumes = (values.volumes ?? "").split(",").map(volume);
+const volumes = (values.volumes ?? "").split(",").filter(Boolean).map(volume);
+const redisRuns = new Set((values["redis-runs"] ?? "").split(","));
 const modes = (values.modes ?? "").split(",") as ("read-model" | "ttl-exact")[];
 const hours = Number(values.hours);
 const hours1m = Number(values["hours-1m"] ?? values.hours);
@@ -113,7 +118,9 @@ try {
 
   if (redisHours > 0) {
     const url = redisUrlForTests();
-    if (await isRedisReachable(url)) {
+    if (!redisRuns.has("plain")) {
+      // skipped by --redis-runs
+    } else if (await isRedisReachable(url)) {
       const keyPrefix = uniqueKeyPrefix("hit-ratio");
       console.log(`running read-model · redis · 100k/day (${redisHours} h)…`);
       try {
@@ -137,9 +144,9 @@ try {
       console.warn(`!!! Redis at ${url} is unreachable: the Redis run is skipped !!!`);
     }
 
-    if (spawnSync("redis-server", ["--version"]).status === 0) {
+    if (redisRuns.has("restart") && spawnSync("redis-server", ["--version"]).status === 0) {
       const server = await startRedisServer();
-      const restartAt = Math.round((redisHours * 60) / 2);
+      const restartAt = Number(values["restart-at"] ?? Math.round((redisHours * 60) / 2));
       console.log(`running read-model · redis restarted empty at minute ${restartAt}…`);
       try {
         const r = await replay({
