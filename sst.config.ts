@@ -43,7 +43,7 @@ export default $config({
       cache,
       cursorSigningKey,
     });
-    const consumer = createStreamConsumer(config, { table });
+    const consumer = createStreamConsumer(config, { table, cache, vpc: network.vpc });
     const reconciler = createReconciler(config, { vpc: network.vpc, table, cache });
 
     const monitored = {

@@ -128,6 +128,13 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     });
   });
 
+  it("puts every Lambda in the private subnets, so the consumer reaches Valkey as the read model's backstop", () => {
+    for (const fn of stack.ofType("aws:lambda/function:Function")) {
+      const vpcConfig = fn.inputs.vpcConfig as { subnetIds?: unknown[] } | undefined;
+      expect(vpcConfig?.subnetIds?.length, fn.name).toBeGreaterThan(0);
+    }
+  });
+
   it("feeds the consumer from the stream with partial batch failures, bisect, bounds, a DLQ and filters", () => {
     const mapping = stack.one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs;
     expect(mapping).toMatchObject({

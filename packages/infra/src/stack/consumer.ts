@@ -10,7 +10,10 @@ import { functionDefaults } from "./functions.js";
  * poison record costs at most `maxRetryAttempts` retries of ever-smaller batches and then lands
  * in the dead-letter queue instead of blocking its shard.
  */
-export function createStreamConsumer(config: StageConfig, deps: { table: sst.aws.Dynamo }) {
+export function createStreamConsumer(
+  config: StageConfig,
+  deps: { table: sst.aws.Dynamo; cache: sst.aws.Redis; vpc: sst.aws.Vpc },
+) {
   const c = config.consumer;
   const deadLetterQueue = new sst.aws.Queue("StreamDeadLetter", {
     transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } },
@@ -25,7 +28,10 @@ export function createStreamConsumer(config: StageConfig, deps: { table: sst.aws
       description: `${$app.name} ${$app.stage} analytics stream consumer`,
       memory: `${c.memoryMb} MB`,
       timeout: `${c.timeoutSeconds} seconds`,
-      link: [deps.table],
+      // In the VPC with the Cache link: the consumer is the read model's backstop, applying
+      // every inventory change from the stream to Valkey (see @travel/search read-model).
+      vpc: deps.vpc,
+      link: [deps.table, deps.cache],
       permissions: [
         ...defaults.permissions,
         // The on-failure destination is written with the function's role.
