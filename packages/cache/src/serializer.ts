@@ -2,8 +2,12 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { Packr } from "msgpackr";
 import { CacheError } from "./errors.js";
 
-const RAW = 0;
-const DEFLATE = 1;
+/** Plain MessagePack maps (written by earlier versions; still read). */
+const MAPS = 0;
+const MAPS_DEFLATE = 1;
+/** msgpackr records: each object shape is described once per value, then rows of values. */
+const RECORDS = 2;
+const RECORDS_DEFLATE = 3;
 export const DEFAULT_COMPRESS_THRESHOLD_BYTES = 1024;
 
 /** Bytes ⇄ values: msgpackr, with raw-deflate above a size threshold. One flag byte says which. */
@@ -13,8 +17,14 @@ export interface Serializer {
 }
 
 /**
- * msgpackr without shared record structures (every process must read every other's bytes),
- * so plain data (objects, arrays, strings, numbers, booleans, null) round-trips exactly.
+ * msgpackr with its record extension: an object shape (its keys) is written once per value and
+ * every object of that shape after it is just its values. Search results are arrays of
+ * same-shaped offers, so this halves the bytes before compression and decodes ~2× faster than
+ * plain MessagePack maps or `JSON.parse` (bench/RESULTS.md). The shapes travel inside each value,
+ * never in shared state, so every process reads every other's bytes. Plain data (objects, arrays,
+ * strings, numbers, booleans, null) round-trips exactly, with two msgpackr rules: `-0` comes back
+ * as `0` (as through JSON), and a key named `__proto__` comes back as `__proto_` (msgpackr's guard
+ * against prototype pollution).
  *
  * @example
  * const s = createSerializer({ compressThresholdBytes: 2048 });
@@ -25,22 +35,32 @@ export function createSerializer({
 }: {
   compressThresholdBytes?: number;
 } = {}): Serializer {
-  const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
+  const records = new Packr({ useRecords: true, mapsAsObjects: true, moreTypes: false });
+  const maps = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
   return {
     encode(value) {
-      const packed = packr.pack(value);
+      const packed = records.pack(value);
       if (packed.length >= compressThresholdBytes) {
         const compressed = deflateRawSync(packed, { level: 1 });
-        if (compressed.length < packed.length) return prefix(DEFLATE, compressed);
+        if (compressed.length < packed.length) return prefix(RECORDS_DEFLATE, compressed);
       }
-      return prefix(RAW, packed);
+      return prefix(RECORDS, packed);
     },
     decode(bytes) {
       const flag = bytes[0];
       const body = bytes.subarray(1);
-      if (flag === RAW) return packr.unpack(body);
-      if (flag === DEFLATE) return packr.unpack(inflateRawSync(body));
-      throw new CacheError(`unknown cache encoding flag ${String(flag)}`);
+      switch (flag) {
+        case RECORDS:
+          return records.unpack(body);
+        case RECORDS_DEFLATE:
+          return records.unpack(inflateRawSync(body));
+        case MAPS:
+          return maps.unpack(body);
+        case MAPS_DEFLATE:
+          return maps.unpack(inflateRawSync(body));
+        default:
+          throw new CacheError(`unknown cache encoding flag ${String(flag)}`);
+      }
     },
   };
 }
