@@ -84,8 +84,12 @@ export interface VersionedRecordMap {
     entries: readonly VersionedEntry<V>[],
     ttlSeconds: number,
   ): Promise<ApplyResult>;
-  /** `null` when the key is absent (never filled or expired); an empty Map when present but empty. */
-  getRecords<V>(key: string): Promise<Map<string, VersionedRecord<V>> | null>;
+  /**
+   * `null` when the key is absent (never filled or expired); an empty map when present but empty.
+   * The map and its records are shared read-only snapshots (a near cache may hand the same one to
+   * several callers): copy before changing.
+   */
+  getRecords<V>(key: string): Promise<ReadonlyMap<string, Readonly<VersionedRecord<V>>> | null>;
   delete(key: string): Promise<void>;
   /** Approximate bytes the key occupies in the store, `null` when absent. */
   memoryUsage(key: string): Promise<number | null>;

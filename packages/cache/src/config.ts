@@ -61,6 +61,23 @@ const resilienceSchema = z.object({
     .prefault({}),
   nearCache: nearCacheSchema.optional(),
   /**
+   * Decoded record maps kept in process. A read first asks Redis for the map's generation (one
+   * HMGET of two small fields) and reuses the decoded copy when it is unchanged, so it never
+   * serves a map older than what Redis holds. `maxAgeMs` bounds how long a copy is trusted at
+   * all (a writer running code older than the generation field does not bump it).
+   */
+  recordsNearCache: z
+    .object({
+      enabled: z.boolean().default(true),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(32 * 1024 * 1024),
+      maxAgeMs: z.number().int().positive().max(300_000).default(10_000),
+    })
+    .prefault({}),
+  /**
    * How a read checks the entry's tag stamps: `script` (one Lua round trip; standalone only),
    * `mget` (GET then MGET; needed in cluster mode or where scripts may not touch undeclared keys),
    * `auto` (script unless cluster).

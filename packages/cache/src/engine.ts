@@ -15,7 +15,7 @@ import type {
 import { CacheConfigError } from "./errors.js";
 import type { CacheMetrics, MetricEvent, MetricsSnapshot } from "./metrics.js";
 import type { NearCache } from "./near-cache.js";
-import { createRecordMap } from "./records.js";
+import { createRecordMap, type RecordsNearCacheOptions } from "./records.js";
 import type { Guard } from "./resilience.js";
 import type { Serializer } from "./serializer.js";
 import type { Store } from "./store.js";
@@ -51,6 +51,8 @@ export interface EngineOptions {
   tagRetentionMs: number;
   lock: LockOptions;
   nearCache?: NearCache;
+  /** Decoded record maps in process, reused while their generation is unchanged. */
+  recordsNearCache?: RecordsNearCacheOptions;
 }
 
 type ReadResult =
@@ -80,7 +82,12 @@ export class CacheEngine implements Cache {
   constructor(options: EngineOptions) {
     this.#o = options;
     this.backend = options.store.kind;
-    this.records = createRecordMap(options.store, options.guard, options.serializer);
+    this.records = createRecordMap(
+      options.store,
+      options.guard,
+      options.serializer,
+      options.recordsNearCache,
+    );
     for (const [namespace, policy] of Object.entries(options.namespaces)) {
       this.#resolvePolicy(namespace, policy);
     }

@@ -1,17 +1,36 @@
+import { LRUCache } from "lru-cache";
 import type { ApplyResult, VersionedEntry, VersionedRecord, VersionedRecordMap } from "./cache.js";
 import { CacheArgumentError, CacheUnavailableError } from "./errors.js";
 import type { Guard } from "./resilience.js";
 import type { Serializer } from "./serializer.js";
 import type { Store } from "./store.js";
 
+export interface RecordsNearCacheOptions {
+  /** Bytes of stored (encoded) values kept decoded in process. */
+  maxBytes: number;
+  /** A decoded copy is reused at most this long, even when its generation still matches. */
+  maxAgeMs: number;
+}
+
+interface DecodedRecords {
+  generation: string;
+  records: ReadonlyMap<string, VersionedRecord<unknown>>;
+  bytes: number;
+}
+
 /**
  * The versioned record map over a store. Unlike `getOrLoad`, failures throw
  * `CacheUnavailableError`: a read model must know whether its write landed.
+ *
+ * With `nearCache` (stores that track a generation: Redis), decoded maps are kept in process and
+ * a read costs one small `HMGET` of the generation instead of reading and decoding every field;
+ * a map whose generation moved is read again, so a read never returns less than the store holds.
  */
 export function createRecordMap(
   store: Store,
   guard: Guard,
   serializer: Serializer,
+  nearCache?: RecordsNearCacheOptions,
 ): VersionedRecordMap {
   const run = async <R>(operation: string, key: string, fn: () => Promise<R>): Promise<R> => {
     try {
@@ -22,6 +41,17 @@ export function createRecordMap(
       });
     }
   };
+  const generationOf = store.recordsGeneration?.bind(store);
+  const decoded =
+    nearCache && generationOf
+      ? new LRUCache<string, DecodedRecords>({
+          maxSize: nearCache.maxBytes,
+          sizeCalculation: (entry) => Math.max(1, entry.bytes),
+          ttl: nearCache.maxAgeMs,
+          ttlAutopurge: false,
+        })
+      : undefined;
+
   const apply = async <V>(
     key: string,
     entries: readonly VersionedEntry<V>[],
@@ -40,21 +70,39 @@ export function createRecordMap(
       store.applyRecords(recordKey(key), encoded, ttlSeconds * 1000, fill),
     );
   };
+
+  async function read<V>(key: string): Promise<ReadonlyMap<string, VersionedRecord<V>> | null> {
+    checkKey(key);
+    const stored = recordKey(key);
+    const known = decoded?.get(stored);
+    if (known && generationOf) {
+      const generation = await run("getRecords", key, () => generationOf(stored));
+      if (generation === known.generation) {
+        return known.records as ReadonlyMap<string, VersionedRecord<V>>;
+      }
+      decoded?.delete(stored);
+    }
+    const raw = await run("getRecords", key, () => store.getRecords(stored));
+    if (raw === null) return null;
+    const out = new Map<string, VersionedRecord<V>>();
+    let bytes = 0;
+    for (const [field, { version, bytes: value }] of raw.fields) {
+      out.set(field, Object.freeze({ version, value: serializer.decode(value) as V }));
+      bytes += value.byteLength + field.length;
+    }
+    if (decoded && raw.generation) {
+      decoded.set(stored, { generation: raw.generation, records: out, bytes });
+    }
+    return out;
+  }
+
   return {
     applyIfNewer: (key, entries, { ttlSeconds }) => apply(key, entries, ttlSeconds, false),
     fill: (key, entries, ttlSeconds) => apply(key, entries, ttlSeconds, true),
-    async getRecords<V>(key: string) {
-      checkKey(key);
-      const raw = await run("getRecords", key, () => store.getRecords(recordKey(key)));
-      if (raw === null) return null;
-      const out = new Map<string, VersionedRecord<V>>();
-      for (const [field, { version, bytes }] of raw) {
-        out.set(field, { version, value: serializer.decode(bytes) as V });
-      }
-      return out;
-    },
+    getRecords: read,
     async delete(key) {
       checkKey(key);
+      decoded?.delete(recordKey(key));
       await run("delete", key, () => store.deleteRecords(recordKey(key)));
     },
     async memoryUsage(key) {

@@ -26,8 +26,13 @@ export interface Store {
     ttlMs: number,
     fill: boolean,
   ): Promise<{ applied: string[]; ignored: string[] }>;
-  /** `null` when absent (not filled). */
-  getRecords(key: string): Promise<Map<string, { version: number; bytes: Uint8Array }> | null>;
+  /**
+   * `null` when absent (not filled). `generation` changes whenever the map does (`null` when
+   * the store does not track it).
+   */
+  getRecords(key: string): Promise<StoredRecords | null>;
+  /** The map's current generation without reading it; absent on stores without one. */
+  recordsGeneration?(key: string): Promise<string | null>;
   deleteRecords(key: string): Promise<void>;
   recordsMemoryUsage(key: string): Promise<number | null>;
   /** Tell other processes' near caches to drop these keys / tags. No-op without a bus. */
@@ -35,6 +40,11 @@ export interface Store {
   onInvalidation(listener: (message: InvalidationMessage) => void): void;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface StoredRecords {
+  fields: Map<string, { version: number; bytes: Uint8Array }>;
+  generation: string | null;
 }
 
 export interface InvalidationMessage {

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../cache.js";
-import type { InvalidationMessage, Store } from "../store.js";
+import type { InvalidationMessage, Store, StoredRecords } from "../store.js";
 import { type EntryMeta, isInvalidated } from "../tags.js";
 
 interface EntryItem {
@@ -151,12 +151,10 @@ export class MemoryStore implements Store {
     return { applied, ignored };
   }
 
-  async getRecords(
-    key: string,
-  ): Promise<Map<string, { version: number; bytes: Uint8Array }> | null> {
+  async getRecords(key: string): Promise<StoredRecords | null> {
     const item = this.#live(key);
     if (item?.kind !== "records" || !item.present) return null;
-    return new Map(item.fields);
+    return { fields: new Map(item.fields), generation: null };
   }
 
   async deleteRecords(key: string): Promise<void> {

@@ -61,5 +61,13 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
     tagRetentionMs: config.tagRetentionSeconds * 1000,
     lock: config.lock,
     ...(config.nearCache ? { nearCache: new NearCache(config.nearCache, clock) } : {}),
+    ...(config.recordsNearCache.enabled
+      ? {
+          recordsNearCache: {
+            maxBytes: config.recordsNearCache.maxBytes,
+            maxAgeMs: config.recordsNearCache.maxAgeMs,
+          },
+        }
+      : {}),
   });
 }

@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
-import type { InvalidationMessage, Store } from "../store.js";
+import type { InvalidationMessage, Store, StoredRecords } from "../store.js";
 import { type EntryMeta, isInvalidated, splitTagHeader, withTagHeader } from "../tags.js";
 import { APPLY_RECORDS, GET_ENTRY, INVALIDATE, UNLOCK } from "./scripts.js";
 
@@ -126,7 +127,8 @@ export class RedisStore implements Store {
     ttlMs: number,
     fill: boolean,
   ): Promise<{ applied: string[]; ignored: string[] }> {
-    const args: (string | number | Buffer)[] = [Math.ceil(ttlMs), fill ? "1" : "0"];
+    const epoch = randomBytes(9).toString("base64url");
+    const args: (string | number | Buffer)[] = [Math.ceil(ttlMs), fill ? "1" : "0", epoch];
     for (const { field, version, bytes } of entries) {
       args.push(
         field,
@@ -141,19 +143,22 @@ export class RedisStore implements Store {
     return { applied, ignored };
   }
 
-  async getRecords(
-    key: string,
-  ): Promise<Map<string, { version: number; bytes: Uint8Array }> | null> {
+  async getRecords(key: string): Promise<StoredRecords | null> {
     const hash = await this.#client.hgetallBuffer(this.#prefix + key);
     if (!hash.m) return null;
-    const out = new Map<string, { version: number; bytes: Uint8Array }>();
+    const fields = new Map<string, { version: number; bytes: Uint8Array }>();
     for (const [name, value] of Object.entries(hash)) {
       if (!name.startsWith("v:")) continue;
       const field = name.slice(2);
       const bytes = hash[`d:${field}`];
-      if (bytes) out.set(field, { version: Number(value.toString()), bytes });
+      if (bytes) fields.set(field, { version: Number(value.toString()), bytes });
     }
-    return out;
+    return { fields, generation: generationOf(hash.e, hash.g) };
+  }
+
+  async recordsGeneration(key: string): Promise<string | null> {
+    const [epoch, counter] = await this.#client.hmget(this.#prefix + key, "e", "g");
+    return generationOf(epoch, counter);
   }
 
   async deleteRecords(key: string): Promise<void> {
@@ -206,4 +211,12 @@ export class RedisStore implements Store {
       await this.#client.quit().catch(() => this.#client.disconnect());
     }
   }
+}
+
+/** `epoch:counter`, or null for a hash written before generations existed (never reused). */
+function generationOf(
+  epoch: Buffer | string | null | undefined,
+  counter: Buffer | string | null | undefined,
+): string | null {
+  return epoch && counter ? `${epoch.toString()}:${counter.toString()}` : null;
 }

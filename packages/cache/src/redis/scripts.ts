@@ -40,14 +40,17 @@ for i = 2, #KEYS do redis.call('SET', KEYS[i], seq, 'PX', ARGV[1]) end
 return seq`;
 
 /**
- * KEYS[1] record hash · ARGV[1] ttl ms, ARGV[2] '1' for fill, then (field, version, bytes) triples.
- * Hash layout: 'v:<field>' version, 'd:<field>' encoded value, 'm' present marker (set by fill).
+ * KEYS[1] record hash · ARGV[1] ttl ms, ARGV[2] '1' for fill, ARGV[3] epoch token, then
+ * (field, version, bytes) triples.
+ * Hash layout: 'v:<field>' version, 'd:<field>' encoded value, 'm' present marker (set by fill),
+ * 'e' epoch (set once when the hash is created, so a re-created hash never repeats a generation)
+ * and 'g' a counter bumped by every call that changed something: `e:g` is the map's generation.
  * Returns { applied fields, ignored fields }.
  */
 export const APPLY_RECORDS = `
 local key = KEYS[1]
 local applied, ignored = {}, {}
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local field = ARGV[i]
   local current = redis.call('HGET', key, 'v:' .. field)
   if current and tonumber(current) >= tonumber(ARGV[i + 1]) then
@@ -56,6 +59,10 @@ for i = 3, #ARGV, 3 do
     redis.call('HSET', key, 'v:' .. field, ARGV[i + 1], 'd:' .. field, ARGV[i + 2])
     applied[#applied + 1] = field
   end
+end
+if #applied > 0 or ARGV[2] == '1' then
+  redis.call('HSETNX', key, 'e', ARGV[3])
+  redis.call('HINCRBY', key, 'g', 1)
 end
 if ARGV[2] == '1' then
   redis.call('HSET', key, 'm', '1')
