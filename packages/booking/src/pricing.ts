@@ -1,14 +1,14 @@
 import {
   addDays,
+  hotelStayTimes,
   type InventoryItemRef,
   type InventoryRepository,
+  latestBookableUntil,
   multiplyMinor,
   parseOfferId,
 } from "@travel/core";
 import { OfferExpiredError, OfferNotFoundError } from "./errors.js";
 
-/** Hotels have no time zone in the data set: check-in is taken as 15:00 UTC of the day. */
-export const HOTEL_CHECK_IN_TIME = "T15:00:00.000Z";
 /** The longest stay that can be booked, as the contract's hotel search allows. */
 export const MAX_NIGHTS = 30;
 
@@ -24,7 +24,7 @@ export interface LiveOffer {
   available: number;
   totalMinor: number;
   currency: string;
-  /** Departure / check-in instant. */
+  /** Departure / check-in instant (15:00 in the hotel city's time zone). */
   startsAt: string;
 }
 
@@ -67,8 +67,8 @@ export async function priceOffer(
   if (!Number.isFinite(nightsCount) || nightsCount < 1 || nightsCount > MAX_NIGHTS) {
     throw new OfferNotFoundError();
   }
-  const startsAt = `${checkIn}${HOTEL_CHECK_IN_TIME}`;
-  if (Date.parse(startsAt) <= now.getTime()) throw new OfferExpiredError();
+  // Past every time zone's end of the check-in day: expired without reading anything.
+  if (latestBookableUntil(checkIn).getTime() <= now.getTime()) throw new OfferExpiredError();
   const nights = await inventory.getNights(hotelId, checkIn, addDays(checkOut, -1));
   const first = nights[0];
   // Every night of the stay must be sold, in one currency, or the offer does not exist.
@@ -79,6 +79,9 @@ export async function priceOffer(
   ) {
     throw new OfferNotFoundError();
   }
+  // Bookable until the check-in day ends where the hotel is, as search shows it.
+  const { checkInAt, bookableUntil } = hotelStayTimes(first.city, checkIn);
+  if (bookableUntil.getTime() <= now.getTime()) throw new OfferExpiredError();
   const perRoom = nights.reduce((sum, night) => sum + night.priceMinor, 0);
   return {
     offerId,
@@ -91,6 +94,6 @@ export async function priceOffer(
     available: Math.min(...nights.map((n) => n.roomsAvailable)),
     totalMinor: multiplyMinor(perRoom, quantity),
     currency: first.currency,
-    startsAt: new Date(Date.parse(startsAt)).toISOString(),
+    startsAt: checkInAt.toISOString(),
   };
 }

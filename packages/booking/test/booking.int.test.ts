@@ -304,6 +304,58 @@ describe("cancelling", () => {
     expect(await service.get({ tenantId: "t-a", bookingId: booking.id })).toEqual(cancelled);
   });
 
+  it("books a hotel until its check-in day ends where the hotel is; cancels until 15:00 there", async () => {
+    const service = env.service();
+    const saved = env.clock.now().toISOString();
+    // New York in March 2027 is UTC−4 (DST from March 14): check-in 15:00 = 19:00 UTC, the
+    // check-in day ends at 04:00 UTC the next day. Booking used to stop at 15:00 UTC.
+    const stay = await seedHotelStay(env.db, { checkIn: "2027-03-20", rooms: [3], city: "JFK" });
+    const book = () =>
+      service.book({
+        tenantId: "t-a",
+        idempotencyKey: newKey(),
+        request: parseRequest(hotelRequest(stay.offerId, 1, "120.00")),
+      });
+    try {
+      env.clock.set("2027-03-20T18:30:00.000Z"); // 14:30 local
+      const early = await book();
+      expect(early.booking.status).toBe("confirmed");
+      env.clock.set("2027-03-21T02:00:00.000Z"); // 22:00 local on the check-in day
+      const late = await book();
+      expect(late.booking.status).toBe("confirmed");
+      // The stay began at 15:00 local: neither booking can be cancelled any more.
+      expect(
+        await problemOf(service.cancel({ tenantId: "t-a", bookingId: early.booking.id })),
+      ).toMatchObject({ status: 409, code: "booking_not_cancellable" });
+      env.clock.set("2027-03-21T04:00:00.000Z"); // midnight local: the check-in day is over
+      expect(await problemOf(book())).toMatchObject({ status: 410, code: "offer_expired" });
+      expect((await nightState(env.db, stay.hotelId, "2027-03-20")).roomsAvailable).toBe(1);
+    } finally {
+      env.clock.set(saved);
+    }
+  });
+
+  it("lets a hotel booking be cancelled before 15:00 local on the check-in day", async () => {
+    const service = env.service();
+    const saved = env.clock.now().toISOString();
+    const stay = await seedHotelStay(env.db, { checkIn: "2027-03-20", rooms: [2], city: "JFK" });
+    try {
+      env.clock.set("2027-03-20T16:00:00.000Z"); // 12:00 local, after 15:00 UTC
+      const { booking } = await service.book({
+        tenantId: "t-a",
+        idempotencyKey: newKey(),
+        request: parseRequest(hotelRequest(stay.offerId, 1, "120.00")),
+      });
+      env.clock.set("2027-03-20T18:59:00.000Z"); // 14:59 local
+      expect((await service.cancel({ tenantId: "t-a", bookingId: booking.id })).status).toBe(
+        "cancelled",
+      );
+      expect((await nightState(env.db, stay.hotelId, "2027-03-20")).roomsAvailable).toBe(2);
+    } finally {
+      env.clock.set(saved);
+    }
+  });
+
   it("is refused after departure and after check-in", async () => {
     const service = env.service();
     const offerId = await seedFlight(env.db, { seats: 2, departAt: "2027-03-02T09:00:00.000Z" });

@@ -75,13 +75,20 @@ export async function seedFlight(
 /** A hotel with one night per entry of `rooms` starting at `checkIn`; answers the stay's offer id. */
 export async function seedHotelStay(
   db: TravelService,
-  input: { checkIn: string; rooms: number[]; priceMinor?: number; withHoldsMap?: boolean },
+  input: {
+    checkIn: string;
+    rooms: number[];
+    priceMinor?: number;
+    withHoldsMap?: boolean;
+    /** City code (its main airport's): decides the hotel's time zone. Default PAR (unknown → UTC). */
+    city?: string;
+  },
 ): Promise<{ offerId: string; hotelId: string; dates: string[] }> {
   const hotelId = newId("hotel");
   await db.entities.hotel
     .create({
       hotelId,
-      city: "PAR",
+      city: input.city ?? "PAR",
       name: "Hôtel Test",
       rating: 4,
       roomType: "double",
@@ -97,7 +104,7 @@ export async function seedHotelStay(
     await db.entities.roomNight
       .create({
         hotelId,
-        city: "PAR",
+        city: input.city ?? "PAR",
         date,
         roomsAvailable: input.rooms[i]!,
         roomsTotal: input.rooms[i]!,

@@ -5,6 +5,7 @@ export type { BookingStatus } from "./entities/booking.js";
 export { BOOKING_STATUSES } from "./entities/booking.js";
 export type { EntityConfig } from "./entities/types.js";
 export * from "./errors.js";
+export * from "./hotel-times.js";
 export * from "./ids.js";
 export * from "./money.js";
 export * from "./repositories/analytics.js";

@@ -1,12 +1,13 @@
-import { findAirport, hotelOfferId, parseOfferId } from "@travel/core";
-import { startOfLocalDay } from "../clock.js";
+import { hotelOfferId, hotelStayTimes, parseOfferId } from "@travel/core";
 import type { HotelFields, HotelStay, NightFields } from "../offers.js";
 import { stayNights } from "../tags.js";
 
-/** When the day after check-in begins in the hotel's city: an offer is never valid past it. */
+/**
+ * When the day after check-in begins in the hotel's city: an offer is never valid past it, and
+ * booking refuses it from then on (core's `hotelStayTimes`, shared by both).
+ */
 export function checkInDayEnds(city: string, checkIn: string): Date {
-  const next = new Date(Date.parse(`${checkIn}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  return startOfLocalDay(next, findAirport(city)?.timeZone ?? "UTC");
+  return hotelStayTimes(city, checkIn).bookableUntil;
 }
 
 /**
