@@ -93,6 +93,11 @@ export interface AppDepsOverrides {
   /** Emit CloudWatch EMF metrics (Lambda). */
   emitEmf?: boolean;
   cache?: Cache;
+  /**
+   * False for processes that never sign or read page cursors (the booking reconciler): a missing
+   * `CURSOR_SIGNING_KEY` is then expected and not warned about. Default true.
+   */
+  servesCursors?: boolean;
 }
 
 /**
@@ -144,7 +149,7 @@ export async function createAppDeps(
   });
 
   const cursorSecret = config.cursorSigningKey ?? randomBytes(32).toString("base64url");
-  if (!config.cursorSigningKey) {
+  if (!config.cursorSigningKey && overrides.servesCursors !== false) {
     logger.warn(
       "CURSOR_SIGNING_KEY is not set: using a per-process secret (cursors will not survive a restart or cross instances)",
     );

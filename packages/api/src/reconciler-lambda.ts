@@ -15,7 +15,8 @@ function linkedResources(): LinkedResources {
 // Built once per cold start, like the API: the same composition root, so the reconciler
 // invalidates the same shared cache the API's searches use.
 const config = loadConfig(environmentWithResources(process.env, linkedResources()));
-const deps = await createAppDeps(config, { emitEmf: true });
+// It serves no HTTP and signs no cursors, so the cursor secret is not linked to it.
+const deps = await createAppDeps(config, { emitEmf: true, servesCursors: false });
 
 /** Entry of the scheduled `BookingReconciler` function (EventBridge Scheduler). */
 export const handler = createReconcilerHandler(deps);

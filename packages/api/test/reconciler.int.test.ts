@@ -89,3 +89,25 @@ it("the scheduled handler confirms a booking whose request died after holding th
   // Nothing is left to do on the next run.
   expect(await createReconcilerHandler(t.deps)()).toMatchObject({ examined: 0, errors: 0 });
 });
+
+it("a process that signs no cursors (the reconciler) does not warn about the missing cursor key", async () => {
+  const { createLogger } = await import("../src/observability.js");
+  const warnings = (servesCursors: boolean | undefined) => {
+    const logger = createLogger({ serviceName: "test", logLevel: "SILENT" });
+    const seen: string[] = [];
+    logger.warn = ((message: string) => {
+      seen.push(message);
+    }) as typeof logger.warn;
+    return { logger, seen, servesCursors };
+  };
+  for (const { logger, seen, servesCursors } of [warnings(false), warnings(undefined)]) {
+    const app = await startTestApp({
+      engine: t.engine,
+      env: { CURSOR_SIGNING_KEY: "" },
+      overrides: { logger, ...(servesCursors === undefined ? {} : { servesCursors }) },
+    });
+    await app.close();
+    const cursorWarnings = seen.filter((m) => m.includes("CURSOR_SIGNING_KEY"));
+    expect(cursorWarnings).toHaveLength(servesCursors === false ? 0 : 1);
+  }
+});
