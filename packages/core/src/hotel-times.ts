@@ -1,5 +1,5 @@
 import { findAirport } from "./airports.js";
-import { localTimeToUtc } from "./seed/time.js";
+import { localTimeToUtc } from "./time.js";
 
 /** Check-in time of every hotel, local wall-clock minutes after midnight (15:00). */
 export const HOTEL_CHECK_IN_MINUTE = 15 * 60;

@@ -18,3 +18,4 @@ export * from "./repositories/search-events.js";
 export type { TravelEntities, TravelService } from "./service.js";
 export { createTravelService } from "./service.js";
 export * from "./table.js";
+export * from "./time.js";
