@@ -7,6 +7,7 @@ import type {
 import { handle } from "hono/aws-lambda";
 import type { createApp } from "./app.js";
 import type { AppDeps } from "./deps.js";
+import type { PostResponseRunner } from "./post-response.js";
 
 type HonoLambdaEvent = Parameters<ReturnType<typeof handle>>[0];
 
@@ -15,15 +16,17 @@ export type ApiLambdaEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALB
 
 /**
  * The API Gateway (HTTP API payload 2.0, REST, ALB) handler for an app: Hono's `handle`, plus a
- * flush of buffered work (search events, EMF metrics) before each invocation returns, because a
- * frozen Lambda may never run its timers again.
+ * flush of buffered work (search events, EMF metrics) in every invocation, because a frozen
+ * Lambda may never run its timers again. With a `postResponse` runner (the internal extension of
+ * `post-response.ts`) the flush runs after the response has left; without one, before it.
  *
  * @example
- * export const handler = createLambdaHandler(app, deps);
+ * export const handler = createLambdaHandler(app, deps, postResponse);
  */
 export function createLambdaHandler(
   app: ReturnType<typeof createApp>,
   deps: Pick<AppDeps, "flush">,
+  postResponse?: PostResponseRunner,
 ) {
   const honoHandler = handle(app);
   return async function handler(event: ApiLambdaEvent, context: LambdaContext) {
@@ -31,7 +34,8 @@ export function createLambdaHandler(
       // Hono types `body` as `string | null` where @types/aws-lambda says optional: same data.
       return await honoHandler(event as HonoLambdaEvent, context);
     } finally {
-      await deps.flush();
+      if (postResponse) postResponse.schedule(() => deps.flush());
+      else await deps.flush();
     }
   };
 }

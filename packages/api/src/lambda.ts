@@ -4,6 +4,7 @@ import { loadConfig } from "./config.js";
 import { createAppDeps } from "./deps.js";
 import { environmentWithResources, type LinkedResources } from "./lambda-env.js";
 import { createLambdaHandler } from "./lambda-handler.js";
+import { registerPostResponseExtension } from "./post-response.js";
 
 /** Reads the links SST attached to this function (decrypted by `sst/resource`), if any. */
 function linkedResources(): LinkedResources {
@@ -20,5 +21,12 @@ function linkedResources(): LinkedResources {
 const config = loadConfig(environmentWithResources(process.env, linkedResources()));
 const deps = await createAppDeps(config, { emitEmf: true });
 const app = createApp(deps);
+// Registered during init (before the runtime's first event request), or not at all.
+const postResponse = config.postResponseFlush
+  ? await registerPostResponseExtension({
+      runtimeApi: process.env.AWS_LAMBDA_RUNTIME_API,
+      logger: deps.logger,
+    })
+  : undefined;
 
-export const handler = createLambdaHandler(app, deps);
+export const handler = createLambdaHandler(app, deps, postResponse);

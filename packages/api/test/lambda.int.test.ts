@@ -1,3 +1,6 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -5,6 +8,7 @@ import type {
 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLambdaHandler } from "../src/lambda-handler.js";
+import { registerPostResponseExtension } from "../src/post-response.js";
 import { dayFromToday, flightRecords, insertInventory } from "./fixtures.js";
 import { startTestApp, type TestApp } from "./harness.js";
 
@@ -161,5 +165,167 @@ describe("the lambda.ts entry", () => {
     } finally {
       await engine.stop();
     }
+  });
+});
+
+/**
+ * Lambda's side of the Extensions API, as documented: `register` answers an identifier, and
+ * `event/next` is held open until the next invocation starts; an extension asking for its next
+ * event is how Lambda learns it is done with the current one.
+ */
+async function fakeExtensionsApi(options: { refuse?: boolean } = {}) {
+  const log: string[] = [];
+  let held: ServerResponse | undefined;
+  let asked: (() => void) | undefined;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === "POST" && req.url === "/2020-01-01/extension/register") {
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on("end", () => {
+        log.push(`register ${req.headers["lambda-extension-name"]} ${body}`);
+        if (options.refuse) {
+          res.writeHead(403).end('{"errorType":"Extension.Forbidden"}');
+          return;
+        }
+        res.writeHead(200, { "Lambda-Extension-Identifier": "ext-1" }).end("{}");
+      });
+      return;
+    }
+    if (req.method === "GET" && req.url === "/2020-01-01/extension/event/next") {
+      expect(req.headers["lambda-extension-identifier"]).toBe("ext-1");
+      log.push("extension: next");
+      held = res;
+      asked?.();
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const waitForNext = () =>
+    new Promise<void>((resolve) => {
+      if (held) resolve();
+      else asked = resolve;
+    });
+  return {
+    runtimeApi: `127.0.0.1:${port}`,
+    log,
+    waitForNext,
+    /** Starts an invocation: answers the held `event/next` with an INVOKE event. */
+    async invoke(requestId: string) {
+      await waitForNext();
+      const res = held as ServerResponse;
+      held = undefined;
+      asked = undefined;
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          eventType: "INVOKE",
+          deadlineMs: Date.now() + 10_000,
+          requestId,
+          invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:travel-api",
+          tracing: { type: "X-Amzn-Trace-Id", value: "Root=1-5f35ae12-0c0fec141ab77a00bc047aa2" },
+        }),
+      );
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+describe("flushing after the response (Lambda internal extension)", () => {
+  let t: TestApp;
+  let key: string;
+  const date = dayFromToday(7);
+  const silent = { warn: () => {}, error: () => {} };
+  beforeAll(async () => {
+    t = await startTestApp();
+    await insertInventory(t.engine.db, { flights: flightRecords(date) });
+    key = await t.createKey(["search"]);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  const search = () =>
+    httpApiEvent({
+      method: "GET",
+      path: "/v1/flights/search",
+      query: `origin=JFK&destination=LAX&departureDate=${date}`,
+      headers: { "x-api-key": key },
+    });
+
+  it("answers before the search events are written, and holds the invocation until they are", async () => {
+    const api = await fakeExtensionsApi();
+    const runner = await registerPostResponseExtension({
+      runtimeApi: api.runtimeApi,
+      logger: silent,
+    });
+    expect(runner).toBeDefined();
+    expect(api.log[0]).toBe('register travel-post-response-flush {"events":["INVOKE"]}');
+    // The flush is held at a gate the test opens: the answer must not wait for it.
+    let openGate = () => {};
+    let flushed = 0;
+    const gatedDeps = {
+      flush: async () => {
+        await new Promise<void>((resolve) => {
+          openGate = resolve;
+        });
+        await t.deps.flush();
+        flushed++;
+      },
+    };
+    const handler = createLambdaHandler(t.app, gatedDeps, runner);
+    try {
+      for (const requestId of ["req-1", "req-2"]) {
+        await api.invoke(requestId);
+        const result = (await Promise.race([
+          handler(search(), lambdaContext),
+          sleep(5_000).then(() => {
+            throw new Error("the handler waited for the flush");
+          }),
+        ])) as APIGatewayProxyStructuredResultV2;
+        expect(result.statusCode).toBe(200);
+        const { meta } = JSON.parse(result.body ?? "") as { meta: { searchId: string } };
+        // The caller has its answer; the event is not written yet.
+        const before = await t.engine.db.entities.searchEvent.get({ searchId: meta.searchId }).go();
+        expect(before.data).toBeNull();
+        openGate();
+        // The extension asks for its next event (ending the invocation) only after the flush.
+        await api.waitForNext();
+        expect(flushed).toBe(requestId === "req-1" ? 1 : 2);
+        const after = await t.engine.db.entities.searchEvent.get({ searchId: meta.searchId }).go();
+        expect(after.data).toMatchObject({ route: "JFK-LAX" });
+      }
+      expect(api.log.filter((line) => line === "extension: next")).toHaveLength(3);
+    } finally {
+      runner?.stop();
+      await api.close();
+    }
+  });
+
+  it("flushes before answering when the extension cannot register, or outside Lambda", async () => {
+    const api = await fakeExtensionsApi({ refuse: true });
+    const warnings: string[] = [];
+    const runner = await registerPostResponseExtension({
+      runtimeApi: api.runtimeApi,
+      logger: { warn: (message) => warnings.push(message), error: () => {} },
+    });
+    await api.close();
+    expect(runner).toBeUndefined();
+    expect(warnings).toEqual([
+      "post-response extension not registered; flushing before each response",
+    ]);
+    expect(
+      await registerPostResponseExtension({ runtimeApi: undefined, logger: silent }),
+    ).toBeUndefined();
+
+    const handler = createLambdaHandler(t.app, t.deps, runner);
+    const result = (await handler(search(), lambdaContext)) as APIGatewayProxyStructuredResultV2;
+    const { meta } = JSON.parse(result.body ?? "") as { meta: { searchId: string } };
+    expect(
+      (await t.engine.db.entities.searchEvent.get({ searchId: meta.searchId }).go()).data,
+    ).toMatchObject({
+      route: "JFK-LAX",
+    });
   });
 });
