@@ -61,7 +61,7 @@ async function throughput(): Promise<void> {
     await Promise.all(
       Array.from({ length: 10 }, (_, j) =>
         engine.db.entities.dailyAggregate
-          .update({ day: "1999-01-01", shard: j, scope: "BASELINE" })
+          .update({ month: "1999-01", day: "1999-01-01", shard: j, scope: "BASELINE" })
           .add({ searches: 1 })
           .go({ response: "none" }),
       ),

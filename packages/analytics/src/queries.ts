@@ -96,9 +96,10 @@ export interface AnalyticsQueriesOptions {
 /**
  * Reads of the daily aggregates behind `/v1/analytics/*`.
  *
- * The summary reads, for each day and shard, one Query that returns the day's ALL row and
- * every route row of that shard: totals come from ALL rows, per-route totals (top routes) from
- * the route rows, with no scan and no per-route index to maintain. The route view is one
+ * The summary reads, for each shard and each month the range touches, one Query over the days
+ * of the range that returns their ALL rows and every route row of that shard: totals come from
+ * ALL rows, per-route totals (top routes) from the route rows, with no scan and no per-route
+ * index to maintain (a 366-day summary is 13 × shards Queries). The route view is one
  * BatchGetItem per 100 (day, shard) keys of that route.
  *
  * @example
@@ -112,12 +113,12 @@ export function createAnalyticsQueries(options: AnalyticsQueriesOptions) {
 
   return {
     async summary(range: AnalyticsRange): Promise<AnalyticsSummary> {
-      const days = daysOf(range);
+      daysOf(range); // validates the range
       const total = emptyCounts();
       const routes = new Map<string, AggregateCounts>();
-      const reads = days.flatMap((day) => Array.from({ length: shards }, (_, s) => ({ day, s })));
-      await forEachLimited(reads, concurrency, async ({ day, s }) => {
-        const rows = await repository.readDayShard(day, s);
+      const reads = Array.from({ length: shards }, (_, s) => s);
+      await forEachLimited(reads, concurrency, async (s) => {
+        const rows = await repository.readRangeShard(range.from, range.to, s);
         for (const [scope, counts] of rows) {
           if (scope === ALL_SCOPE) {
             addCounts(total, counts);

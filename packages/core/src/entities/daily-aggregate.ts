@@ -4,10 +4,12 @@ import type { EntityConfig } from "./types.js";
 
 /**
  * Daily analytics counters of one scope ("ALL" or a route such as "JFK-LAX") in one write
- * shard of one day. The partition is the day *and* shard, the sort key the scope: every
- * counter update of a day is spread over N partitions (shard = hash(stream eventID) % N), and
- * one Query per (day, shard) reads the overall row and every route row of that day, which is
- * how readers build per-route totals without scanning. Revenue is kept per currency in flat
+ * shard of one day. The partition is the *month* and shard, the sort key the day and scope:
+ * counter updates are spread over N partitions (shard = hash(stream eventID) % N; the writes of
+ * a day all land in its month, so a month partition takes what a day partition would), and one
+ * Query per (month, shard) with a day range reads the overall rows and every route row of those
+ * days, which is how readers build totals and per-route totals without scanning: a year is
+ * 13 × N Queries, not 366 × N. Revenue is kept per currency in flat
  * attributes `rev_<CUR>` / `cxlrev_<CUR>` (DynamoDB cannot `ADD` into a map member that does
  * not exist yet), and `pending` is the set of stream eventIDs whose `ADD` is in flight (see
  * `repositories/analytics.ts`). Written and read through `repositories/analytics.ts` only.
@@ -15,8 +17,10 @@ import type { EntityConfig } from "./types.js";
 export function createDailyAggregateEntity({ client, table }: EntityConfig) {
   return new Entity(
     {
-      model: { entity: "dailyAggregate", version: "1", service: serviceName },
+      model: { entity: "dailyAggregate", version: "2", service: serviceName },
       attributes: {
+        /** `YYYY-MM` of `day` (the partition). */
+        month: { type: "string", required: true, readOnly: true },
         day: { type: "string", required: true, readOnly: true },
         shard: { type: "number", required: true, readOnly: true },
         scope: { type: "string", required: true, readOnly: true },
@@ -27,9 +31,9 @@ export function createDailyAggregateEntity({ client, table }: EntityConfig) {
         pending: { type: "set", items: "string" },
       },
       indexes: {
-        byDayShard: {
-          pk: { field: "pk", composite: ["day", "shard"], casing: "none" },
-          sk: { field: "sk", composite: ["scope"], casing: "none" },
+        byMonthShard: {
+          pk: { field: "pk", composite: ["month", "shard"], casing: "none" },
+          sk: { field: "sk", composite: ["day", "scope"], casing: "none" },
         },
       },
     },

@@ -175,6 +175,7 @@ describe("every entity round-trips through the table", () => {
 
     const aggregate = {
       scope: "JFK-LAX",
+      month: "2026-04",
       day: "2026-04-02",
       shard: 3,
       searches: 10,
@@ -185,7 +186,7 @@ describe("every entity round-trips through the table", () => {
     };
     await engine.db.entities.dailyAggregate.put(aggregate).go();
     const { data: storedAggregate } = await engine.db.entities.dailyAggregate
-      .get({ day: "2026-04-02", shard: 3, scope: "JFK-LAX" })
+      .get({ month: "2026-04", day: "2026-04-02", shard: 3, scope: "JFK-LAX" })
       .go();
     expect(storedAggregate).toEqual(aggregate);
 

@@ -93,7 +93,7 @@ export function createAnalyticsRepository(db: TravelService) {
   const client = db.client;
 
   function aggregateKey(day: string, shard: number, scope: string): Key {
-    return dailyAggregate.get({ day, shard, scope }).params().Key as Key;
+    return dailyAggregate.get({ month: monthOf(day), day, shard, scope }).params().Key as Key;
   }
 
   return {
@@ -147,6 +147,7 @@ export function createAnalyticsRepository(db: TravelService) {
         "#pending": "pending",
         "#e": "__edb_e__",
         "#v": "__edb_v__",
+        "#month": "month",
         "#day": "day",
         "#shard": "shard",
         "#scope": "scope",
@@ -155,7 +156,8 @@ export function createAnalyticsRepository(db: TravelService) {
         ":id": input.eventId,
         ":ids": new Set([input.eventId]),
         ":e": "dailyAggregate",
-        ":v": "1",
+        ":v": "2",
+        ":month": monthOf(input.day),
         ":day": input.day,
         ":shard": input.shard,
         ":scope": input.scope,
@@ -187,7 +189,7 @@ export function createAnalyticsRepository(db: TravelService) {
           new UpdateCommand({
             TableName: db.table,
             Key: aggregateKey(input.day, input.shard, input.scope),
-            UpdateExpression: `SET #e = :e, #v = :v, #day = :day, #shard = :shard, #scope = :scope ADD ${adds.join(", ")}`,
+            UpdateExpression: `SET #e = :e, #v = :v, #month = :month, #day = :day, #shard = :shard, #scope = :scope ADD ${adds.join(", ")}`,
             ConditionExpression: "attribute_not_exists(#pending) OR NOT contains(#pending, :id)",
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
@@ -232,22 +234,41 @@ export function createAnalyticsRepository(db: TravelService) {
         });
     },
 
-    /** Every scope's counters of one day in one shard (one Query, paginated). */
-    async readDayShard(day: string, shard: number): Promise<Map<string, AggregateCounts>> {
-      const params = dailyAggregate.query.byDayShard({ day, shard }).params();
+    /**
+     * Every scope's counters from `from` to `to` (days, both included) in one shard, summed over
+     * those days: one Query (paginated) per month the range touches.
+     */
+    async readRangeShard(
+      from: string,
+      to: string,
+      shard: number,
+    ): Promise<Map<string, AggregateCounts>> {
       const rows = new Map<string, AggregateCounts>();
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({ ...(params as object), ExclusiveStartKey } as ConstructorParameters<
-            typeof QueryCommand
-          >[0]),
-        );
-        for (const item of page.Items ?? []) {
-          rows.set(String(item.scope), countsOf(item));
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      // Sort keys are `…#day_<day>#scope_<scope>`: a day-only bound is a prefix, so the upper
+      // bound is the day after `to` (exclusive in effect: its rows sort after the prefix).
+      const after = dayAfter(to);
+      for (const month of monthsBetween(from, to)) {
+        const params = dailyAggregate.query
+          .byMonthShard({ month, shard })
+          .between({ day: from }, { day: after })
+          .params();
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const page = await client.send(
+            new QueryCommand({ ...(params as object), ExclusiveStartKey } as ConstructorParameters<
+              typeof QueryCommand
+            >[0]),
+          );
+          for (const item of page.Items ?? []) {
+            const day = String(item.day);
+            if (day < from || day > to) continue;
+            const scope = String(item.scope);
+            const sum = rows.get(scope) ?? emptyCounts();
+            rows.set(scope, addCounts(sum, countsOf(item)));
+          }
+          ExclusiveStartKey = page.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+      }
       return rows;
     },
 
@@ -294,6 +315,32 @@ export function createAnalyticsRepository(db: TravelService) {
       return { entity: name, item: parsed.data as Record<string, unknown> };
     },
   };
+}
+
+/** `YYYY-MM` of a `YYYY-MM-DD` day: the partition of its aggregates. */
+function monthOf(day: string): string {
+  return day.slice(0, 7);
+}
+
+function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Every `YYYY-MM` from the month of `from` to the month of `to`. */
+function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [year, month] = from.split("-").map(Number) as [number, number];
+  const last = monthOf(to);
+  for (;;) {
+    const current = `${year}-${String(month).padStart(2, "0")}`;
+    months.push(current);
+    if (current >= last) return months;
+    month++;
+    if (month > 12) {
+      month = 1;
+      year++;
+    }
+  }
 }
 
 function countsOf(item: Record<string, unknown>): AggregateCounts {
