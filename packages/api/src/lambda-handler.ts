@@ -34,7 +34,7 @@ export function createLambdaHandler(
       // Hono types `body` as `string | null` where @types/aws-lambda says optional: same data.
       return await honoHandler(event as HonoLambdaEvent, context);
     } finally {
-      if (postResponse) postResponse.schedule(() => deps.flush());
+      if (postResponse) postResponse.schedule(context.awsRequestId, () => deps.flush());
       else await deps.flush();
     }
   };

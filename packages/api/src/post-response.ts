@@ -11,8 +11,11 @@ import { type IncomingHttpHeaders, request } from "node:http";
  * metrics still leave before the environment is frozen, without delaying the answer.
  */
 export interface PostResponseRunner {
-  /** Runs `work` once the current invocation's handler has returned. Never throws. */
-  schedule(work: () => Promise<void>): void;
+  /**
+   * Runs `work` for invocation `requestId` (`context.awsRequestId`) once its handler has
+   * returned, after the response. Never throws.
+   */
+  schedule(requestId: string, work: () => Promise<void>): void;
   /** Stops taking part (tests); in Lambda the loop lives as long as the environment. */
   stop(): void;
 }
@@ -107,23 +110,63 @@ export async function registerPostResponseExtension(options: {
   }
 
   const stopper = new AbortController();
-  const queue: (() => Promise<void>)[] = [];
-  let wake: (() => void) | undefined;
-  const nextWork = (): Promise<() => Promise<void>> => {
-    const ready = queue.shift();
-    if (ready) return Promise.resolve(ready);
+  /** Work handed over by handlers, by request id (one per invocation). */
+  const pending = new Map<string, () => Promise<void>>();
+  let waiting: { requestId: string; resolve: () => void } | undefined;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+  /** Runs `work`, giving up (not waiting longer) at `until` (epoch ms). */
+  async function runBounded(work: () => Promise<void>, until: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), Math.max(0, until - Date.now()));
+    });
+    try {
+      const outcome = await Promise.race([work().then(() => "done" as const), timeout]);
+      if (outcome === "timeout") {
+        logger.error("post-response work did not finish before the invocation deadline", {
+          error: "timeout",
+        });
+      }
+    } catch (error) {
+      logger.error("post-response work failed", { error: errorText(error) });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves once the handler of `requestId` has handed its work over, or at `until`. */
+  function workOf(requestId: string, until: number): Promise<(() => Promise<void>) | undefined> {
+    const ready = pending.get(requestId);
+    if (ready) {
+      pending.delete(requestId);
+      return Promise.resolve(ready);
+    }
     return new Promise((resolve) => {
-      wake = () => {
-        wake = undefined;
-        resolve(queue.shift() as () => Promise<void>);
+      const timer = setTimeout(
+        () => {
+          waiting = undefined;
+          resolve(undefined);
+        },
+        Math.max(0, until - Date.now()),
+      );
+      waiting = {
+        requestId,
+        resolve: () => {
+          clearTimeout(timer);
+          waiting = undefined;
+          const work = pending.get(requestId);
+          pending.delete(requestId);
+          resolve(work);
+        },
       };
     });
-  };
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  }
 
   void (async () => {
     while (!stopper.signal.aborted) {
-      let eventType: unknown;
+      let event: { eventType?: unknown; requestId?: unknown; deadlineMs?: unknown };
       try {
         const answer = await call(
           runtimeApi,
@@ -134,32 +177,34 @@ export async function registerPostResponseExtension(options: {
           stopper.signal,
         );
         if (answer.status !== 200) throw new Error(`event/next answered ${answer.status}`);
-        eventType = (JSON.parse(answer.body) as { eventType?: unknown }).eventType;
+        event = JSON.parse(answer.body) as typeof event;
       } catch (error) {
         if (stopper.signal.aborted) return;
         logger.error("post-response extension: event request failed", {
-          error: error instanceof Error ? error.message : String(error),
+          error: errorText(error),
         });
         await pause(options.retryMs ?? 100);
         continue;
       }
-      if (eventType !== "INVOKE") continue;
-      // The handler of this invocation schedules exactly one piece of work when it returns.
-      const work = await nextWork();
-      try {
-        await work();
-      } catch (error) {
-        logger.error("post-response work failed", {
-          error: error instanceof Error ? error.message : String(error),
-        });
+      if (event.eventType !== "INVOKE" || typeof event.requestId !== "string") continue;
+      // Stop short of the deadline so the invocation ends cleanly rather than timing out.
+      const deadline =
+        typeof event.deadlineMs === "number" ? event.deadlineMs - 500 : Date.now() + 10_000;
+      // Work an earlier invocation left behind (its event was lost): run it now, first.
+      for (const [requestId, work] of [...pending]) {
+        if (requestId === event.requestId) continue;
+        pending.delete(requestId);
+        await runBounded(work, deadline);
       }
+      const work = await workOf(event.requestId, deadline);
+      if (work) await runBounded(work, deadline);
     }
   })();
 
   return {
-    schedule(work) {
-      queue.push(work);
-      wake?.();
+    schedule(requestId, work) {
+      pending.set(requestId, work);
+      if (waiting?.requestId === requestId) waiting.resolve();
     },
     stop() {
       stopper.abort();

@@ -214,7 +214,7 @@ async function fakeExtensionsApi(options: { refuse?: boolean } = {}) {
     log,
     waitForNext,
     /** Starts an invocation: answers the held `event/next` with an INVOKE event. */
-    async invoke(requestId: string) {
+    async invoke(requestId: string, deadlineInMs = 10_000) {
       await waitForNext();
       const res = held as ServerResponse;
       held = undefined;
@@ -222,7 +222,7 @@ async function fakeExtensionsApi(options: { refuse?: boolean } = {}) {
       res.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify({
           eventType: "INVOKE",
-          deadlineMs: Date.now() + 10_000,
+          deadlineMs: Date.now() + deadlineInMs,
           requestId,
           invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:travel-api",
           tracing: { type: "X-Amzn-Trace-Id", value: "Root=1-5f35ae12-0c0fec141ab77a00bc047aa2" },
@@ -232,6 +232,17 @@ async function fakeExtensionsApi(options: { refuse?: boolean } = {}) {
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
+
+/** A deferred promise: the test decides when it settles. */
+function deferred() {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const contextFor = (awsRequestId: string) => ({ ...lambdaContext, awsRequestId }) as Context;
 
 describe("flushing after the response (Lambda internal extension)", () => {
   let t: TestApp;
@@ -262,14 +273,12 @@ describe("flushing after the response (Lambda internal extension)", () => {
     });
     expect(runner).toBeDefined();
     expect(api.log[0]).toBe('register travel-post-response-flush {"events":["INVOKE"]}');
-    // The flush is held at a gate the test opens: the answer must not wait for it.
-    let openGate = () => {};
+    let gate = deferred();
     let flushed = 0;
+    // The flush is held at a gate the test opens: the answer must not wait for it.
     const gatedDeps = {
       flush: async () => {
-        await new Promise<void>((resolve) => {
-          openGate = resolve;
-        });
+        await gate.promise;
         await t.deps.flush();
         flushed++;
       },
@@ -277,9 +286,10 @@ describe("flushing after the response (Lambda internal extension)", () => {
     const handler = createLambdaHandler(t.app, gatedDeps, runner);
     try {
       for (const requestId of ["req-1", "req-2"]) {
+        gate = deferred();
         await api.invoke(requestId);
         const result = (await Promise.race([
-          handler(search(), lambdaContext),
+          handler(search(), contextFor(requestId)),
           sleep(5_000).then(() => {
             throw new Error("the handler waited for the flush");
           }),
@@ -289,7 +299,7 @@ describe("flushing after the response (Lambda internal extension)", () => {
         // The caller has its answer; the event is not written yet.
         const before = await t.engine.db.entities.searchEvent.get({ searchId: meta.searchId }).go();
         expect(before.data).toBeNull();
-        openGate();
+        gate.resolve();
         // The extension asks for its next event (ending the invocation) only after the flush.
         await api.waitForNext();
         expect(flushed).toBe(requestId === "req-1" ? 1 : 2);
@@ -299,6 +309,56 @@ describe("flushing after the response (Lambda internal extension)", () => {
       expect(api.log.filter((line) => line === "extension: next")).toHaveLength(3);
     } finally {
       runner?.stop();
+      await api.close();
+    }
+  });
+
+  it("pairs work with its invocation; survives work that throws, hangs, or comes before its event", async () => {
+    const api = await fakeExtensionsApi();
+    const errors: string[] = [];
+    const runner = await registerPostResponseExtension({
+      runtimeApi: api.runtimeApi,
+      logger: { warn: () => {}, error: (message) => errors.push(message) },
+    });
+    if (!runner) throw new Error("not registered");
+    const done: string[] = [];
+    try {
+      // Work handed over before the extension sees the invocation's event still runs in it.
+      runner.schedule("early", async () => {
+        done.push("early");
+      });
+      await api.invoke("early");
+      await api.waitForNext();
+      expect(done).toEqual(["early"]);
+
+      // Work that throws: logged, and the invocation still ends.
+      await api.invoke("throws");
+      runner.schedule("throws", async () => {
+        throw new Error("table down");
+      });
+      await api.waitForNext();
+      expect(errors).toContain("post-response work failed");
+
+      // Work that never finishes: the invocation ends before its deadline (1 s here).
+      await api.invoke("hangs", 1_000);
+      runner.schedule("hangs", () => new Promise<void>(() => {}));
+      const started = Date.now();
+      await api.waitForNext();
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(errors).toContain("post-response work did not finish before the invocation deadline");
+
+      // Work of an invocation whose event never reached the extension runs at the next one.
+      runner.schedule("lost", async () => {
+        done.push("lost");
+      });
+      await api.invoke("after-lost");
+      runner.schedule("after-lost", async () => {
+        done.push("after-lost");
+      });
+      await api.waitForNext();
+      expect(done).toEqual(["early", "lost", "after-lost"]);
+    } finally {
+      runner.stop();
       await api.close();
     }
   });
