@@ -13,7 +13,15 @@ describe("loadConfig", () => {
       bodyLimitBytes: 65_536,
       apiKeyCacheSeconds: 30,
       searchCacheTtlSeconds: 600,
+      readModelNearCache: true,
+      postResponseFlush: true,
     });
+  });
+
+  it("turns the read model's near cache and the post-response flush off", () => {
+    const config = loadConfig({ READ_MODEL_NEAR_CACHE: "off", POST_RESPONSE_FLUSH: "off" });
+    expect(config.readModelNearCache).toBe(false);
+    expect(config.postResponseFlush).toBe(false);
   });
 
   it("parses values and lists", () => {
@@ -38,6 +46,8 @@ describe("loadConfig", () => {
     ["SEARCH_CACHE_TTL_SECONDS", "60"],
     ["API_KEY_CACHE_SECONDS", "120"],
     ["DYNAMO_ENDPOINT", "not a url"],
+    ["READ_MODEL_NEAR_CACHE", "yes"],
+    ["POST_RESPONSE_FLUSH", "true"],
   ])("fails at start naming %s when it is %j", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));

@@ -57,6 +57,11 @@ const envSchema = z.object({
   API_KEY_NEGATIVE_CACHE_SECONDS: intInRange(0, 30, 5),
   SEARCH_CACHE_TTL_SECONDS: intInRange(300, 900, 600),
   CACHE_COMMAND_TIMEOUT_MS: intInRange(5, 5_000, 100),
+  /** Keep decoded read-model entries in process, checked against Redis on every read. */
+  READ_MODEL_NEAR_CACHE: z
+    .enum(["on", "off"], { message: "must be on or off" })
+    .optional()
+    .transform((v) => (v ?? "on") === "on"),
   /** Lambda only: flush search events and metrics after the response is sent (`on`) or before (`off`). */
   POST_RESPONSE_FLUSH: z
     .enum(["on", "off"], { message: "must be on or off" })
@@ -83,6 +88,8 @@ export type AppConfig = {
   searchCacheTtlSeconds: number;
   /** Budget per Redis cache command; slower answers fall open to the source. */
   cacheCommandTimeoutMs: number;
+  /** Decoded read-model entries kept in process (reused while their Redis generation holds). */
+  readModelNearCache: boolean;
   /** Lambda: run the end-of-invocation flush after the response (internal extension). */
   postResponseFlush: boolean;
 };
@@ -125,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     apiKeyNegativeCacheSeconds: e.API_KEY_NEGATIVE_CACHE_SECONDS,
     searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,
     cacheCommandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
+    readModelNearCache: e.READ_MODEL_NEAR_CACHE,
     postResponseFlush: e.POST_RESPONSE_FLUSH,
   };
 }

@@ -177,6 +177,7 @@ export async function createAppDeps(
             url: config.redisUrl,
             keyPrefix: `${config.redisKeyPrefix}:`,
             commandTimeoutMs: config.cacheCommandTimeoutMs,
+            recordsNearCache: { enabled: config.readModelNearCache },
           }
         : { backend: "memory", keyPrefix: `${config.redisKeyPrefix}:` },
       { clock: { now: () => clock.now().getTime() }, tracer },

@@ -62,9 +62,10 @@ const resilienceSchema = z.object({
   nearCache: nearCacheSchema.optional(),
   /**
    * Decoded record maps kept in process. A read first asks Redis for the map's generation (one
-   * HMGET of two small fields) and reuses the decoded copy when it is unchanged, so it never
-   * serves a map older than what Redis holds. `maxAgeMs` bounds how long a copy is trusted at
-   * all (a writer running code older than the generation field does not bump it).
+   * HGET of a small field) and reuses the decoded copy when it is unchanged, so it never serves
+   * a map older than what Redis holds. `maxBytes` is estimated heap (6 × encoded bytes).
+   * `maxAgeMs` bounds how long a copy is trusted at all: a writer running a version without
+   * generations does not set one (turn this off while such writers still run).
    */
   recordsNearCache: z
     .object({

@@ -6,11 +6,13 @@ import type { Serializer } from "./serializer.js";
 import type { Store } from "./store.js";
 
 export interface RecordsNearCacheOptions {
-  /** Bytes of stored (encoded) values kept decoded in process. */
+  /** Heap the decoded copies may take, estimated as 6 × their encoded bytes. */
   maxBytes: number;
   /** A decoded copy is reused at most this long, even when its generation still matches. */
   maxAgeMs: number;
 }
+
+const HEAP_PER_ENCODED_BYTE = 6;
 
 interface DecodedRecords {
   generation: string;
@@ -23,8 +25,10 @@ interface DecodedRecords {
  * `CacheUnavailableError`: a read model must know whether its write landed.
  *
  * With `nearCache` (stores that track a generation: Redis), decoded maps are kept in process and
- * a read costs one small `HMGET` of the generation instead of reading and decoding every field;
+ * a read costs one small `HGET` of the generation instead of reading and decoding every field;
  * a map whose generation moved is read again, so a read never returns less than the store holds.
+ * Bytes that do not decode are reported as `CacheUnavailableError` (callers fall back to their
+ * source), never as a crash.
  */
 export function createRecordMap(
   store: Store,
@@ -46,7 +50,8 @@ export function createRecordMap(
     nearCache && generationOf
       ? new LRUCache<string, DecodedRecords>({
           maxSize: nearCache.maxBytes,
-          sizeCalculation: (entry) => Math.max(1, entry.bytes),
+          // Decoded values take ~5–6× their msgpack bytes on the heap (measured on flight tuples).
+          sizeCalculation: (entry) => Math.max(1, entry.bytes * HEAP_PER_ENCODED_BYTE),
           ttl: nearCache.maxAgeMs,
           ttlAutopurge: false,
         })
@@ -86,9 +91,15 @@ export function createRecordMap(
     if (raw === null) return null;
     const out = new Map<string, VersionedRecord<V>>();
     let bytes = 0;
-    for (const [field, { version, bytes: value }] of raw.fields) {
-      out.set(field, Object.freeze({ version, value: serializer.decode(value) as V }));
-      bytes += value.byteLength + field.length;
+    try {
+      for (const [field, { version, bytes: value }] of raw.fields) {
+        out.set(field, Object.freeze({ version, value: serializer.decode(value) as V }));
+        bytes += value.byteLength + field.length;
+      }
+    } catch (error) {
+      throw new CacheUnavailableError(`record map "${key}" holds bytes that do not decode`, {
+        cause: error,
+      });
     }
     if (decoded && raw.generation) {
       decoded.set(stored, { generation: raw.generation, records: out, bytes });

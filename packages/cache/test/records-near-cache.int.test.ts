@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, expect, it } from "vitest";
-import { type Cache, createRedisCache } from "../src/index.js";
+import { type Cache, CacheUnavailableError, createRedisCache } from "../src/index.js";
 import { deleteKeysWithPrefix, describeRedis, uniqueKeyPrefix } from "../src/testing/index.js";
 
 describeRedis("record maps: decoded copies kept in process, checked by generation", ({ url }) => {
@@ -82,8 +82,8 @@ describeRedis("record maps: decoded copies kept in process, checked by generatio
     const { a, b } = pair();
     await a.records.fill("again", month(100), 3600);
     await a.records.getRecords("again");
-    // Another process deletes it and fills it again with the same number of writes: the counter
-    // alone would repeat, the epoch does not.
+    // Another process deletes it and fills it again with the same number of writes: a counter
+    // would repeat its generation; a random token per write does not.
     await b.records.delete("again");
     await b.records.fill("again", month(500), 3600);
     expect((await a.records.getRecords("again"))?.get("off_0")?.value).toEqual([
@@ -118,5 +118,31 @@ describeRedis("record maps: decoded copies kept in process, checked by generatio
     expect((await a.records.getRecords("legacy"))?.get("f")).toEqual({ version: 3, value: "y" });
     await admin.hset(`${keyPrefix}r:legacy`, "d:f", z);
     expect((await a.records.getRecords("legacy"))?.get("f")).toEqual({ version: 3, value: "z" });
+  });
+
+  it("reports bytes that do not decode as the cache being unavailable, not a crash", async () => {
+    const { a, keyPrefix } = pair();
+    await a.records.fill("corrupt", month(100), 3600);
+    await admin.hset(`${keyPrefix}r:corrupt`, "d:off_4", Buffer.from([9, 1, 2]), "g", "changed");
+    await expect(a.records.getRecords("corrupt")).rejects.toBeInstanceOf(CacheUnavailableError);
+  });
+
+  it("re-reads every time when turned off", async () => {
+    const keyPrefix = uniqueKeyPrefix("records-near-off");
+    prefixes.push(keyPrefix);
+    const off = createRedisCache({
+      redis: { url },
+      keyPrefix,
+      commandTimeoutMs: 1_000,
+      recordsNearCache: { enabled: false },
+    });
+    caches.push(off);
+    await off.records.fill("route", month(100), 3600);
+    const first = await off.records.getRecords("route");
+    const other = await admin.hgetBuffer(`${keyPrefix}r:route`, "d:off_9");
+    await admin.hset(`${keyPrefix}r:route`, "d:off_7", other as Buffer);
+    const again = await off.records.getRecords("route");
+    expect(again).not.toBe(first);
+    expect(again?.get("off_7")?.value).toEqual(["2026-03-14", 609, 109, "economy"]);
   });
 });

@@ -127,8 +127,8 @@ export class RedisStore implements Store {
     ttlMs: number,
     fill: boolean,
   ): Promise<{ applied: string[]; ignored: string[] }> {
-    const epoch = randomBytes(9).toString("base64url");
-    const args: (string | number | Buffer)[] = [Math.ceil(ttlMs), fill ? "1" : "0", epoch];
+    const token = randomBytes(12).toString("base64url");
+    const args: (string | number | Buffer)[] = [Math.ceil(ttlMs), fill ? "1" : "0", token];
     for (const { field, version, bytes } of entries) {
       args.push(
         field,
@@ -153,12 +153,11 @@ export class RedisStore implements Store {
       const bytes = hash[`d:${field}`];
       if (bytes) fields.set(field, { version: Number(value.toString()), bytes });
     }
-    return { fields, generation: generationOf(hash.e, hash.g) };
+    return { fields, generation: hash.g ? hash.g.toString() : null };
   }
 
   async recordsGeneration(key: string): Promise<string | null> {
-    const [epoch, counter] = await this.#client.hmget(this.#prefix + key, "e", "g");
-    return generationOf(epoch, counter);
+    return this.#client.hget(this.#prefix + key, "g");
   }
 
   async deleteRecords(key: string): Promise<void> {
@@ -213,10 +212,3 @@ export class RedisStore implements Store {
   }
 }
 
-/** `epoch:counter`, or null for a hash written before generations existed (never reused). */
-function generationOf(
-  epoch: Buffer | string | null | undefined,
-  counter: Buffer | string | null | undefined,
-): string | null {
-  return epoch && counter ? `${epoch.toString()}:${counter.toString()}` : null;
-}

@@ -40,11 +40,11 @@ for i = 2, #KEYS do redis.call('SET', KEYS[i], seq, 'PX', ARGV[1]) end
 return seq`;
 
 /**
- * KEYS[1] record hash · ARGV[1] ttl ms, ARGV[2] '1' for fill, ARGV[3] epoch token, then
- * (field, version, bytes) triples.
+ * KEYS[1] record hash · ARGV[1] ttl ms, ARGV[2] '1' for fill, ARGV[3] a random token of this
+ * call, then (field, version, bytes) triples.
  * Hash layout: 'v:<field>' version, 'd:<field>' encoded value, 'm' present marker (set by fill),
- * 'e' epoch (set once when the hash is created, so a re-created hash never repeats a generation)
- * and 'g' a counter bumped by every call that changed something: `e:g` is the map's generation.
+ * 'g' the generation: the token of the last call that changed something. Random per call, so a
+ * re-created hash, or a replica promoted without the last write, never repeats a generation.
  * Returns { applied fields, ignored fields }.
  */
 export const APPLY_RECORDS = `
@@ -61,8 +61,7 @@ for i = 4, #ARGV, 3 do
   end
 end
 if #applied > 0 or ARGV[2] == '1' then
-  redis.call('HSETNX', key, 'e', ARGV[3])
-  redis.call('HINCRBY', key, 'g', 1)
+  redis.call('HSET', key, 'g', ARGV[3])
 end
 if ARGV[2] == '1' then
   redis.call('HSET', key, 'm', '1')
