@@ -211,4 +211,3 @@ export class RedisStore implements Store {
     }
   }
 }
-
