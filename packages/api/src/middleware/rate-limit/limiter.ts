@@ -24,9 +24,36 @@ export interface KeyRateLimiter {
   consume(keyId: string, limitPerWindow: number): Promise<RateLimitDecision>;
 }
 
-/** Points this instance takes from Redis at once for a key with `limit` per window. */
+/** The largest lease an instance takes from Redis for a key with `limit` per window. */
 export function leaseSize(limit: number, share: number, max: number): number {
   return Math.max(1, Math.min(max, Math.floor(limit * share)));
+}
+
+/** A lease is grown when it was spent faster than this, shrunk when slower than `SLOW_MS`. */
+const FAST_MS = 1_000;
+const SLOW_MS = 10_000;
+/** Single points once Redis has fewer than this many leases' worth left for everybody. */
+const TAIL_LEASES = 20;
+
+/**
+ * The size of the next lease of a key: 1 for a key new here; doubled (up to `cap`) when the last
+ * one was spent within a second, halved when it took over ten; 1 near the end of the shared
+ * budget. A key that is busy *on this instance* earns big leases; one spread thinly over many
+ * instances (Lambda environments) keeps taking single points, so none sits on unspent ones.
+ */
+export function nextLeaseSize(
+  previous: { size: number; takenAt: number; sharedRemaining: number; resetAt: number } | undefined,
+  cap: number,
+  now: number,
+): number {
+  if (!previous || cap <= 1) return 1;
+  const took = now - previous.takenAt;
+  let size = previous.size;
+  if (took < FAST_MS) size = Math.min(cap, size * 2);
+  else if (took > SLOW_MS) size = Math.max(1, Math.floor(size / 2));
+  const sameWindow = previous.resetAt > now;
+  if (sameWindow && previous.sharedRemaining < TAIL_LEASES * size) return 1;
+  return size;
 }
 
 interface Lease {
@@ -36,6 +63,9 @@ interface Lease {
   sharedRemaining: number;
   /** The window's end (epoch ms); the lease dies with it. */
   resetAt: number;
+  /** Points this lease took, and when. */
+  size: number;
+  takenAt: number;
 }
 
 /**
@@ -43,13 +73,15 @@ interface Lease {
  * (every API instance spends from one budget per key) or `RateLimiterMemory` when there is no
  * Redis. Keys carry their own limit, so one limiter is kept per distinct limit value.
  *
- * Leases: for a high limit, an instance takes `limit × leaseShare` points (at most `maxLease`)
- * from Redis in one call and spends them in process, so a busy key costs one Redis round trip per
- * lease instead of one per request. The shared budget is never exceeded (points are taken before
- * they are spent); the price is that a key may be refused up to `(instances − 1) × (lease − 1)`
- * requests early while other instances hold unspent points (≤ 1 % of the limit per instance with
- * the defaults). Limits under `1 / leaseShare` (100) use one point per call, exactly as before.
- * A window found exhausted is remembered until it resets, so refused requests do not hit Redis.
+ * Leases: an instance takes several points from Redis in one call and spends them in process, so
+ * a key that is busy here costs one Redis round trip per lease instead of one per request. Lease
+ * sizes adapt per key (`nextLeaseSize`): they start at 1, double while each lease is spent within
+ * a second, up to `limit × leaseShare` (at most `maxLease`), shrink when traffic slows, and fall
+ * back to 1 near the end of the shared budget. The shared budget is never exceeded (points are
+ * taken before they are spent); a key may be refused early by at most the unspent points other
+ * instances hold, which only instances that are busy with that key have. Limits under
+ * `2 / leaseShare` (200) always use one point per call, exactly. A window found exhausted is
+ * remembered until it resets, so refused requests do not hit Redis.
  *
  * When Redis cannot answer, the request is let through (fail open): a cache outage must not
  * become an API outage. Each such pass is counted (`RateLimiterFailOpen`) and logged at most
@@ -71,7 +103,10 @@ export function createKeyRateLimiter(options: {
   leaseShare?: number;
   /** Largest lease (default 50). */
   maxLease?: number;
+  /** Clock (epoch ms) of lease timing; tests drive it. */
+  now?: () => number;
 }): KeyRateLimiter {
+  const now = options.now ?? Date.now;
   const windowSeconds = options.windowSeconds ?? 60;
   const leaseShare = options.leaseShare ?? 0.01;
   const maxLease = options.maxLease ?? 50;
@@ -80,6 +115,7 @@ export function createKeyRateLimiter(options: {
   /** Leases being taken, per key; resolve with the store error when it failed. */
   const leasing = new Map<string, Promise<{ error: unknown } | undefined>>();
   let lastFailLog = 0;
+  let lastPrune = 0;
 
   function limiterFor(points: number): RateLimiterAbstract {
     let limiter = limiters.get(points);
@@ -141,14 +177,11 @@ export function createKeyRateLimiter(options: {
   const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - now) / 1000));
 
   /** Spends one point of a lease held here; undefined when there is none to spend. */
-  function spendLease(leaseKey: string, limit: number, now: number): RateLimitDecision | undefined {
+  function spendLease(leaseKey: string, limit: number, at: number): RateLimitDecision | undefined {
     const lease = leases.get(leaseKey);
-    if (!lease) return undefined;
-    if (lease.resetAt <= now) {
-      leases.delete(leaseKey);
-      return undefined;
-    }
-    const resetSeconds = secondsUntil(lease.resetAt, now);
+    // An expired lease stays as the size hint of the next one; it has nothing to spend.
+    if (!lease || lease.resetAt <= at) return undefined;
+    const resetSeconds = secondsUntil(lease.resetAt, at);
     if (lease.left > 0) {
       lease.left--;
       const remaining = lease.sharedRemaining + lease.left;
@@ -158,24 +191,27 @@ export function createKeyRateLimiter(options: {
     if (lease.sharedRemaining === 0) {
       return { allowed: false, limit, remaining: 0, resetSeconds, failedOpen: false };
     }
-    leases.delete(leaseKey);
     return undefined;
   }
 
-  /** Takes a lease of `size` points (or what is left of the window) from Redis. */
+  /** Takes the key's next lease (or what is left of the window) from Redis. */
   async function takeLease(
     keyId: string,
     leaseKey: string,
     limit: number,
-    size: number,
+    cap: number,
   ): Promise<{ error: unknown } | undefined> {
+    // Timed from before the call: a lease never outlives the Redis window it came from.
+    const takenAt = now();
+    const size = nextLeaseSize(leases.get(leaseKey), cap, takenAt);
     try {
       const res = await limiterFor(limit).consume(keyId, size);
-      const now = Date.now();
       leases.set(leaseKey, {
         left: size,
         sharedRemaining: res.remainingPoints,
-        resetAt: now + res.msBeforeNext,
+        resetAt: takenAt + res.msBeforeNext,
+        size,
+        takenAt,
       });
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) return { error: rejection };
@@ -184,12 +220,16 @@ export function createKeyRateLimiter(options: {
       leases.set(leaseKey, {
         left: free,
         sharedRemaining: 0,
-        resetAt: Date.now() + rejection.msBeforeNext,
+        resetAt: takenAt + rejection.msBeforeNext,
+        size,
+        takenAt,
       });
     }
-    if (leases.size > 10_000) {
-      const now = Date.now();
-      for (const [key, lease] of leases) if (lease.resetAt <= now) leases.delete(key);
+    if (leases.size > 10_000 && takenAt - lastPrune > 10_000) {
+      lastPrune = takenAt;
+      for (const [key, lease] of leases) {
+        if (lease.resetAt <= takenAt) leases.delete(key);
+      }
     }
     return undefined;
   }
@@ -197,15 +237,15 @@ export function createKeyRateLimiter(options: {
   async function consumeLeased(
     keyId: string,
     limit: number,
-    size: number,
+    cap: number,
   ): Promise<RateLimitDecision> {
     const leaseKey = `${limit}:${keyId}`;
     for (;;) {
-      const spent = spendLease(leaseKey, limit, Date.now());
+      const spent = spendLease(leaseKey, limit, now());
       if (spent) return spent;
       let pending = leasing.get(leaseKey);
       if (!pending) {
-        pending = takeLease(keyId, leaseKey, limit, size).finally(() => leasing.delete(leaseKey));
+        pending = takeLease(keyId, leaseKey, limit, cap).finally(() => leasing.delete(leaseKey));
         leasing.set(leaseKey, pending);
       }
       // Every request that waited on a failed lease fails open (and is counted) by itself.
@@ -221,8 +261,8 @@ export function createKeyRateLimiter(options: {
         await firstConnect;
         firstConnect = undefined;
       }
-      const size = options.redis ? leaseSize(limit, leaseShare, maxLease) : 1;
-      if (size > 1) return consumeLeased(keyId, limit, size);
+      const cap = options.redis ? leaseSize(limit, leaseShare, maxLease) : 1;
+      if (cap > 1) return consumeLeased(keyId, limit, cap);
       try {
         const res = await limiterFor(limit).consume(keyId, 1);
         return {
