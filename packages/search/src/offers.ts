@@ -154,29 +154,56 @@ export type NightFields = Pick<
   "date" | "roomsAvailable" | "priceMinor" | "currency"
 >;
 
+/** A FlightOffer without its clock-dependent fields, built once and stamped per answer. */
+export interface UnpricedFlightOffer {
+  offer: Omit<FlightOffer, "pricedAt" | "expiresAt">;
+  departAtMs: number;
+}
+
+export function unpricedFlightOffer(record: FlightFields): UnpricedFlightOffer {
+  return {
+    offer: {
+      id: record.offerId,
+      type: "flight",
+      origin: record.origin,
+      destination: record.destination,
+      departAt: record.departAt,
+      arriveAt: record.arriveAt,
+      durationMinutes: record.durationMinutes,
+      stops: record.stops,
+      carrier: record.carrier,
+      flightNumber: record.flightNumber,
+      cabin: record.cabin,
+      seatsAvailable: record.seatsAvailable,
+      price: fromMinor(record.priceMinor, record.currency),
+    },
+    departAtMs: Date.parse(record.departAt),
+  };
+}
+
+/** The offer priced at `now`: valid for `validitySeconds`, never past departure. */
+export function stampFlightOffer(
+  unpriced: UnpricedFlightOffer,
+  now: Date,
+  validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS,
+): FlightOffer {
+  const expires = Math.min(now.getTime() + validitySeconds * 1000, unpriced.departAtMs);
+  // A fresh object per answer (price too): callers may change theirs without touching others'.
+  return {
+    ...unpriced.offer,
+    price: { ...unpriced.offer.price },
+    pricedAt: now.toISOString(),
+    expiresAt: new Date(expires).toISOString(),
+  };
+}
+
 /** A stored flight as the contract's FlightOffer, priced at `now`. */
 export function flightOfferFromRecord(
   record: FlightFields,
   now: Date,
   validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS,
 ): FlightOffer {
-  return {
-    id: record.offerId,
-    type: "flight",
-    origin: record.origin,
-    destination: record.destination,
-    departAt: record.departAt,
-    arriveAt: record.arriveAt,
-    durationMinutes: record.durationMinutes,
-    stops: record.stops,
-    carrier: record.carrier,
-    flightNumber: record.flightNumber,
-    cabin: record.cabin,
-    seatsAvailable: record.seatsAvailable,
-    price: fromMinor(record.priceMinor, record.currency),
-    pricedAt: now.toISOString(),
-    expiresAt: validUntil(now, new Date(record.departAt), validitySeconds).toISOString(),
-  };
+  return stampFlightOffer(unpricedFlightOffer(record), now, validitySeconds);
 }
 
 export interface HotelStay<

@@ -120,6 +120,27 @@ export function readModelScenarios(factory: CacheFactory): void {
     expect(later.meta.cache).toMatchObject({ status: "hit", ageSeconds: 3600 });
   });
 
+  it("prices every answer at its own time, and no two answers share an offer object", async () => {
+    const { service } = built;
+    await service.searchFlights(flightQuery(), tenant);
+    const first = await service.searchFlights(flightQuery(), tenant);
+    clock.set(new Date(clock.now().getTime() + 60_000));
+    const second = await service.searchFlights(flightQuery(), tenant);
+    expect(second.meta.cache.status).toBe("hit");
+    const [a, b] = [first.data[0], second.data[0]];
+    if (!a || !b) throw new Error("no offers");
+    expect(b.pricedAt).toBe(clock.now().toISOString());
+    expect(Date.parse(b.pricedAt) - Date.parse(a.pricedAt)).toBe(60_000);
+    expect(Date.parse(b.expiresAt)).toBe(
+      Math.min(Date.parse(b.pricedAt) + 900_000, Date.parse(b.departAt)),
+    );
+    const seen = JSON.stringify({ ...b, pricedAt: "", expiresAt: "" });
+    a.price.amount = "0.01";
+    a.seatsAvailable = 0;
+    const third = await service.searchFlights(flightQuery(), tenant);
+    expect(JSON.stringify({ ...third.data[0], pricedAt: "", expiresAt: "" })).toBe(seen);
+  });
+
   it("shows an admin update on the very next search, with no DynamoDB read for that search", async () => {
     const { service } = built;
     await service.searchFlights(flightQuery(), tenant);

@@ -18,9 +18,11 @@ import { consoleLogger, errorName, type Logger } from "../logger.js";
 import {
   DEFAULT_OFFER_VALIDITY_SECONDS,
   type FlightOffer,
-  flightOfferFromRecord,
   type HotelOffer,
   hotelOfferFromStay,
+  stampFlightOffer,
+  type UnpricedFlightOffer,
+  unpricedFlightOffer,
 } from "../offers.js";
 import { createInventorySupplier, type InventoryReader } from "../suppliers/inventory.js";
 import { assembleStay } from "../suppliers/stays.js";
@@ -166,6 +168,12 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
   const logger = deps.logger ?? consoleLogger;
   const { ttlSeconds } = options;
   const filling = new Map<string, Promise<VersionedEntry[]>>();
+  /**
+   * Offers built from an entry snapshot, per departure date and cabin. The cache hands out the
+   * same snapshot object while the entry is unchanged in Redis, so this lives exactly as long as
+   * the snapshot does; a changed entry is a new snapshot and is built again.
+   */
+  const builtFlights = new WeakMap<Records, Map<string, UnpricedFlightOffer[]>>();
   const tracked = new Set<string>();
   const stats: ReadModelStats = {
     hits: 0,
@@ -323,19 +331,24 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
         guard ? () => guard(load) : load,
         now,
       );
-      const offers: FlightOffer[] = [];
-      for (const [field, { value, version }] of records) {
-        if (field === FILL_FIELD) continue;
-        const tuple = value as FlightTuple;
-        if (tuple[0] !== departureDate || tuple[7] !== cabin) continue;
-        offers.push(
-          flightOfferFromRecord(
-            decodeFlight(field, origin, destination, tuple, version),
-            now,
-            validitySeconds,
-          ),
-        );
+      let byQuery = builtFlights.get(records);
+      if (!byQuery) {
+        byQuery = new Map();
+        builtFlights.set(records, byQuery);
       }
+      const queryKey = `${departureDate}|${cabin}`;
+      let built = byQuery.get(queryKey);
+      if (!built) {
+        built = [];
+        for (const [field, { value, version }] of records) {
+          if (field === FILL_FIELD) continue;
+          const tuple = value as FlightTuple;
+          if (tuple[0] !== departureDate || tuple[7] !== cabin) continue;
+          built.push(unpricedFlightOffer(decodeFlight(field, origin, destination, tuple, version)));
+        }
+        byQuery.set(queryKey, built);
+      }
+      const offers = built.map((u) => stampFlightOffer(u, now, validitySeconds));
       return answer(offers, hit, [records], now);
     },
 
