@@ -7,6 +7,12 @@ import {
 } from "@travel/core";
 import { z } from "zod";
 import { MalformedStreamRecordError } from "./errors.js";
+
+/** A batch item's searches (core's `searchEventBatch`). */
+const searchEventBatchSchema = z.object({
+  events: z.array(searchEventRecordSchema).min(1).max(1_000),
+});
+
 import type { BusinessMetrics } from "./metrics.js";
 import type { StreamChange, StreamRecordHandler } from "./stream-record.js";
 
@@ -86,6 +92,63 @@ export function contributionOf(change: StreamChange): {
     return bookingContribution(previous, next);
   }
   return {};
+}
+
+/**
+ * Every contribution of one record: a `searchEventBatch` INSERT contributes one search per event
+ * it holds (summed per day and route), every other record what `contributionOf` says.
+ */
+export function contributionsOf(change: StreamChange): {
+  contributions: Contribution[];
+  failure?: FailureEvent;
+} {
+  const entity = change.newImage?.entity ?? change.oldImage?.entity;
+  if (entity === "searchEventBatch") {
+    if (change.eventName !== "INSERT" || !change.newImage) return { contributions: [] };
+    const batch = validate(change, change.newImage, searchEventBatchSchema);
+    return {
+      contributions: batch.events.map((search) => {
+        const cacheHit = search.cacheStatus !== "miss";
+        return {
+          day: search.day,
+          route: search.route,
+          delta: { searches: 1, cacheHits: cacheHit ? 1 : 0 },
+          events: { kind: "search" as const, cacheHit },
+        };
+      }),
+    };
+  }
+  const { contribution, failure } = contributionOf(change);
+  return { contributions: contribution ? [contribution] : [], ...(failure ? { failure } : {}) };
+}
+
+/** Adds `b` into `a`; money only in the same currency (one record never mixes them). */
+function addDelta(a: AggregateDelta, b: AggregateDelta): AggregateDelta {
+  const sum = (x?: number, y?: number) => (x ?? 0) + (y ?? 0) || undefined;
+  const money = (
+    x: AggregateDelta["revenue"],
+    y: AggregateDelta["revenue"],
+  ): AggregateDelta["revenue"] => {
+    if (!x || !y) return x ?? y;
+    if (x.currency !== y.currency) {
+      throw new RangeError(`cannot add ${x.currency} and ${y.currency} in one counter row`);
+    }
+    return { minor: x.minor + y.minor, currency: x.currency };
+  };
+  const out: AggregateDelta = {};
+  const searches = sum(a.searches, b.searches);
+  const cacheHits = sum(a.cacheHits, b.cacheHits);
+  const bookings = sum(a.bookings, b.bookings);
+  const cancellations = sum(a.cancellations, b.cancellations);
+  const revenue = money(a.revenue, b.revenue);
+  const cancelledRevenue = money(a.cancelledRevenue, b.cancelledRevenue);
+  if (searches) out.searches = searches;
+  if (cacheHits) out.cacheHits = cacheHits;
+  if (bookings) out.bookings = bookings;
+  if (cancellations) out.cancellations = cancellations;
+  if (revenue) out.revenue = revenue;
+  if (cancelledRevenue) out.cancelledRevenue = cancelledRevenue;
+  return out;
 }
 
 function bookingContribution(
@@ -173,39 +236,45 @@ export function createAnalyticsAggregator(
   return {
     name: "analytics",
     async handle(change) {
-      const { contribution, failure } = contributionOf(change);
-      if (!contribution && !failure) return;
+      const { contributions, failure } = contributionsOf(change);
+      if (contributions.length === 0 && !failure) return;
       const eventId = change.eventId;
       const state = await repository.claim(eventId, clock.now());
-      const rows = contribution
-        ? [ALL_SCOPE, contribution.route].map((scope) => ({
-            eventId,
-            day: contribution.day,
-            shard: shardOf(eventId, shards),
-            scope,
-          }))
-        : [];
+      const shard = shardOf(eventId, shards);
+      // One row per (day, scope): each day's ALL row and each route's row, deltas summed (a
+      // batch of searches touches each row once). The first row is the first day's ALL row.
+      const byRow = new Map<string, { day: string; scope: string; delta: AggregateDelta }>();
+      for (const c of contributions) {
+        for (const scope of [ALL_SCOPE, c.route]) {
+          const key = `${c.day}|${scope}`;
+          const row = byRow.get(key);
+          if (row) row.delta = addDelta(row.delta, c.delta);
+          else byRow.set(key, { day: c.day, scope, delta: c.delta });
+        }
+      }
+      const rows = [...byRow.values()].map((row) => ({ eventId, shard, ...row }));
+      const release = () =>
+        Promise.all(rows.map(({ delta: _delta, ...row }) => repository.releasePending(row)));
       if (state === "applied") {
         // A redelivery of a finished record: only make sure its in-flight marks are gone.
-        await Promise.all(rows.map((row) => repository.releasePending(row)));
+        await release();
         return;
       }
-      let firstTime = !contribution;
-      if (contribution) {
-        const added = await Promise.all(
-          rows.map((row) => repository.addOnce({ ...row, delta: contribution.delta })),
-        );
-        // The ALL row decides whether this delivery is the one that counted.
+      let firstTime = rows.length === 0;
+      if (rows.length > 0) {
+        const added = await Promise.all(rows.map((row) => repository.addOnce(row)));
+        // The first row decides whether this delivery is the one that counted.
         firstTime = added[0] === true;
       }
       await repository.markApplied(eventId, clock.now());
-      await Promise.all(rows.map((row) => repository.releasePending(row)));
+      await release();
       if (!firstTime) return;
       if (failure) metrics.bookingFailure(failure.reason);
-      const event = contribution?.events;
-      if (event?.kind === "search") metrics.search(event.cacheHit);
-      if (event?.kind === "booking") metrics.booking();
-      if (event?.kind === "cancellation") metrics.cancellation();
+      for (const { events: event } of contributions) {
+        if (event.kind === "search") metrics.search(event.cacheHit);
+        if (event.kind === "booking") metrics.booking();
+        if (event.kind === "cancellation") metrics.cancellation();
+      }
     },
   };
 }

@@ -3,7 +3,13 @@ import type { EngineChange, EngineChangeListener } from "@travel/core/local";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 
 /** Entities whose changes reach the consumer; the deployed event-source filter passes the same. */
-export const STREAM_ENTITIES = ["searchEvent", "booking", "flightOffer", "roomNight"] as const;
+export const STREAM_ENTITIES = [
+  "searchEvent",
+  "searchEventBatch",
+  "booking",
+  "flightOffer",
+  "roomNight",
+] as const;
 
 export interface LocalChangeFeedOptions {
   /** The embedded engine (`startLocalEngine()`), source of every committed write. */

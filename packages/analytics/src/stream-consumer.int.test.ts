@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import {
   bookingItem,
   flightOfferItem,
+  searchEventBatchItem,
   searchEventItem,
   streamEvent,
   streamRecord,
@@ -193,6 +194,65 @@ describe("stream consumer on the embedded engine", () => {
       bookings: 1,
       revenue: [{ amount: "99.99", currency: "USD" }],
     });
+  });
+
+  it("counts every search of a batch item once, per day and route, also when it is delivered twice", async () => {
+    const db = engine.db;
+    const searches = [
+      { searchId: "srch_b1", route: "JFK-LAX", day: "2026-04-10", cacheStatus: "hit" as const },
+      { searchId: "srch_b2", route: "JFK-LAX", day: "2026-04-10", cacheStatus: "miss" as const },
+      { searchId: "srch_b3", route: "LHR", day: "2026-04-10", cacheStatus: "stale" as const },
+      // A batch flushed just after midnight holds searches of two days.
+      { searchId: "srch_b4", route: "JFK-LAX", day: "2026-04-11", cacheStatus: "hit" as const },
+    ];
+    const record = streamRecord({
+      eventName: "INSERT",
+      newItem: searchEventBatchItem(db, "sbat_01", searches),
+      eventID: "batch-1",
+    });
+    // Delivered, then redelivered in a later batch (at-least-once).
+    expect((await analytics.consumer.handle(streamEvent([record]))).batchItemFailures).toEqual([]);
+    expect((await analytics.consumer.handle(streamEvent([record]))).batchItemFailures).toEqual([]);
+
+    const first = await analytics.queries.summary({ from: "2026-04-10", to: "2026-04-10" });
+    expect(first).toMatchObject({ searches: 3, cacheHits: 2 });
+    expect(first.topRoutes).toEqual([
+      { route: "JFK-LAX", type: "flight", searches: 2, bookings: 0 },
+      { route: "LHR", type: "hotel", searches: 1, bookings: 0 },
+    ]);
+    const both = await analytics.queries.summary({ from: "2026-04-10", to: "2026-04-11" });
+    expect(both).toMatchObject({ searches: 4, cacheHits: 3 });
+    const route = await analytics.queries.route({
+      route: "JFK-LAX",
+      from: "2026-04-10",
+      to: "2026-04-11",
+    });
+    expect(route.days.map((d) => d.searches)).toEqual([2, 1]);
+  });
+
+  it("refuses a batch item whose searches are malformed, alone, without failing the batch", async () => {
+    const db = engine.db;
+    const good = streamRecord({
+      eventName: "INSERT",
+      newItem: searchEventItem(db, {
+        searchId: "srch_ok",
+        route: "JFK-LAX",
+        day: "2026-04-12",
+        cacheStatus: "hit",
+      }),
+    });
+    const badItem = searchEventBatchItem(db, "sbat_bad", [
+      { searchId: "srch_x", route: "JFK-LAX", day: "2026-04-12", cacheStatus: "hit" },
+    ]);
+    const bad = streamRecord({
+      eventName: "INSERT",
+      newItem: { ...badItem, events: [{ searchId: "srch_x", day: "not a day" }] },
+      eventID: "bad-batch",
+    });
+    const result = await analytics.consumer.handle(streamEvent([good, bad]));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: bad.dynamodb?.SequenceNumber }]);
+    const summary = await analytics.queries.summary({ from: "2026-04-12", to: "2026-04-12" });
+    expect(summary.searches).toBe(1);
   });
 
   it("counts once when a previous delivery crashed half way", async () => {

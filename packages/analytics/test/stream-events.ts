@@ -71,6 +71,36 @@ export function searchEventItem(
     .params().Item as Record<string, unknown>;
 }
 
+/** The item ElectroDB would write for a batch of these searches (core's `recordBatch`). */
+export function searchEventBatchItem(
+  db: TravelService,
+  batchId: string,
+  searches: {
+    searchId: string;
+    route: string;
+    day: string;
+    cacheStatus: "hit" | "miss" | "stale";
+  }[],
+): Record<string, unknown> {
+  return db.entities.searchEventBatch
+    .put({
+      batchId,
+      events: searches.map((input) => ({
+        searchId: input.searchId,
+        tenantId: "tenant-a",
+        kind: input.route.includes("-") ? ("flight" as const) : ("hotel" as const),
+        route: input.route,
+        day: input.day,
+        cacheStatus: input.cacheStatus,
+        resultCount: 12,
+        createdAt: `${input.day}T10:00:00.000Z`,
+      })),
+      createdAt: `${searches[0]?.day}T10:00:00.000Z`,
+      ttl: 2_000_000_000,
+    })
+    .params().Item as Record<string, unknown>;
+}
+
 /** The item ElectroDB would write for this booking in this status. */
 export function bookingItem(
   db: TravelService,

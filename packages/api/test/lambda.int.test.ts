@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { scanSearchEvents } from "@travel/core/local";
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -103,10 +104,8 @@ describe("Lambda handler (API Gateway HTTP API, payload 2.0)", () => {
     };
     expect(body.data.map((o) => o.durationMinutes)).toEqual([330, 345, 390, 480]);
     // The handler flushed the search event before returning: it is already in the table.
-    const recorded = await t.engine.db.entities.searchEvent
-      .get({ searchId: body.meta.searchId })
-      .go();
-    expect(recorded.data).toMatchObject({ route: "JFK-LAX", cacheStatus: "miss", resultCount: 4 });
+    const recorded = (await scanSearchEvents(t.engine.db)).get(body.meta.searchId);
+    expect(recorded).toMatchObject({ route: "JFK-LAX", cacheStatus: "miss", resultCount: 4 });
   });
 
   it("answers a POST body event and a problem for a missing key", async () => {
@@ -297,14 +296,13 @@ describe("flushing after the response (Lambda internal extension)", () => {
         expect(result.statusCode).toBe(200);
         const { meta } = JSON.parse(result.body ?? "") as { meta: { searchId: string } };
         // The caller has its answer; the event is not written yet.
-        const before = await t.engine.db.entities.searchEvent.get({ searchId: meta.searchId }).go();
-        expect(before.data).toBeNull();
+        expect((await scanSearchEvents(t.engine.db)).has(meta.searchId)).toBe(false);
         gate.resolve();
         // The extension asks for its next event (ending the invocation) only after the flush.
         await api.waitForNext();
         expect(flushed).toBe(requestId === "req-1" ? 1 : 2);
-        const after = await t.engine.db.entities.searchEvent.get({ searchId: meta.searchId }).go();
-        expect(after.data).toMatchObject({ route: "JFK-LAX" });
+        const after = (await scanSearchEvents(t.engine.db)).get(meta.searchId);
+        expect(after).toMatchObject({ route: "JFK-LAX" });
       }
       expect(api.log.filter((line) => line === "extension: next")).toHaveLength(3);
     } finally {
@@ -382,9 +380,7 @@ describe("flushing after the response (Lambda internal extension)", () => {
     const handler = createLambdaHandler(t.app, t.deps, runner);
     const result = (await handler(search(), lambdaContext)) as APIGatewayProxyStructuredResultV2;
     const { meta } = JSON.parse(result.body ?? "") as { meta: { searchId: string } };
-    expect(
-      (await t.engine.db.entities.searchEvent.get({ searchId: meta.searchId }).go()).data,
-    ).toMatchObject({
+    expect((await scanSearchEvents(t.engine.db)).get(meta.searchId)).toMatchObject({
       route: "JFK-LAX",
     });
   });

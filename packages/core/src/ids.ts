@@ -5,6 +5,7 @@ export const ID_PREFIXES = {
   offer: "off_",
   booking: "bkg_",
   search: "srch_",
+  searchBatch: "sbat_",
   hotel: "htl_",
   apiKey: "key_",
 } as const;

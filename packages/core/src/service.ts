@@ -7,7 +7,7 @@ import { createFlightOfferEntity } from "./entities/flight-offer.js";
 import { createHotelEntity } from "./entities/hotel.js";
 import { createIdempotencyEntity } from "./entities/idempotency.js";
 import { createRoomNightEntity } from "./entities/room-night.js";
-import { createSearchEventEntity } from "./entities/search-event.js";
+import { createSearchEventBatchEntity, createSearchEventEntity } from "./entities/search-event.js";
 import { createStreamMarkerEntity } from "./entities/stream-marker.js";
 import type { EntityConfig } from "./entities/types.js";
 
@@ -28,6 +28,7 @@ export function createTravelService(config: EntityConfig) {
     idempotency: createIdempotencyEntity(config),
     apiKey: createApiKeyEntity(config),
     searchEvent: createSearchEventEntity(config),
+    searchEventBatch: createSearchEventBatchEntity(config),
     dailyAggregate: createDailyAggregateEntity(config),
     streamMarker: createStreamMarkerEntity(config),
   };

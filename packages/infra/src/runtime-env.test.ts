@@ -39,7 +39,7 @@ describe("streamFilterPatterns", () => {
   const patterns = streamFilterPatterns();
   const invokes = (record: unknown) => patterns.some((pattern) => matches(pattern, record));
 
-  it.each(["searchEvent", "booking", "flightOffer", "roomNight"])(
+  it.each(["searchEvent", "searchEventBatch", "booking", "flightOffer", "roomNight"])(
     "invokes the consumer for %s changes",
     (entity) => {
       expect(invokes(streamRecord("INSERT", entity))).toBe(true);

@@ -24,7 +24,13 @@ export function lambdaEnvironment(
 }
 
 /** ElectroDB entity names (`__edb_e__`) whose changes the analytics consumer aggregates. */
-export const aggregatedEntities = ["searchEvent", "booking", "flightOffer", "roomNight"] as const;
+export const aggregatedEntities = [
+  "searchEvent",
+  "searchEventBatch",
+  "booking",
+  "flightOffer",
+  "roomNight",
+] as const;
 
 /**
  * Lambda event-source filter patterns for the table stream: only inserts and updates of the

@@ -153,7 +153,11 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     );
     expect(patterns[0]).toEqual({
       dynamodb: {
-        NewImage: { __edb_e__: { S: ["searchEvent", "booking", "flightOffer", "roomNight"] } },
+        NewImage: {
+          __edb_e__: {
+            S: ["searchEvent", "searchEventBatch", "booking", "flightOffer", "roomNight"],
+          },
+        },
       },
     });
   });

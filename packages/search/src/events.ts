@@ -6,10 +6,14 @@ export interface SearchEventRecorder {
   record(event: SearchEventRecord): void;
 }
 
-/** The write side: core's `createSearchEventRepository(db)` fits; `recordMany` is used when present. */
+/**
+ * The write side: core's `createSearchEventRepository(db)` fits. `recordBatch` (many searches in
+ * one item) is preferred when present, then `recordMany` (one item each, written in batches).
+ */
 export interface SearchEventSink {
   record(event: SearchEventRecord): Promise<void>;
   recordMany?(events: readonly SearchEventRecord[]): Promise<void>;
+  recordBatch?(events: readonly SearchEventRecord[]): Promise<unknown>;
 }
 
 export interface SearchEventQueueOptions {
@@ -19,6 +23,8 @@ export interface SearchEventQueueOptions {
   maxQueued?: number;
   /** Events written per batch (DynamoDB BatchWriteItem takes 25). Default 25. */
   batchSize?: number;
+  /** Events per item when the sink has `recordBatch`. Default 100 (core's maximum). */
+  eventsPerItem?: number;
   /** A batch is written this long after the first queued event at the latest. Default 50 ms. */
   flushAfterMs?: number;
 }
@@ -38,7 +44,9 @@ export interface SearchEventQueue extends SearchEventRecorder {
 
 /**
  * A small bounded in-process queue that takes search events off the response path: `record`
- * only pushes; a timer (or a full batch) writes them in batches. Call `flush()` before a
+ * only pushes; a timer (or a full batch) writes them in batches: with a `recordBatch` sink, one
+ * item per flush of up to 100 searches (a busy long-lived server writes ~1 item per 50 ms instead
+ * of one per search; a Lambda invocation still writes its own one). Call `flush()` before a
  * Lambda invocation returns or the process exits, so nothing recorded is lost on shutdown.
  * Write errors are logged and counted, never thrown into a search.
  *
@@ -49,7 +57,9 @@ export interface SearchEventQueue extends SearchEventRecorder {
  */
 export function createSearchEventQueue(options: SearchEventQueueOptions): SearchEventQueue {
   const maxQueued = options.maxQueued ?? 1000;
-  const batchSize = options.batchSize ?? 25;
+  const batchSize = options.sink.recordBatch
+    ? (options.eventsPerItem ?? 100)
+    : (options.batchSize ?? 25);
   const flushAfterMs = options.flushAfterMs ?? 50;
   const queue: SearchEventRecord[] = [];
   const stats = { written: 0, failed: 0, dropped: 0 };
@@ -59,7 +69,9 @@ export function createSearchEventQueue(options: SearchEventQueueOptions): Search
 
   async function writeBatch(batch: SearchEventRecord[]): Promise<void> {
     try {
-      if (options.sink.recordMany) {
+      if (options.sink.recordBatch) {
+        await options.sink.recordBatch(batch);
+      } else if (options.sink.recordMany) {
         await options.sink.recordMany(batch);
       } else {
         const results = await Promise.allSettled(batch.map((e) => options.sink.record(e)));

@@ -1,6 +1,6 @@
 import { createMemoryCache } from "@travel/cache";
 import { createSearchEventRepository } from "@travel/core";
-import { startLocalEngine } from "@travel/core/local";
+import { scanSearchEvents, startLocalEngine } from "@travel/core/local";
 import { expect, it } from "vitest";
 import { createSearchEventQueue } from "../src/events.js";
 import {
@@ -57,12 +57,17 @@ it("records one search event per new search in DynamoDB, flushed off the respons
       },
       { tenantId: "ten_a" },
     );
-    expect(await repository.get(miss.meta.searchId)).toBeUndefined();
+    expect((await scanSearchEvents(engine.db)).size).toBe(0);
     expect(events.stats().queued).toBe(3);
 
     await events.flush();
     expect(events.stats()).toMatchObject({ queued: 0, written: 3, failed: 0 });
-    expect(await repository.get(miss.meta.searchId)).toEqual({
+    // One item for the three searches (a batch), each search in it once.
+    const batches = await engine.db.entities.searchEventBatch.scan.go({ pages: "all" });
+    expect(batches.data).toHaveLength(1);
+    const recorded = await scanSearchEvents(engine.db);
+    expect(recorded.size).toBe(3);
+    expect(recorded.get(miss.meta.searchId)).toEqual({
       searchId: miss.meta.searchId,
       tenantId: "ten_a",
       kind: "flight",
@@ -72,11 +77,11 @@ it("records one search event per new search in DynamoDB, flushed off the respons
       resultCount: 2,
       createdAt: clock.now().toISOString(),
     });
-    expect(await repository.get(hit.meta.searchId)).toMatchObject({
+    expect(recorded.get(hit.meta.searchId)).toMatchObject({
       tenantId: "ten_b",
       cacheStatus: "hit",
     });
-    expect(await repository.get(hotels.meta.searchId)).toMatchObject({
+    expect(recorded.get(hotels.meta.searchId)).toMatchObject({
       kind: "hotel",
       route: "LAX",
       resultCount: 1,

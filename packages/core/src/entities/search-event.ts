@@ -30,3 +30,48 @@ export function createSearchEventEntity({ client, table }: EntityConfig) {
 }
 
 export type SearchEventEntity = ReturnType<typeof createSearchEventEntity>;
+
+/**
+ * Many searches in one item: what a long-lived process writes per flush of its search-event
+ * queue (one PutItem and one stream record for up to `MAX_SEARCH_EVENTS_PER_BATCH` searches,
+ * instead of one of each per search). Same TTL as single events.
+ */
+export function createSearchEventBatchEntity({ client, table }: EntityConfig) {
+  return new Entity(
+    {
+      model: { entity: "searchEventBatch", version: "1", service: serviceName },
+      attributes: {
+        batchId: { type: "string", required: true, readOnly: true },
+        events: {
+          type: "list",
+          required: true,
+          readOnly: true,
+          items: {
+            type: "map",
+            properties: {
+              searchId: { type: "string", required: true },
+              tenantId: { type: "string", required: true },
+              kind: { type: ["flight", "hotel"] as const, required: true },
+              route: { type: "string", required: true },
+              day: { type: "string", required: true },
+              cacheStatus: { type: ["hit", "miss", "stale"] as const, required: true },
+              resultCount: { type: "number", required: true },
+              createdAt: { type: "string", required: true },
+            },
+          },
+        },
+        createdAt: { type: "string", required: true, readOnly: true },
+        ttl: { type: "number", required: true },
+      },
+      indexes: {
+        byId: {
+          pk: { field: "pk", composite: ["batchId"], casing: "none" },
+          sk: { field: "sk", composite: [], casing: "none" },
+        },
+      },
+    },
+    { client, table },
+  );
+}
+
+export type SearchEventBatchEntity = ReturnType<typeof createSearchEventBatchEntity>;

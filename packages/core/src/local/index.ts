@@ -10,3 +10,4 @@ export { createTableInput } from "./create-table.js";
 export type { LocalEngine, LocalEngineOptions } from "./engine.js";
 export { LOCAL_CREDENTIALS, startLocalEngine } from "./engine.js";
 export { type LocalEngineProcess, startLocalEngineProcess } from "./engine-process.js";
+export { scanSearchEvents } from "./inspect.js";

@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SearchEventRecord } from "../domain.js";
 import { newId } from "../ids.js";
 import { type LocalEngine, startLocalEngine } from "../local/engine.js";
-import { createSearchEventRepository, SEARCH_EVENT_TTL_SECONDS } from "./search-events.js";
+import {
+  createSearchEventRepository,
+  MAX_SEARCH_EVENTS_PER_BATCH,
+  SEARCH_EVENT_TTL_SECONDS,
+} from "./search-events.js";
 
 let engine: LocalEngine;
 
@@ -53,5 +57,34 @@ describe("search event repository", () => {
     await events.recordMany(batch);
     const read = await Promise.all(batch.map((e) => events.get(e.searchId)));
     expect(read).toEqual(batch);
+  });
+
+  it("records up to 100 searches as one item, read back in order, with the latest TTL", async () => {
+    const events = createSearchEventRepository(engine.db);
+    const batch: SearchEventRecord[] = Array.from(
+      { length: MAX_SEARCH_EVENTS_PER_BATCH },
+      (_, i) => ({
+        searchId: newId("search"),
+        tenantId: `tenant-${i % 3}`,
+        kind: i % 2 ? "hotel" : "flight",
+        route: i % 2 ? "LHR" : "JFK-LAX",
+        day: i < 50 ? "2026-04-03" : "2026-04-04",
+        cacheStatus: (["hit", "miss", "stale"] as const)[i % 3] ?? "hit",
+        resultCount: i,
+        createdAt: i < 50 ? "2026-04-03T23:59:59.000Z" : "2026-04-04T00:00:01.000Z",
+      }),
+    );
+    const batchId = await events.recordBatch(batch);
+    expect(batchId).toMatch(/^sbat_/);
+    expect(await events.getBatch(batchId ?? "")).toEqual(batch);
+    const key = engine.db.entities.searchEventBatch.get({ batchId: batchId ?? "" }).params().Key;
+    const { Item } = await engine.clients.document.send(
+      new GetCommand({ TableName: engine.tableName, Key: key }),
+    );
+    expect(Item?.ttl).toBe(
+      Date.parse("2026-04-04T00:00:01.000Z") / 1000 + SEARCH_EVENT_TTL_SECONDS,
+    );
+    expect(await events.recordBatch([])).toBeUndefined();
+    await expect(events.recordBatch([...batch, ...batch.slice(0, 1)])).rejects.toThrow(RangeError);
   });
 });

@@ -1,12 +1,55 @@
 import type { SearchEventRecord } from "../domain.js";
+import { newId } from "../ids.js";
 import type { TravelService } from "../service.js";
 
 /** Search events live for a week: long enough for the stream consumer and any replay. */
 export const SEARCH_EVENT_TTL_SECONDS = 7 * 24 * 3600;
+/** Searches per batch item (~200 bytes each, far under DynamoDB's 400 KB item limit). */
+export const MAX_SEARCH_EVENTS_PER_BATCH = 100;
 
 export function createSearchEventRepository(db: TravelService) {
-  const { searchEvent } = db.entities;
+  const { searchEvent, searchEventBatch } = db.entities;
   return {
+    /**
+     * Writes up to `MAX_SEARCH_EVENTS_PER_BATCH` searches as ONE item (one PutItem, one stream
+     * record for the analytics consumer). Returns the batch id.
+     */
+    async recordBatch(events: readonly SearchEventRecord[]): Promise<string | undefined> {
+      if (events.length === 0) return undefined;
+      if (events.length > MAX_SEARCH_EVENTS_PER_BATCH) {
+        throw new RangeError(
+          `a batch holds at most ${MAX_SEARCH_EVENTS_PER_BATCH} search events, got ${events.length}`,
+        );
+      }
+      const createdAt = events.reduce(
+        (latest, e) => (e.createdAt > latest ? e.createdAt : latest),
+        events[0]?.createdAt ?? "",
+      );
+      const batchId = newId("searchBatch", Date.parse(createdAt) || Date.now());
+      await searchEventBatch
+        .put({
+          batchId,
+          events: events.map((e) => ({
+            searchId: e.searchId,
+            tenantId: e.tenantId,
+            kind: e.kind,
+            route: e.route,
+            day: e.day,
+            cacheStatus: e.cacheStatus,
+            resultCount: e.resultCount,
+            createdAt: e.createdAt,
+          })),
+          createdAt,
+          ttl: Math.floor(Date.parse(createdAt) / 1000) + SEARCH_EVENT_TTL_SECONDS,
+        })
+        .go({ response: "none" });
+      return batchId;
+    },
+    /** The searches of one batch item, in the order they were recorded. */
+    async getBatch(batchId: string): Promise<SearchEventRecord[] | undefined> {
+      const { data } = await searchEventBatch.get({ batchId }).go();
+      return data ? (data.events as SearchEventRecord[]) : undefined;
+    },
     async record(event: SearchEventRecord): Promise<void> {
       const ttl = Math.floor(Date.parse(event.createdAt) / 1000) + SEARCH_EVENT_TTL_SECONDS;
       await searchEvent.put({ ...event, ttl }).go();
