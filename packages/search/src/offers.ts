@@ -181,20 +181,51 @@ export function unpricedFlightOffer(record: FlightFields): UnpricedFlightOffer {
   };
 }
 
-/** The offer priced at `now`: valid for `validitySeconds`, never past departure. */
+/**
+ * Prices offers at `now`: valid for `validitySeconds`, never past departure. The timestamps are
+ * formatted once per answer, not once per offer.
+ */
+export function flightOfferStamper(
+  now: Date,
+  validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS,
+): (unpriced: UnpricedFlightOffer) => FlightOffer {
+  const pricedAt = now.toISOString();
+  const byValidity = now.getTime() + validitySeconds * 1000;
+  const byValidityIso = new Date(byValidity).toISOString();
+  return (unpriced) => {
+    const o = unpriced.offer;
+    // A fresh object per answer (price too): callers may change theirs without touching
+    // others'. Spelled out rather than spread: a literal of known shape is much cheaper here.
+    return {
+      id: o.id,
+      type: o.type,
+      origin: o.origin,
+      destination: o.destination,
+      departAt: o.departAt,
+      arriveAt: o.arriveAt,
+      durationMinutes: o.durationMinutes,
+      stops: o.stops,
+      carrier: o.carrier,
+      flightNumber: o.flightNumber,
+      cabin: o.cabin,
+      seatsAvailable: o.seatsAvailable,
+      price: { amount: o.price.amount, currency: o.price.currency },
+      pricedAt,
+      expiresAt:
+        unpriced.departAtMs < byValidity
+          ? new Date(unpriced.departAtMs).toISOString()
+          : byValidityIso,
+    };
+  };
+}
+
+/** One offer priced at `now` (see `flightOfferStamper`). */
 export function stampFlightOffer(
   unpriced: UnpricedFlightOffer,
   now: Date,
   validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS,
 ): FlightOffer {
-  const expires = Math.min(now.getTime() + validitySeconds * 1000, unpriced.departAtMs);
-  // A fresh object per answer (price too): callers may change theirs without touching others'.
-  return {
-    ...unpriced.offer,
-    price: { ...unpriced.offer.price },
-    pricedAt: now.toISOString(),
-    expiresAt: new Date(expires).toISOString(),
-  };
+  return flightOfferStamper(now, validitySeconds)(unpriced);
 }
 
 /** A stored flight as the contract's FlightOffer, priced at `now`. */

@@ -18,9 +18,9 @@ import { consoleLogger, errorName, type Logger } from "../logger.js";
 import {
   DEFAULT_OFFER_VALIDITY_SECONDS,
   type FlightOffer,
+  flightOfferStamper,
   type HotelOffer,
   hotelOfferFromStay,
-  stampFlightOffer,
   type UnpricedFlightOffer,
   unpricedFlightOffer,
 } from "../offers.js";
@@ -348,7 +348,7 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
         }
         byQuery.set(queryKey, built);
       }
-      const offers = built.map((u) => stampFlightOffer(u, now, validitySeconds));
+      const offers = built.map(flightOfferStamper(now, validitySeconds));
       return answer(offers, hit, [records], now);
     },
 
