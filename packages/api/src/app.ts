@@ -75,13 +75,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     );
   }
   app.use(compress());
-  app.use(
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new HTTPException(413, { message: "Payload Too Large" });
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      throw new HTTPException(413, { message: "Payload Too Large" });
+    },
+  });
+  // GET/HEAD bodies are never read: skipping the check there spares @hono/node-server building
+  // a full WHATWG Request (with an AbortController) for every search just to look for a body.
+  app.use((c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
   app.use(
     methodNotAllowed({

@@ -36,4 +36,28 @@ describe("calendar helpers in IANA time zones", () => {
     expect(daysBetween("2026-02-27", "2026-03-02")).toBe(3);
     expect(daysBetween("2026-03-02", "2026-02-27")).toBe(-3);
   });
+
+  it("gives the right local date around midnight and DST changes, asked in any order", () => {
+    const zones = ["America/New_York", "America/Santiago", "Asia/Kolkata", "Pacific/Chatham"];
+    const check = (ms: number, zone: string) => {
+      const expected = new Intl.DateTimeFormat("en-CA", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+      }).format(new Date(ms));
+      expect(localDate(new Date(ms), zone)).toBe(expected);
+    };
+    const start = Date.parse("2026-03-07T00:00:00Z");
+    // Every 17 minutes over ten days of March (a DST change in New York), then backwards.
+    for (let ms = start; ms < start + 10 * 86_400_000; ms += 17 * 60_000) {
+      for (const zone of zones) check(ms, zone);
+    }
+    for (let ms = start + 10 * 86_400_000; ms > start; ms -= 23 * 60_000) {
+      for (const zone of zones) check(ms, zone);
+    }
+    const santiago = Date.parse("2026-09-06T03:59:59Z");
+    check(santiago, "America/Santiago");
+    check(santiago + 1000, "America/Santiago");
+  });
 });

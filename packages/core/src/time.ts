@@ -70,6 +70,8 @@ export function daysBetween(from: string, to: string): number {
 }
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Per zone, the last local day asked for and the instants it spans: most calls are "today". */
+const lastDays = new Map<string, { date: string; from: number; to: number }>();
 
 /**
  * The calendar date (YYYY-MM-DD) an instant falls on in an IANA time zone.
@@ -78,6 +80,9 @@ const dateFormatters = new Map<string, Intl.DateTimeFormat>();
  * localDate(new Date("2026-12-01T03:00:00Z"), "America/Los_Angeles") // "2026-11-30"
  */
 export function localDate(instant: Date, timeZone: string): string {
+  const at = instant.getTime();
+  const last = lastDays.get(timeZone);
+  if (last && at >= last.from && at < last.to) return last.date;
   let formatter = dateFormatters.get(timeZone);
   if (!formatter) {
     // en-CA formats dates as YYYY-MM-DD.
@@ -89,7 +94,15 @@ export function localDate(instant: Date, timeZone: string): string {
     });
     dateFormatters.set(timeZone, formatter);
   }
-  return formatter.format(instant);
+  const date = formatter.format(instant);
+  if (Number.isFinite(at)) {
+    const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const from = localTimeToUtc(date, 0, timeZone);
+    const to = localTimeToUtc(next, 0, timeZone);
+    // Only remember a span that really holds the instant (it always should).
+    if (at >= from && at < to) lastDays.set(timeZone, { date, from, to });
+  }
+  return date;
 }
 
 /** The UTC instant at which a local calendar date begins in a time zone (DST-aware). */

@@ -7,10 +7,29 @@ type Compare<T> = (a: T, b: T) => number;
 const byNumber = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+// A sort compares each offer ~log n times: parse each price and instant once per object.
+const millis = new WeakMap<object, number>();
+const milliOf = (price: FlightOffer["price"]): number => {
+  let value = millis.get(price);
+  if (value === undefined) {
+    value = amountMilli(price);
+    millis.set(price, value);
+  }
+  return value;
+};
+const instants = new WeakMap<object, number>();
+const departureOf = (offer: FlightOffer): number => {
+  let value = instants.get(offer);
+  if (value === undefined) {
+    value = Date.parse(offer.departAt);
+    instants.set(offer, value);
+  }
+  return value;
+};
+
 /** Price, without FX: amounts compare as exact thousandths, then by currency code. */
 const byPrice = (a: { price: FlightOffer["price"] }, b: { price: FlightOffer["price"] }) =>
-  byNumber(amountMilli(a.price), amountMilli(b.price)) ||
-  byString(a.price.currency, b.price.currency);
+  byNumber(milliOf(a.price), milliOf(b.price)) || byString(a.price.currency, b.price.currency);
 
 function chain<T>(...comparators: Compare<T>[]): Compare<T> {
   return (a, b) => {
@@ -26,7 +45,7 @@ const flightDuration: Compare<FlightOffer> = (a, b) =>
   byNumber(a.durationMinutes, b.durationMinutes);
 // Parsed, not compared as strings: suppliers may differ in fractional-second formatting.
 const flightDeparture: Compare<FlightOffer> = (a, b) =>
-  byNumber(Date.parse(a.departAt), Date.parse(b.departAt));
+  byNumber(departureOf(a), departureOf(b));
 const flightId: Compare<FlightOffer> = (a, b) => byString(a.id, b.id);
 
 /**
