@@ -44,8 +44,7 @@ function chain<T>(...comparators: Compare<T>[]): Compare<T> {
 const flightDuration: Compare<FlightOffer> = (a, b) =>
   byNumber(a.durationMinutes, b.durationMinutes);
 // Parsed, not compared as strings: suppliers may differ in fractional-second formatting.
-const flightDeparture: Compare<FlightOffer> = (a, b) =>
-  byNumber(departureOf(a), departureOf(b));
+const flightDeparture: Compare<FlightOffer> = (a, b) => byNumber(departureOf(a), departureOf(b));
 const flightId: Compare<FlightOffer> = (a, b) => byString(a.id, b.id);
 
 /**
