@@ -21,10 +21,9 @@ export function createSearchEventRepository(db: TravelService) {
           `a batch holds at most ${MAX_SEARCH_EVENTS_PER_BATCH} search events, got ${events.length}`,
         );
       }
-      const createdAt = events.reduce(
-        (latest, e) => (e.createdAt > latest ? e.createdAt : latest),
-        events[0]?.createdAt ?? "",
-      );
+      // The latest instant (ISO strings compare in time order); the TTL counts from it.
+      let createdAt = events[0]?.createdAt ?? "";
+      for (const event of events) if (event.createdAt > createdAt) createdAt = event.createdAt;
       const batchId = newId("searchBatch", Date.parse(createdAt) || Date.now());
       await searchEventBatch
         .put({
