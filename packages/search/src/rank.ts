@@ -7,30 +7,6 @@ type Compare<T> = (a: T, b: T) => number;
 const byNumber = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-// A sort compares each offer ~log n times: parse each price and instant once per object.
-const millis = new WeakMap<object, number>();
-const milliOf = (price: FlightOffer["price"]): number => {
-  let value = millis.get(price);
-  if (value === undefined) {
-    value = amountMilli(price);
-    millis.set(price, value);
-  }
-  return value;
-};
-const instants = new WeakMap<object, number>();
-const departureOf = (offer: FlightOffer): number => {
-  let value = instants.get(offer);
-  if (value === undefined) {
-    value = Date.parse(offer.departAt);
-    instants.set(offer, value);
-  }
-  return value;
-};
-
-/** Price, without FX: amounts compare as exact thousandths, then by currency code. */
-const byPrice = (a: { price: FlightOffer["price"] }, b: { price: FlightOffer["price"] }) =>
-  byNumber(milliOf(a.price), milliOf(b.price)) || byString(a.price.currency, b.price.currency);
-
 function chain<T>(...comparators: Compare<T>[]): Compare<T> {
   return (a, b) => {
     for (const compare of comparators) {
@@ -41,36 +17,79 @@ function chain<T>(...comparators: Compare<T>[]): Compare<T> {
   };
 }
 
-const flightDuration: Compare<FlightOffer> = (a, b) =>
-  byNumber(a.durationMinutes, b.durationMinutes);
-// Parsed, not compared as strings: suppliers may differ in fractional-second formatting.
-const flightDeparture: Compare<FlightOffer> = (a, b) => byNumber(departureOf(a), departureOf(b));
-const flightId: Compare<FlightOffer> = (a, b) => byString(a.id, b.id);
+/**
+ * An offer with its sort keys parsed once (a sort compares each offer ~log n times): price in
+ * exact thousandths (no FX: equal amounts then order by currency code) and, for flights, the
+ * departure instant, parsed rather than compared as text because suppliers may differ in
+ * fractional-second formatting.
+ */
+interface Keyed<T> {
+  offer: T;
+  milli: number;
+  departs: number;
+}
+
+const byPrice = <T extends { price: FlightOffer["price"] }>(a: Keyed<T>, b: Keyed<T>) =>
+  byNumber(a.milli, b.milli) || byString(a.offer.price.currency, b.offer.price.currency);
+const flightDuration: Compare<Keyed<FlightOffer>> = (a, b) =>
+  byNumber(a.offer.durationMinutes, b.offer.durationMinutes);
+const flightDeparture: Compare<Keyed<FlightOffer>> = (a, b) => byNumber(a.departs, b.departs);
+const flightId: Compare<Keyed<FlightOffer>> = (a, b) => byString(a.offer.id, b.offer.id);
 
 /**
  * Flight orderings. Each ends with the offer id, so equal offers never swap between pages or
  * processes: the order is total and deterministic.
  */
-export const flightComparators: Record<FlightSort, Compare<FlightOffer>> = {
+const keyedFlightComparators: Record<FlightSort, Compare<Keyed<FlightOffer>>> = {
   price: chain(byPrice, flightDuration, flightDeparture, flightId),
   duration: chain(flightDuration, byPrice, flightDeparture, flightId),
   departure: chain(flightDeparture, byPrice, flightDuration, flightId),
 };
 
-const hotelRating: Compare<HotelOffer> = (a, b) => byNumber(b.rating, a.rating);
-const hotelId: Compare<HotelOffer> = (a, b) => byString(a.id, b.id);
+const hotelRating: Compare<Keyed<HotelOffer>> = (a, b) => byNumber(b.offer.rating, a.offer.rating);
+const hotelId: Compare<Keyed<HotelOffer>> = (a, b) => byString(a.offer.id, b.offer.id);
 
 /** Hotel orderings: cheapest first, or best rated first (then cheapest); id breaks ties. */
-export const hotelComparators: Record<HotelSort, Compare<HotelOffer>> = {
+const keyedHotelComparators: Record<HotelSort, Compare<Keyed<HotelOffer>>> = {
   price: chain(byPrice, hotelRating, hotelId),
   rating: chain(hotelRating, byPrice, hotelId),
 };
 
+const flightKeys = (offer: FlightOffer): Keyed<FlightOffer> => ({
+  offer,
+  milli: amountMilli(offer.price),
+  departs: Date.parse(offer.departAt),
+});
+const hotelKeys = (offer: HotelOffer): Keyed<HotelOffer> => ({
+  offer,
+  milli: amountMilli(offer.price),
+  departs: 0,
+});
+
+/** The flight orderings as plain comparators (keys parsed per comparison). */
+export const flightComparators: Record<FlightSort, Compare<FlightOffer>> = {
+  price: (a, b) => keyedFlightComparators.price(flightKeys(a), flightKeys(b)),
+  duration: (a, b) => keyedFlightComparators.duration(flightKeys(a), flightKeys(b)),
+  departure: (a, b) => keyedFlightComparators.departure(flightKeys(a), flightKeys(b)),
+};
+
+/** The hotel orderings as plain comparators (keys parsed per comparison). */
+export const hotelComparators: Record<HotelSort, Compare<HotelOffer>> = {
+  price: (a, b) => keyedHotelComparators.price(hotelKeys(a), hotelKeys(b)),
+  rating: (a, b) => keyedHotelComparators.rating(hotelKeys(a), hotelKeys(b)),
+};
+
 /** A sorted copy; the input (possibly a cached array) is never mutated. */
 export function rankFlights(offers: readonly FlightOffer[], sort: FlightSort): FlightOffer[] {
-  return [...offers].sort(flightComparators[sort]);
+  return offers
+    .map(flightKeys)
+    .sort(keyedFlightComparators[sort])
+    .map((k) => k.offer);
 }
 
 export function rankHotels(offers: readonly HotelOffer[], sort: HotelSort): HotelOffer[] {
-  return [...offers].sort(hotelComparators[sort]);
+  return offers
+    .map(hotelKeys)
+    .sort(keyedHotelComparators[sort])
+    .map((k) => k.offer);
 }
