@@ -3,15 +3,15 @@ import {
   ALL_SCOPE,
   type AnalyticsRepository,
   type ParsedStreamImage,
+  parseSearchEventBatch,
+  type SearchEventRecord,
   searchEventRecordSchema,
 } from "@travel/core";
 import { z } from "zod";
 import { MalformedStreamRecordError } from "./errors.js";
 
-/** A batch item's searches (core's `searchEventBatch`). */
-const searchEventBatchSchema = z.object({
-  events: z.array(searchEventRecordSchema).min(1).max(1_000),
-});
+/** A batch item (core's `searchEventBatch`): its searches as one JSON string. */
+const searchEventBatchSchema = z.object({ events: z.string() });
 
 import type { BusinessMetrics } from "./metrics.js";
 import type { StreamChange, StreamRecordHandler } from "./stream-record.js";
@@ -106,8 +106,14 @@ export function contributionsOf(change: StreamChange): {
   if (entity === "searchEventBatch") {
     if (change.eventName !== "INSERT" || !change.newImage) return { contributions: [] };
     const batch = validate(change, change.newImage, searchEventBatchSchema);
+    let searches: SearchEventRecord[];
+    try {
+      searches = parseSearchEventBatch(batch.events);
+    } catch {
+      throw new MalformedStreamRecordError(change.eventId, "searchEventBatch events invalid");
+    }
     return {
-      contributions: batch.events.map((search) => {
+      contributions: searches.map((search) => {
         const cacheHit = search.cacheStatus !== "miss";
         return {
           day: search.day,

@@ -246,7 +246,7 @@ describe("stream consumer on the embedded engine", () => {
     ]);
     const bad = streamRecord({
       eventName: "INSERT",
-      newItem: { ...badItem, events: [{ searchId: "srch_x", day: "not a day" }] },
+      newItem: { ...badItem, events: JSON.stringify([{ searchId: "srch_x", day: "not a day" }]) },
       eventID: "bad-batch",
     });
     const result = await analytics.consumer.handle(streamEvent([good, bad]));

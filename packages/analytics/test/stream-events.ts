@@ -85,16 +85,19 @@ export function searchEventBatchItem(
   return db.entities.searchEventBatch
     .put({
       batchId,
-      events: searches.map((input) => ({
-        searchId: input.searchId,
-        tenantId: "tenant-a",
-        kind: input.route.includes("-") ? ("flight" as const) : ("hotel" as const),
-        route: input.route,
-        day: input.day,
-        cacheStatus: input.cacheStatus,
-        resultCount: 12,
-        createdAt: `${input.day}T10:00:00.000Z`,
-      })),
+      events: JSON.stringify(
+        searches.map((input) => ({
+          searchId: input.searchId,
+          tenantId: "tenant-a",
+          kind: input.route.includes("-") ? "flight" : "hotel",
+          route: input.route,
+          day: input.day,
+          cacheStatus: input.cacheStatus,
+          resultCount: 12,
+          createdAt: `${input.day}T10:00:00.000Z`,
+        })),
+      ),
+      count: searches.length,
       createdAt: `${searches[0]?.day}T10:00:00.000Z`,
       ttl: 2_000_000_000,
     })

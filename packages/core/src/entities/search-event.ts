@@ -42,24 +42,13 @@ export function createSearchEventBatchEntity({ client, table }: EntityConfig) {
       model: { entity: "searchEventBatch", version: "1", service: serviceName },
       attributes: {
         batchId: { type: "string", required: true, readOnly: true },
-        events: {
-          type: "list",
-          required: true,
-          readOnly: true,
-          items: {
-            type: "map",
-            properties: {
-              searchId: { type: "string", required: true },
-              tenantId: { type: "string", required: true },
-              kind: { type: ["flight", "hotel"] as const, required: true },
-              route: { type: "string", required: true },
-              day: { type: "string", required: true },
-              cacheStatus: { type: ["hit", "miss", "stale"] as const, required: true },
-              resultCount: { type: "number", required: true },
-              createdAt: { type: "string", required: true },
-            },
-          },
-        },
+        /**
+         * The searches as one JSON string (an array of SearchEventRecord objects): one attribute
+         * to marshal, validate and stream instead of a list of 100 maps of 8 attributes.
+         */
+        events: { type: "string", required: true, readOnly: true },
+        /** How many searches `events` holds. */
+        count: { type: "number", required: true, readOnly: true },
         createdAt: { type: "string", required: true, readOnly: true },
         ttl: { type: "number", required: true },
       },

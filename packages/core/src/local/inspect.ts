@@ -1,4 +1,5 @@
 import type { SearchEventRecord } from "../domain.js";
+import { parseSearchEventBatch } from "../repositories/search-events.js";
 import type { TravelService } from "../service.js";
 
 /**
@@ -16,7 +17,7 @@ export async function scanSearchEvents(db: TravelService): Promise<Map<string, S
     out.set(event.searchId, event as SearchEventRecord);
   const batches = await db.entities.searchEventBatch.scan.go({ pages: "all" });
   for (const batch of batches.data) {
-    for (const event of batch.events) out.set(event.searchId, event as SearchEventRecord);
+    for (const event of parseSearchEventBatch(batch.events)) out.set(event.searchId, event);
   }
   return out;
 }

@@ -1,4 +1,5 @@
-import type { SearchEventRecord } from "../domain.js";
+import { z } from "zod";
+import { type SearchEventRecord, searchEventRecordSchema } from "../domain.js";
 import { newId } from "../ids.js";
 import type { TravelService } from "../service.js";
 
@@ -28,16 +29,19 @@ export function createSearchEventRepository(db: TravelService) {
       await searchEventBatch
         .put({
           batchId,
-          events: events.map((e) => ({
-            searchId: e.searchId,
-            tenantId: e.tenantId,
-            kind: e.kind,
-            route: e.route,
-            day: e.day,
-            cacheStatus: e.cacheStatus,
-            resultCount: e.resultCount,
-            createdAt: e.createdAt,
-          })),
+          events: JSON.stringify(
+            events.map((e) => ({
+              searchId: e.searchId,
+              tenantId: e.tenantId,
+              kind: e.kind,
+              route: e.route,
+              day: e.day,
+              cacheStatus: e.cacheStatus,
+              resultCount: e.resultCount,
+              createdAt: e.createdAt,
+            })),
+          ),
+          count: events.length,
           createdAt,
           ttl: Math.floor(Date.parse(createdAt) / 1000) + SEARCH_EVENT_TTL_SECONDS,
         })
@@ -47,7 +51,7 @@ export function createSearchEventRepository(db: TravelService) {
     /** The searches of one batch item, in the order they were recorded. */
     async getBatch(batchId: string): Promise<SearchEventRecord[] | undefined> {
       const { data } = await searchEventBatch.get({ batchId }).go();
-      return data ? (data.events as SearchEventRecord[]) : undefined;
+      return data ? parseSearchEventBatch(data.events) : undefined;
     },
     async record(event: SearchEventRecord): Promise<void> {
       const ttl = Math.floor(Date.parse(event.createdAt) / 1000) + SEARCH_EVENT_TTL_SECONDS;
@@ -84,3 +88,15 @@ export function createSearchEventRepository(db: TravelService) {
 }
 
 export type SearchEventRepository = ReturnType<typeof createSearchEventRepository>;
+
+/**
+ * The searches of a batch item's `events` attribute, validated (a stream consumer reading an
+ * image, a test reading the table). Throws a ZodError or SyntaxError on anything else.
+ */
+export function parseSearchEventBatch(events: string): SearchEventRecord[] {
+  return z
+    .array(searchEventRecordSchema)
+    .min(1)
+    .max(MAX_SEARCH_EVENTS_PER_BATCH)
+    .parse(JSON.parse(events));
+}
