@@ -15,6 +15,47 @@ const event = (n: number): SearchEventRecord => ({
 const quiet = { warn: () => {}, error: () => {} };
 
 describe("search event queue", () => {
+  it("writes full batch items while events keep coming, not one small item per round trip", async () => {
+    const sizes: number[] = [];
+    const sink: SearchEventSink = {
+      record: async () => {},
+      recordBatch: async (events) => {
+        sizes.push(events.length);
+        await new Promise((r) => setTimeout(r, 5)); // a round trip to the table
+      },
+    };
+    const queue = createSearchEventQueue({ sink, logger: quiet, flushAfterMs: 10_000 });
+    // 1,000 searches, ten every millisecond or so: slower than a write, so each write finds
+    // only part of a batch waiting when it returns.
+    for (let i = 0; i < 1_000; i++) {
+      queue.record(event(i));
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 1));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    // Every write so far was a full item of 100; the rest waits for the timer or flush().
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(sizes.every((n) => n === 100)).toBe(true);
+    await queue.flush();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1_000);
+    expect(queue.stats()).toMatchObject({ queued: 0, written: 1_000 });
+  });
+
+  it("writes a partial batch when the timer fires", async () => {
+    const sizes: number[] = [];
+    const queue = createSearchEventQueue({
+      sink: {
+        record: async () => {},
+        recordBatch: async (events) => void sizes.push(events.length),
+      },
+      logger: quiet,
+      flushAfterMs: 20,
+    });
+    for (let i = 0; i < 7; i++) queue.record(event(i));
+    expect(sizes).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(sizes).toEqual([7]);
+  });
+
   it("returns at once and writes everything by flush, in batches", async () => {
     const batches: number[] = [];
     let release!: () => void;

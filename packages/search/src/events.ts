@@ -96,13 +96,28 @@ export function createSearchEventQueue(options: SearchEventQueueOptions): Search
     }
   }
 
-  function drain(): Promise<void> {
-    if (timer) {
+  function schedule(): void {
+    if (!timer && queue.length > 0) {
+      timer = setTimeout(() => void drain(true), flushAfterMs);
+      timer.unref();
+    }
+  }
+
+  /**
+   * Writes full batches; with `all`, also the partial one (the timer, `flush()`). Events that
+   * arrive while a write is in flight join the next full batch or wait for the timer, so a busy
+   * process writes full batches rather than a small one per round trip.
+   */
+  function drain(all: boolean): Promise<void> {
+    if (all && timer) {
       clearTimeout(timer);
       timer = undefined;
     }
     draining = draining.then(async () => {
-      while (queue.length > 0) await writeBatch(queue.splice(0, batchSize));
+      while (queue.length >= batchSize || (all && queue.length > 0)) {
+        await writeBatch(queue.splice(0, batchSize));
+      }
+      schedule();
     });
     return draining;
   }
@@ -119,13 +134,10 @@ export function createSearchEventQueue(options: SearchEventQueueOptions): Search
         return;
       }
       queue.push(event);
-      if (queue.length >= batchSize) void drain();
-      else if (!timer) {
-        timer = setTimeout(() => void drain(), flushAfterMs);
-        timer.unref();
-      }
+      if (queue.length === batchSize) void drain(false);
+      else schedule();
     },
-    flush: drain,
+    flush: () => drain(true),
     stats: () => ({ queued: queue.length, ...stats }),
   };
 }
