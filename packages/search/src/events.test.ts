@@ -1,5 +1,5 @@
 import type { SearchEventRecord } from "@travel/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createSearchEventQueue, type SearchEventSink } from "./events.js";
 
 const event = (n: number): SearchEventRecord => ({
@@ -38,6 +38,39 @@ describe("search event queue", () => {
     await queue.flush();
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(1_000);
     expect(queue.stats()).toMatchObject({ queued: 0, written: 1_000 });
+  });
+
+  it("writes items of about everything that came in per timer period, under a steady trickle", async () => {
+    vi.useFakeTimers();
+    try {
+      const sizes: number[] = [];
+      const queue = createSearchEventQueue({
+        sink: {
+          record: async () => {},
+          recordBatch: async (events) => {
+            sizes.push(events.length);
+            await new Promise((r) => setTimeout(r, 3)); // a round trip
+          },
+        },
+        logger: quiet,
+        flushAfterMs: 50,
+      });
+      // 4 searches a millisecond for 600 ms: fewer than 100 per round trip, 200 per 50 ms.
+      let n = 0;
+      for (let ms = 0; ms < 600; ms++) {
+        for (let i = 0; i < 4; i++) queue.record(event(n++));
+        await vi.advanceTimersByTimeAsync(1);
+      }
+      const flushed = queue.flush();
+      await vi.runAllTimersAsync();
+      await flushed;
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(2_400);
+      // Full items of 100 and one partial per timer period, not a small item per round trip.
+      expect(sizes.filter((size) => size < 100).length).toBeLessThanOrEqual(13);
+      expect(sizes.length).toBeLessThanOrEqual(24 + 13);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("writes a partial batch when the timer fires", async () => {

@@ -114,8 +114,13 @@ export function createSearchEventQueue(options: SearchEventQueueOptions): Search
       timer = undefined;
     }
     draining = draining.then(async () => {
-      while (queue.length >= batchSize || (all && queue.length > 0)) {
-        await writeBatch(queue.splice(0, batchSize));
+      // With `all`: what is queued now, not what keeps arriving during the writes (that would
+      // turn one timed flush into a stream of small items).
+      let due = all ? queue.length : 0;
+      while (queue.length >= batchSize || due > 0) {
+        const batch = queue.splice(0, batchSize);
+        due -= batch.length;
+        await writeBatch(batch);
       }
       schedule();
     });
