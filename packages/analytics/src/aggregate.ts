@@ -223,7 +223,8 @@ export interface AnalyticsAggregatorOptions {
    * hash(eventID) % shards, so the writes of one day (and of one busy route on that day) are
    * spread evenly over `shards` partition keys, each good for 1,000 WCU/s; readers sum the
    * shards. Raise it (never lower it: readers read shards 0..N-1) when a day's write rate
-   * nears shards × ~250 records/s (each record costs about 4 small writes on its partition).
+   * nears shards × ~250 records/s (a record costs about 2 small writes per row it touches on
+   * that row's partition: the conditional ADD and the release).
    */
   shards?: number;
 }

@@ -89,7 +89,7 @@ export interface AnalyticsQueriesOptions {
   repository: AnalyticsRepository;
   /** Must be at least the writers' shard count (see `createAnalyticsAggregator`). */
   shards?: number;
-  /** Parallel reads (Query per day and shard) of one summary (default 16). */
+  /** Parallel reads (one per shard, each a Query per month of the range) of one summary (default 16). */
   concurrency?: number;
 }
 

@@ -73,6 +73,41 @@ describe("search event queue", () => {
     }
   });
 
+  it("counts the searches a batch sink refused as failed, the rest as written", async () => {
+    const queue = createSearchEventQueue({
+      sink: { record: async () => {}, recordBatch: async () => ({ rejected: 2 }) },
+      logger: quiet,
+      eventsPerItem: 1_000,
+    });
+    for (let i = 0; i < 5; i++) queue.record(event(i));
+    await queue.flush();
+    expect(queue.stats()).toMatchObject({ written: 3, failed: 2, queued: 0 });
+  });
+
+  it("keeps writing after a logger that throws", async () => {
+    let calls = 0;
+    const queue = createSearchEventQueue({
+      sink: {
+        record: async () => {},
+        recordBatch: async () => {
+          calls++;
+          throw new Error("table down");
+        },
+      },
+      logger: {
+        warn: () => {},
+        error: () => {
+          throw new Error("log sink broken");
+        },
+      },
+    });
+    queue.record(event(1));
+    await queue.flush();
+    queue.record(event(2));
+    await queue.flush();
+    expect(calls).toBe(2);
+  });
+
   it("writes a partial batch when the timer fires", async () => {
     const sizes: number[] = [];
     const queue = createSearchEventQueue({

@@ -1,4 +1,4 @@
-import type { SearchEventRecord } from "@travel/core";
+import { MAX_SEARCH_EVENTS_PER_BATCH, type SearchEventRecord } from "@travel/core";
 import { errorName, type Logger } from "./logger.js";
 
 /** Where a search reports itself for analytics: synchronous, never throws, never blocks. */
@@ -13,6 +13,7 @@ export interface SearchEventRecorder {
 export interface SearchEventSink {
   record(event: SearchEventRecord): Promise<void>;
   recordMany?(events: readonly SearchEventRecord[]): Promise<void>;
+  /** Many searches in one item; may report how many it left out as invalid (`rejected`). */
   recordBatch?(events: readonly SearchEventRecord[]): Promise<unknown>;
 }
 
@@ -23,7 +24,7 @@ export interface SearchEventQueueOptions {
   maxQueued?: number;
   /** Events written per batch (DynamoDB BatchWriteItem takes 25). Default 25. */
   batchSize?: number;
-  /** Events per item when the sink has `recordBatch`. Default 100 (core's maximum). */
+  /** Events per item when the sink has `recordBatch`. Default and maximum 100 (core's limit). */
   eventsPerItem?: number;
   /** A batch is written this long after the first queued event at the latest. Default 50 ms. */
   flushAfterMs?: number;
@@ -58,7 +59,7 @@ export interface SearchEventQueue extends SearchEventRecorder {
 export function createSearchEventQueue(options: SearchEventQueueOptions): SearchEventQueue {
   const maxQueued = options.maxQueued ?? 1000;
   const batchSize = options.sink.recordBatch
-    ? (options.eventsPerItem ?? 100)
+    ? Math.max(1, Math.min(MAX_SEARCH_EVENTS_PER_BATCH, options.eventsPerItem ?? 100))
     : (options.batchSize ?? 25);
   const flushAfterMs = options.flushAfterMs ?? 50;
   const queue: SearchEventRecord[] = [];
@@ -70,7 +71,16 @@ export function createSearchEventQueue(options: SearchEventQueueOptions): Search
   async function writeBatch(batch: SearchEventRecord[]): Promise<void> {
     try {
       if (options.sink.recordBatch) {
-        await options.sink.recordBatch(batch);
+        const rejected = rejectedCount(await options.sink.recordBatch(batch));
+        if (rejected > 0) {
+          stats.failed += rejected;
+          stats.written += batch.length - rejected;
+          options.logger.error("search events not recorded", {
+            count: rejected,
+            error: "InvalidSearchEvent",
+          });
+          return;
+        }
       } else if (options.sink.recordMany) {
         await options.sink.recordMany(batch);
       } else {
@@ -113,17 +123,20 @@ export function createSearchEventQueue(options: SearchEventQueueOptions): Search
       clearTimeout(timer);
       timer = undefined;
     }
-    draining = draining.then(async () => {
-      // With `all`: what is queued now, not what keeps arriving during the writes (that would
-      // turn one timed flush into a stream of small items).
-      let due = all ? queue.length : 0;
-      while (queue.length >= batchSize || due > 0) {
-        const batch = queue.splice(0, batchSize);
-        due -= batch.length;
-        await writeBatch(batch);
-      }
-      schedule();
-    });
+    draining = draining
+      .then(async () => {
+        // With `all`: what is queued now, not what keeps arriving during the writes (that would
+        // turn one timed flush into a stream of small items).
+        let due = all ? queue.length : 0;
+        while (queue.length >= batchSize || due > 0) {
+          const batch = queue.splice(0, batchSize);
+          due -= batch.length;
+          await writeBatch(batch);
+        }
+      })
+      // writeBatch never throws; if logging itself did, the queue must still keep working.
+      .catch(() => {})
+      .finally(schedule);
     return draining;
   }
 
@@ -145,4 +158,11 @@ export function createSearchEventQueue(options: SearchEventQueueOptions): Search
     flush: () => drain(true),
     stats: () => ({ queued: queue.length, ...stats }),
   };
+}
+
+/** `rejected` of a batch sink's answer (core's `{ batchId, rejected }`), 0 when it says nothing. */
+function rejectedCount(result: unknown): number {
+  if (typeof result !== "object" || result === null) return 0;
+  const rejected = (result as { rejected?: unknown }).rejected;
+  return typeof rejected === "number" && rejected > 0 ? rejected : 0;
 }

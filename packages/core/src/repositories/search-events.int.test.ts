@@ -74,7 +74,8 @@ describe("search event repository", () => {
         createdAt: i < 50 ? "2026-04-03T23:59:59.000Z" : "2026-04-04T00:00:01.000Z",
       }),
     );
-    const batchId = await events.recordBatch(batch);
+    const { batchId, rejected } = await events.recordBatch(batch);
+    expect(rejected).toBe(0);
     expect(batchId).toMatch(/^sbat_/);
     expect(await events.getBatch(batchId ?? "")).toEqual(batch);
     const key = engine.db.entities.searchEventBatch.get({ batchId: batchId ?? "" }).params().Key;
@@ -84,7 +85,27 @@ describe("search event repository", () => {
     expect(Item?.ttl).toBe(
       Date.parse("2026-04-04T00:00:01.000Z") / 1000 + SEARCH_EVENT_TTL_SECONDS,
     );
-    expect(await events.recordBatch([])).toBeUndefined();
+    expect(await events.recordBatch([])).toEqual({ batchId: undefined, rejected: 0 });
     await expect(events.recordBatch([...batch, ...batch.slice(0, 1)])).rejects.toThrow(RangeError);
+  });
+
+  it("leaves invalid searches out of a batch and counts them, so the rest still count", async () => {
+    const events = createSearchEventRepository(engine.db);
+    const good: SearchEventRecord = {
+      searchId: newId("search"),
+      tenantId: "acme",
+      kind: "flight",
+      route: "JFK-LAX",
+      day: "2026-04-05",
+      cacheStatus: "hit",
+      resultCount: 1,
+      createdAt: "2026-04-05T10:00:00.000Z",
+    };
+    const bad = { ...good, searchId: newId("search"), day: "yesterday" } as SearchEventRecord;
+    const negative = { ...good, searchId: newId("search"), resultCount: -1 };
+    const { batchId, rejected } = await events.recordBatch([good, bad, negative]);
+    expect(rejected).toBe(2);
+    expect(await events.getBatch(batchId ?? "")).toEqual([good]);
+    expect(await events.recordBatch([bad])).toEqual({ batchId: undefined, rejected: 1 });
   });
 });

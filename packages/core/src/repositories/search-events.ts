@@ -15,22 +15,32 @@ export function createSearchEventRepository(db: TravelService) {
      * Writes up to `MAX_SEARCH_EVENTS_PER_BATCH` searches as ONE item (one PutItem, one stream
      * record for the analytics consumer). Returns the batch id.
      */
-    async recordBatch(events: readonly SearchEventRecord[]): Promise<string | undefined> {
-      if (events.length === 0) return undefined;
+    async recordBatch(
+      events: readonly SearchEventRecord[],
+    ): Promise<{ batchId: string | undefined; rejected: number }> {
       if (events.length > MAX_SEARCH_EVENTS_PER_BATCH) {
         throw new RangeError(
           `a batch holds at most ${MAX_SEARCH_EVENTS_PER_BATCH} search events, got ${events.length}`,
         );
       }
+      // Checked here, one by one (a single bad search must not make the consumer refuse the
+      // other 99 with it): invalid ones are left out and counted.
+      const valid: SearchEventRecord[] = [];
+      for (const event of events) {
+        const parsed = searchEventRecordSchema.safeParse(event);
+        if (parsed.success) valid.push(parsed.data);
+      }
+      const rejected = events.length - valid.length;
+      if (valid.length === 0) return { batchId: undefined, rejected };
       // The latest instant (ISO strings compare in time order); the TTL counts from it.
-      let createdAt = events[0]?.createdAt ?? "";
-      for (const event of events) if (event.createdAt > createdAt) createdAt = event.createdAt;
+      let createdAt = valid[0]?.createdAt ?? "";
+      for (const event of valid) if (event.createdAt > createdAt) createdAt = event.createdAt;
       const batchId = newId("searchBatch", Date.parse(createdAt) || Date.now());
       await searchEventBatch
         .put({
           batchId,
           events: JSON.stringify(
-            events.map((e) => ({
+            valid.map((e) => ({
               searchId: e.searchId,
               tenantId: e.tenantId,
               kind: e.kind,
@@ -41,12 +51,12 @@ export function createSearchEventRepository(db: TravelService) {
               createdAt: e.createdAt,
             })),
           ),
-          count: events.length,
+          count: valid.length,
           createdAt,
           ttl: Math.floor(Date.parse(createdAt) / 1000) + SEARCH_EVENT_TTL_SECONDS,
         })
         .go({ response: "none" });
-      return batchId;
+      return { batchId, rejected };
     },
     /** The searches of one batch item, in the order they were recorded. */
     async getBatch(batchId: string): Promise<SearchEventRecord[] | undefined> {

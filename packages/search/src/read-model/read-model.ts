@@ -171,7 +171,9 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
   /**
    * Offers built from an entry snapshot, per departure date and cabin. The cache hands out the
    * same snapshot object while the entry is unchanged in Redis, so this lives exactly as long as
-   * the snapshot does; a changed entry is a new snapshot and is built again.
+   * the snapshot does; a changed entry is a new snapshot and is built again. Its memory is not
+   * counted in the cache's near-cache budget: at most about the size of the decoded entries it
+   * was built from (only the dates and cabins searched are built).
    */
   const builtFlights = new WeakMap<Records, Map<string, UnpricedFlightOffer[]>>();
   const tracked = new Set<string>();
