@@ -3,7 +3,7 @@ import { newId, type TravelService } from "@travel/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { dayFromToday, flightRecords, insertInventory } from "./fixtures.js";
-import { readProblem, startTestApp, type TestApp } from "./harness.js";
+import { readProblem, startTestApp, type TestApp, tableSnapshot } from "./harness.js";
 
 interface BookingBody {
   id: string;
@@ -310,17 +310,7 @@ describe("bad booking input (property-based)", () => {
   let key: string;
   let offerId: string;
 
-  /** Every item of every entity in the table, to prove a refused request changed nothing. */
-  async function snapshot(): Promise<string> {
-    const items: string[] = [];
-    for (const [name, entity] of Object.entries(t.engine.db.entities)) {
-      const { data } = await (
-        entity as { scan: { go(o: object): Promise<{ data: unknown[] }> } }
-      ).scan.go({ pages: "all" });
-      items.push(...data.map((item) => `${name}:${JSON.stringify(item)}`));
-    }
-    return JSON.stringify(items.sort());
-  }
+  const snapshot = () => tableSnapshot(t.engine);
 
   beforeAll(async () => {
     t = await startTestApp();

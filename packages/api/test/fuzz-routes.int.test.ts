@@ -1,27 +1,11 @@
+import { PROBLEM_CODES } from "@travel/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayFromToday, flightRecords, insertInventory } from "./fixtures.js";
-import { readProblem, startTestApp, type TestApp } from "./harness.js";
+import { readProblem, startTestApp, type TestApp, tableSnapshot } from "./harness.js";
 
 /** Every `code` the public contract defines. */
-const CONTRACT_CODES = new Set([
-  "validation_failed",
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "offer_not_found",
-  "offer_expired",
-  "price_changed",
-  "sold_out",
-  "idempotency_key_required",
-  "idempotency_conflict",
-  "booking_not_cancellable",
-  "rate_limited",
-  "payload_too_large",
-  "unsupported_media_type",
-  "service_unavailable",
-  "internal_error",
-]);
+const CONTRACT_CODES = new Set<string>(PROBLEM_CODES);
 
 /** Path segments that are sometimes plausible, sometimes hostile. */
 const segment = fc.oneof(
@@ -128,17 +112,7 @@ describe("every route under random paths, queries and bodies", () => {
   let t: TestApp;
   let key: string;
 
-  /** Every item of every entity in the table, to prove a refused request changed nothing. */
-  async function snapshot(): Promise<string> {
-    const items: string[] = [];
-    for (const [name, entity] of Object.entries(t.engine.db.entities)) {
-      const { data } = await (
-        entity as { scan: { go(o: object): Promise<{ data: unknown[] }> } }
-      ).scan.go({ pages: "all" });
-      items.push(...data.map((item) => `${name}:${JSON.stringify(item)}`));
-    }
-    return JSON.stringify(items.sort());
-  }
+  const snapshot = () => tableSnapshot(t.engine);
 
   beforeAll(async () => {
     t = await startTestApp();

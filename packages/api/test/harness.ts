@@ -78,3 +78,15 @@ export async function readProblem(res: Response): Promise<Record<string, unknown
   }
   return (await res.json()) as Record<string, unknown>;
 }
+
+/** Every item of every entity in the table, to prove a refused request changed nothing. */
+export async function tableSnapshot(engine: LocalEngine): Promise<string> {
+  const items: string[] = [];
+  for (const [name, entity] of Object.entries(engine.db.entities)) {
+    const { data } = await (
+      entity as { scan: { go(o: object): Promise<{ data: unknown[] }> } }
+    ).scan.go({ pages: "all" });
+    items.push(...data.map((item) => `${name}:${JSON.stringify(item)}`));
+  }
+  return JSON.stringify(items.sort());
+}
