@@ -1,5 +1,5 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
-import type { TravelService } from "@travel/core";
+import type { SearchEventRecord, TravelService } from "@travel/core";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 
 /**
@@ -51,52 +51,43 @@ export function streamEvent(records: DynamoDBRecord[]): DynamoDBStreamEvent {
   return { Records: records };
 }
 
+interface SearchInput {
+  searchId: string;
+  route: string;
+  day: string;
+  cacheStatus: "hit" | "miss" | "stale";
+}
+
+/** The full search event a test's short description stands for. */
+function searchRecord(input: SearchInput): SearchEventRecord {
+  return {
+    searchId: input.searchId,
+    tenantId: "tenant-a",
+    kind: input.route.includes("-") ? "flight" : "hotel",
+    route: input.route,
+    day: input.day,
+    cacheStatus: input.cacheStatus,
+    resultCount: 12,
+    createdAt: `${input.day}T10:00:00.000Z`,
+  };
+}
+
 /** The item ElectroDB would write for this search event. */
-export function searchEventItem(
-  db: TravelService,
-  input: { searchId: string; route: string; day: string; cacheStatus: "hit" | "miss" | "stale" },
-): Record<string, unknown> {
-  return db.entities.searchEvent
-    .put({
-      searchId: input.searchId,
-      tenantId: "tenant-a",
-      kind: input.route.includes("-") ? "flight" : "hotel",
-      route: input.route,
-      day: input.day,
-      cacheStatus: input.cacheStatus,
-      resultCount: 12,
-      createdAt: `${input.day}T10:00:00.000Z`,
-      ttl: 2_000_000_000,
-    })
-    .params().Item as Record<string, unknown>;
+export function searchEventItem(db: TravelService, input: SearchInput): Record<string, unknown> {
+  return db.entities.searchEvent.put({ ...searchRecord(input), ttl: 2_000_000_000 }).params()
+    .Item as Record<string, unknown>;
 }
 
 /** The item ElectroDB would write for a batch of these searches (core's `recordBatch`). */
 export function searchEventBatchItem(
   db: TravelService,
   batchId: string,
-  searches: {
-    searchId: string;
-    route: string;
-    day: string;
-    cacheStatus: "hit" | "miss" | "stale";
-  }[],
+  searches: SearchInput[],
 ): Record<string, unknown> {
   return db.entities.searchEventBatch
     .put({
       batchId,
-      events: JSON.stringify(
-        searches.map((input) => ({
-          searchId: input.searchId,
-          tenantId: "tenant-a",
-          kind: input.route.includes("-") ? "flight" : "hotel",
-          route: input.route,
-          day: input.day,
-          cacheStatus: input.cacheStatus,
-          resultCount: 12,
-          createdAt: `${input.day}T10:00:00.000Z`,
-        })),
-      ),
+      events: JSON.stringify(searches.map(searchRecord)),
       count: searches.length,
       createdAt: `${searches[0]?.day}T10:00:00.000Z`,
       ttl: 2_000_000_000,
