@@ -1,15 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { STREAM_CONSUMED_ENTITIES } from "@travel/core";
 import type { EngineChange, EngineChangeListener } from "@travel/core/local";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 
-/** Entities whose changes reach the consumer; the deployed event-source filter passes the same. */
-export const STREAM_ENTITIES = [
-  "searchEvent",
-  "searchEventBatch",
-  "booking",
-  "flightOffer",
-  "roomNight",
-] as const;
+/** Entities whose changes reach the consumer (core's list; the deployed filter passes the same). */
+export const STREAM_ENTITIES = STREAM_CONSUMED_ENTITIES;
 
 export interface LocalChangeFeedOptions {
   /** The embedded engine (`startLocalEngine()`), source of every committed write. */

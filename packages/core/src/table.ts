@@ -31,5 +31,17 @@ export const tableDefinition = {
 export type TableDefinition = typeof tableDefinition;
 export type GlobalIndexName = keyof TableDefinition["globalIndexes"];
 
+/**
+ * ElectroDB entity names (`__edb_e__`) whose changes the analytics stream consumer reads: the
+ * deployed event-source filter (infra) and the local change feed (analytics) pass exactly these.
+ */
+export const STREAM_CONSUMED_ENTITIES = [
+  "searchEvent",
+  "searchEventBatch",
+  "booking",
+  "flightOffer",
+  "roomNight",
+] as const;
+
 /** The ElectroDB service name every entity shares. */
 export const serviceName = "travel";

@@ -1,3 +1,4 @@
+import { STREAM_CONSUMED_ENTITIES } from "@travel/core";
 import { businessMetrics } from "./monitoring.js";
 import type { StageConfig } from "./stage.js";
 
@@ -24,13 +25,7 @@ export function lambdaEnvironment(
 }
 
 /** ElectroDB entity names (`__edb_e__`) whose changes the analytics consumer aggregates. */
-export const aggregatedEntities = [
-  "searchEvent",
-  "searchEventBatch",
-  "booking",
-  "flightOffer",
-  "roomNight",
-] as const;
+export const aggregatedEntities = STREAM_CONSUMED_ENTITIES;
 
 /**
  * Lambda event-source filter patterns for the table stream: only inserts and updates of the
