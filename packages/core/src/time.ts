@@ -2,20 +2,26 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
+/**
+ * One formatter per zone and kind, built once (building one costs far more than using it):
+ * `parts` gives every wall-clock field, `date` formats YYYY-MM-DD (en-CA's date order).
+ */
+function formatterFor(timeZone: string, kind: "parts" | "date" = "parts"): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone}`;
+  let formatter = formatters.get(key);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, formatter);
+    const date = { timeZone, year: "numeric", month: "2-digit", day: "2-digit" } as const;
+    formatter =
+      kind === "date"
+        ? new Intl.DateTimeFormat("en-CA", date)
+        : new Intl.DateTimeFormat("en-US", {
+            ...date,
+            hourCycle: "h23",
+            hour: "2-digit",
+            minute: "2-digit",
+            second: "2-digit",
+          });
+    formatters.set(key, formatter);
   }
   return formatter;
 }
@@ -69,7 +75,6 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 /** Per zone, the last local day asked for and the instants it spans: most calls are "today". */
 const lastDays = new Map<string, { date: string; from: number; to: number }>();
 
@@ -83,18 +88,7 @@ export function localDate(instant: Date, timeZone: string): string {
   const at = instant.getTime();
   const last = lastDays.get(timeZone);
   if (last && at >= last.from && at < last.to) return last.date;
-  let formatter = dateFormatters.get(timeZone);
-  if (!formatter) {
-    // en-CA formats dates as YYYY-MM-DD.
-    formatter = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    dateFormatters.set(timeZone, formatter);
-  }
-  const date = formatter.format(instant);
+  const date = formatterFor(timeZone, "date").format(instant);
   if (Number.isFinite(at)) {
     const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     const from = localTimeToUtc(date, 0, timeZone);
