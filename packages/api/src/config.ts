@@ -17,6 +17,13 @@ const intInRange = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((v) => v ?? fallback);
 
+/** A switch: `on` / `off` → true / false, `fallback` when unset. */
+const onOff = (fallback: boolean) =>
+  z
+    .enum(["on", "off"], { message: "must be on or off" })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "on"));
+
 /** Every environment variable the API reads, with its default. The README's table mirrors this. */
 const envSchema = z.object({
   PORT: intInRange(0, 65_535, 3000),
@@ -58,15 +65,9 @@ const envSchema = z.object({
   SEARCH_CACHE_TTL_SECONDS: intInRange(300, 900, 600),
   CACHE_COMMAND_TIMEOUT_MS: intInRange(5, 5_000, 100),
   /** Keep decoded read-model entries in process, checked against Redis on every read. */
-  READ_MODEL_NEAR_CACHE: z
-    .enum(["on", "off"], { message: "must be on or off" })
-    .optional()
-    .transform((v) => (v ?? "on") === "on"),
+  READ_MODEL_NEAR_CACHE: onOff(true),
   /** Lambda only: flush search events and metrics after the response is sent (`on`) or before (`off`). */
-  POST_RESPONSE_FLUSH: z
-    .enum(["on", "off"], { message: "must be on or off" })
-    .optional()
-    .transform((v) => (v ?? "on") === "on"),
+  POST_RESPONSE_FLUSH: onOff(true),
 });
 
 export type AppConfig = {
