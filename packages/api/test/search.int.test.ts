@@ -1,5 +1,7 @@
+import { gunzipSync } from "node:zlib";
 import { deleteKeysWithPrefix, describeRedis, uniqueKeyPrefix } from "@travel/cache/testing";
 import { startLocalEngine } from "@travel/core/local";
+import { flightSearchResponseSchema } from "@travel/search";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -104,6 +106,31 @@ describe("search, offers and admin updates through HTTP (dynalite, in-process ca
     const cached = (await again.json()) as SearchBody<FlightOfferBody>;
     expect(cached.meta.cache.status).toBe("hit");
     expect(cached.data.map((o) => o.id)).toEqual(body.data.map((o) => o.id));
+  });
+
+  it("answers application/json that matches the contract schema, gzipped when asked, with Vary: Accept-Encoding", async () => {
+    await flights(base); // filled: the answers below are hits written from built offers
+    const plain = await flights(base);
+    expect(plain.headers.get("content-type")).toBe("application/json");
+    expect(plain.headers.get("vary")).toMatch(/accept-encoding/i);
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const text = await plain.text();
+    const body = flightSearchResponseSchema.parse(JSON.parse(text));
+    expect(body.data.length).toBe(4);
+    // Written exactly as JSON.stringify would write the parsed value (same keys, same order).
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    for (const offer of body.data) {
+      expect(Date.parse(offer.expiresAt)).toBeGreaterThan(Date.parse(offer.pricedAt));
+    }
+
+    const zipped = await t.request(`/v1/flights/search?${base}`, {
+      key,
+      headers: { "accept-encoding": "gzip" },
+    });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(zipped.headers.get("vary")).toMatch(/accept-encoding/i);
+    const unzipped = JSON.parse(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString());
+    expect(unzipped.data.map((o: FlightOfferBody) => o.id)).toEqual(body.data.map((o) => o.id));
   });
 
   it("serves a different sort and a different page from the same cache entry", async () => {

@@ -1,6 +1,7 @@
 import { amountMilli, decimalMilli } from "./money.js";
 import type { FlightOffer, HotelOffer } from "./offers.js";
 import type { FlightQuery, HotelQuery } from "./query.js";
+import { flightKeysOf } from "./stamped.js";
 
 /**
  * Narrows a cached flight set to one query: enough seats for every traveller (the shown price
@@ -15,14 +16,13 @@ export function filterFlights(
   const maxMilli = query.maxPrice === undefined ? undefined : decimalMilli(query.maxPrice);
   const carriers = query.carriers ? new Set(query.carriers) : undefined;
   const nowMs = now.getTime();
-  return offers.filter(
-    (offer) =>
-      offer.seatsAvailable >= query.adults &&
-      (query.maxStops === undefined || offer.stops <= query.maxStops) &&
-      (carriers === undefined || carriers.has(offer.carrier)) &&
-      (maxMilli === undefined || amountMilli(offer.price) <= maxMilli) &&
-      Date.parse(offer.departAt) > nowMs,
-  );
+  return offers.filter((offer) => {
+    if (offer.seatsAvailable < query.adults) return false;
+    if (query.maxStops !== undefined && offer.stops > query.maxStops) return false;
+    if (carriers !== undefined && !carriers.has(offer.carrier)) return false;
+    const keys = flightKeysOf(offer);
+    return (maxMilli === undefined || keys.milli <= maxMilli) && keys.departs > nowMs;
+  });
 }
 
 /**

@@ -100,6 +100,7 @@ export {
   type SearchServiceOptions,
   searchServiceOptionsSchema,
 } from "./service.js";
+export { searchResponseJson } from "./stamped.js";
 export {
   createInventorySupplier,
   type InventoryReader,

@@ -7,6 +7,7 @@ import {
   type RoomNightRecord,
 } from "@travel/core";
 import { z } from "zod";
+import { StampedFlightOffer, type StampSource } from "./stamped.js";
 
 const instant = z.iso.datetime().meta({ example: "2026-12-01T08:15:00Z" });
 const iata = z.string().regex(/^[A-Z]{3}$/);
@@ -155,9 +156,8 @@ export type NightFields = Pick<
 >;
 
 /** A FlightOffer without its clock-dependent fields, built once and stamped per answer. */
-export interface UnpricedFlightOffer {
+export interface UnpricedFlightOffer extends StampSource {
   offer: Omit<FlightOffer, "pricedAt" | "expiresAt">;
-  departAtMs: number;
 }
 
 export function unpricedFlightOffer(record: FlightFields): UnpricedFlightOffer {
@@ -193,29 +193,13 @@ export function flightOfferStamper(
   const byValidity = now.getTime() + validitySeconds * 1000;
   const byValidityIso = new Date(byValidity).toISOString();
   return (unpriced) => {
-    const o = unpriced.offer;
-    // A fresh object per answer (price too): callers may change theirs without touching
-    // others'. Spelled out rather than spread: a literal of known shape is much cheaper here.
-    return {
-      id: o.id,
-      type: o.type,
-      origin: o.origin,
-      destination: o.destination,
-      departAt: o.departAt,
-      arriveAt: o.arriveAt,
-      durationMinutes: o.durationMinutes,
-      stops: o.stops,
-      carrier: o.carrier,
-      flightNumber: o.flightNumber,
-      cabin: o.cabin,
-      seatsAvailable: o.seatsAvailable,
-      price: { amount: o.price.amount, currency: o.price.currency },
+    return new StampedFlightOffer(
+      unpriced,
       pricedAt,
-      expiresAt:
-        unpriced.departAtMs < byValidity
-          ? new Date(unpriced.departAtMs).toISOString()
-          : byValidityIso,
-    };
+      unpriced.departAtMs < byValidity
+        ? new Date(unpriced.departAtMs).toISOString()
+        : byValidityIso,
+    );
   };
 }
 

@@ -1,6 +1,7 @@
 import { amountMilli } from "./money.js";
 import type { FlightOffer, HotelOffer } from "./offers.js";
 import type { FlightSort, HotelSort } from "./query.js";
+import { flightKeysOf } from "./stamped.js";
 
 type Compare<T> = (a: T, b: T) => number;
 
@@ -55,11 +56,10 @@ const keyedHotelComparators: Record<HotelSort, Compare<Keyed<HotelOffer>>> = {
   rating: chain(hotelRating, byPrice, hotelId),
 };
 
-const flightKeys = (offer: FlightOffer): Keyed<FlightOffer> => ({
-  offer,
-  milli: amountMilli(offer.price),
-  departs: Date.parse(offer.departAt),
-});
+const flightKeys = (offer: FlightOffer): Keyed<FlightOffer> => {
+  const { milli, departs } = flightKeysOf(offer);
+  return { offer, milli, departs };
+};
 const hotelKeys = (offer: HotelOffer): Keyed<HotelOffer> => ({
   offer,
   milli: amountMilli(offer.price),

@@ -3,6 +3,7 @@ import {
   flightSearchResponseSchema,
   hotelSearchResponseSchema,
   type SearchService,
+  searchResponseJson,
 } from "@travel/search";
 import type { Context } from "hono";
 import type { AppDeps } from "../deps.js";
@@ -65,6 +66,17 @@ function markCache(c: Context<AppEnv>, status: "hit" | "miss" | "stale"): void {
   c.get("logFields").cache = status;
 }
 
+/**
+ * The answer as `c.json` would write it, through `searchResponseJson` (each offer's JSON is
+ * written once per built offer, not once per answer). Typed as `c.json`'s result so the route
+ * keeps its OpenAPI response type.
+ */
+function json<T extends Parameters<typeof searchResponseJson>[0]>(c: Context<AppEnv>, result: T) {
+  return c.body(searchResponseJson(result), 200, {
+    "content-type": "application/json",
+  }) as unknown as ReturnType<typeof c.json<T, 200>>;
+}
+
 /** `GET /v1/flights/search` and `GET /v1/hotels/search` (scope `search`). */
 export function createSearchRoutes(deps: AppDeps) {
   const router = createRouter();
@@ -75,13 +87,13 @@ export function createSearchRoutes(deps: AppDeps) {
       tenantId: c.get("tenantId"),
     });
     markCache(c, result.meta.cache.status);
-    return c.json(result, 200);
+    return json(c, result);
   });
 
   router.openapi(hotelSearchRoute(search), async (c) => {
     const result = await search.searchHotels(c.req.valid("query"), { tenantId: c.get("tenantId") });
     markCache(c, result.meta.cache.status);
-    return c.json(result, 200);
+    return json(c, result);
   });
 
   return router;
