@@ -1,9 +1,13 @@
 /**
  * Hit-path benchmark against the real Redis (REDIS_URL, default redis://127.0.0.1:6379):
- * raw ioredis GET of the same bytes vs `getOrLoad` hits (plain, tagged, near cache, memory)
+ * raw ioredis GET of the same bytes vs `getOrLoad` hits (plain, tagged, with and without decoded
+ * reuse, near cache, memory)
  * vs bentocache `getOrSet` hits, all in one run. Closed loop, fixed concurrency, ~35 s total.
  *
  *   pnpm --filter @travel/cache bench        (or `pnpm bench` from the root)
+ *
+ * Env: BENCH_DURATION_MS (per round and scenario, default 1200), BENCH_ROUNDS (default 3),
+ * BENCH_CONCURRENCY (default 32), BENCH_ONLY (regex of scenario names to run).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { BentoCache, bentostore } from "bentocache";
@@ -192,12 +196,46 @@ async function main(): Promise<void> {
     "getOrLoad hit (Redis, 20 tags checked)",
     (load) => () => plain.getOrLoad("tagged", load, { namespace: "search", tags }),
   );
-  // Another cache whose entry predates unrelated invalidations, so every read checks all 20 stamps.
-  const checked = createRedisCache({ redis: newClient(), ...benchTimeouts, keyPrefix });
+  // The same reads decoding every answer (decodedReuse off): a private copy per call.
+  const decoding = createRedisCache({
+    redis: newClient(),
+    ...benchTimeouts,
+    keyPrefix,
+    decodedReuse: { enabled: false },
+  });
+  caches.push(decoding);
+  add(
+    "getOrLoad hit (Redis, no tags, decodedReuse off)",
+    (load) => () => decoding.getOrLoad("plain", load, { namespace: "search" }),
+  );
+  add(
+    "getOrLoad hit (Redis, 20 tags, decodedReuse off)",
+    (load) => () => decoding.getOrLoad("tagged", load, { namespace: "search", tags }),
+  );
+  // Another cache (its own key prefix, so its own invalidation sequence) whose entry predates
+  // unrelated invalidations, so every read checks all 20 stamps. The other caches' entries are
+  // newer than every invalidation of their prefix: the common case, when entries are refreshed
+  // more often than one of their tags is invalidated.
+  const checked = createRedisCache({
+    redis: newClient(),
+    ...benchTimeouts,
+    keyPrefix: `${keyPrefix}old:`,
+  });
   caches.push(checked);
   add(
     "getOrLoad hit (Redis, 20 tags, every stamp checked)",
     (load) => () => checked.getOrLoad("tagged-old", load, { namespace: "search", tags }),
+  );
+  const script = createRedisCache({
+    redis: newClient(),
+    ...benchTimeouts,
+    keyPrefix,
+    tagCheck: "script",
+  });
+  caches.push(script);
+  add(
+    "getOrLoad hit (Redis, 20 tags, Lua script path)",
+    (load) => () => script.getOrLoad("tagged", load, { namespace: "search", tags }),
   );
   const mget = createRedisCache({
     redis: newClient(),
@@ -263,6 +301,12 @@ async function main(): Promise<void> {
   console.log(
     `concurrency ${CONCURRENCY}, ${ROUNDS} rounds × ${DURATION_MS} ms per scenario, interleaved; Node ${process.version}\n`,
   );
+  // BENCH_ONLY=<regex>: measure only the scenarios whose name matches (the raw GET always runs).
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+  if (only) {
+    const keep = scenarios.filter((sc, i) => i === 0 || only.test(sc.name));
+    scenarios.splice(0, scenarios.length, ...keep);
+  }
   for (const scenario of scenarios) await scenario.op(); // fill every cache once
   await checked.invalidate(["off_unrelated_1", "off_unrelated_2"]); // global sequence moves on
   for (let round = 1; round <= ROUNDS; round++) {

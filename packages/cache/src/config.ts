@@ -79,11 +79,28 @@ const resilienceSchema = z.object({
     })
     .prefault({}),
   /**
-   * How a read checks the entry's tag stamps: `script` (one Lua round trip; standalone only),
-   * `mget` (GET then MGET; needed in cluster mode or where scripts may not touch undeclared keys),
-   * `auto` (script unless cluster).
+   * Decoded `getOrLoad`/`get` entries kept in process: a read that brings back exactly the bytes
+   * it brought back last time for that key reuses the decoded value (every read still goes to
+   * Redis; only the decoding is saved). Reused values are shared and deeply frozen. `maxBytes`
+   * is estimated heap (7 × encoded bytes). Off: every read decodes a private, mutable copy.
    */
-  tagCheck: z.enum(["auto", "script", "mget"]).default("auto"),
+  decodedReuse: z
+    .object({
+      enabled: z.boolean().default(true),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(32 * 1024 * 1024),
+    })
+    .prefault({}),
+  /**
+   * How a read checks the entry's tag stamps: `seq` (one MGET of the entry and the invalidation
+   * sequence; the stamps only when something was invalidated since the entry was written;
+   * standalone only), `script` (one Lua round trip; standalone only), `mget` (GET then MGET;
+   * needed in cluster mode), `auto` (seq unless cluster).
+   */
+  tagCheck: z.enum(["auto", "seq", "script", "mget"]).default("auto"),
 });
 
 export const redisCacheOptionsSchema = commonSchema.extend(resilienceSchema.shape);

@@ -12,6 +12,7 @@ import type {
   KeyOptions,
   VersionedRecordMap,
 } from "./cache.js";
+import type { DecodedReuse } from "./decoded-reuse.js";
 import { CacheConfigError } from "./errors.js";
 import type { CacheMetrics, MetricEvent, MetricsSnapshot } from "./metrics.js";
 import type { NearCache } from "./near-cache.js";
@@ -51,6 +52,8 @@ export interface EngineOptions {
   tagRetentionMs: number;
   lock: LockOptions;
   nearCache?: NearCache;
+  /** Decoded entries in process, reused while a read brings back the very same bytes. */
+  decodedReuse?: DecodedReuse;
   /** Decoded record maps in process, reused while their generation is unchanged. */
   recordsNearCache?: RecordsNearCacheOptions;
 }
@@ -283,7 +286,10 @@ export class CacheEngine implements Cache {
     if (!bytes) return { kind: "absent" };
     let envelope: unknown;
     try {
-      envelope = serializer.decode(bytes);
+      const reuse = this.#o.decodedReuse;
+      envelope = reuse
+        ? reuse.decode(key, bytes, (b) => serializer.decode(b))
+        : serializer.decode(bytes);
     } catch (error) {
       this.#storeError("decode", error);
       return { kind: "absent" };

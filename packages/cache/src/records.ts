@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { ApplyResult, VersionedEntry, VersionedRecord, VersionedRecordMap } from "./cache.js";
+import { HEAP_PER_ENCODED_BYTE } from "./decoded-reuse.js";
 import { CacheArgumentError, CacheUnavailableError } from "./errors.js";
 import type { Guard } from "./resilience.js";
 import type { Serializer } from "./serializer.js";
@@ -11,8 +12,6 @@ export interface RecordsNearCacheOptions {
   /** A decoded copy is reused at most this long, even when its generation still matches. */
   maxAgeMs: number;
 }
-
-const HEAP_PER_ENCODED_BYTE = 6;
 
 interface DecodedRecords {
   generation: string;
@@ -50,7 +49,6 @@ export function createRecordMap(
     nearCache && generationOf
       ? new LRUCache<string, DecodedRecords>({
           maxSize: nearCache.maxBytes,
-          // Decoded values take ~5–6× their msgpack bytes on the heap (measured on flight tuples).
           sizeCalculation: (entry) => Math.max(1, entry.bytes * HEAP_PER_ENCODED_BYTE),
           ttl: nearCache.maxAgeMs,
           ttlAutopurge: false,

@@ -23,6 +23,34 @@ describeRedis("redis cache: contract", ({ url }) => {
     });
   });
 
+  describeRedis("tag stamps checked by a Lua script next to the GET", () => {
+    runCacheContract(async (deps) => {
+      const keyPrefix = uniqueKeyPrefix("contract-script");
+      prefixes.push(keyPrefix);
+      return createRedisCache({
+        redis: { url },
+        keyPrefix,
+        commandTimeoutMs: 500,
+        tagCheck: "script",
+        ...deps,
+      });
+    });
+  });
+
+  describeRedis("decoded entries not reused (every read decodes a private copy)", () => {
+    runCacheContract(async (deps) => {
+      const keyPrefix = uniqueKeyPrefix("contract-decode");
+      prefixes.push(keyPrefix);
+      return createRedisCache({
+        redis: { url },
+        keyPrefix,
+        commandTimeoutMs: 500,
+        decodedReuse: { enabled: false },
+        ...deps,
+      });
+    });
+  });
+
   describeRedis("tag stamps checked with MGET (the cluster-mode path)", () => {
     runCacheContract(async (deps) => {
       const keyPrefix = uniqueKeyPrefix("contract-mget");

@@ -3,6 +3,7 @@ import type { Cache } from "../cache.js";
 import type { CacheDeps, RedisCacheOptions } from "../config.js";
 import { redisCacheOptionsSchema } from "../config.js";
 import { parseConfig } from "../config-error.js";
+import { DecodedReuse } from "../decoded-reuse.js";
 import { CacheEngine } from "../engine.js";
 import { CacheMetrics } from "../metrics.js";
 import { NearCache } from "../near-cache.js";
@@ -39,8 +40,7 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
     keyPrefix: config.keyPrefix,
     ownsClient: owns,
     subscribe: config.nearCache !== undefined,
-    tagCheck:
-      config.tagCheck === "auto" ? ("nodes" in client ? "mget" : "script") : config.tagCheck,
+    tagCheck: config.tagCheck === "auto" ? ("nodes" in client ? "mget" : "seq") : config.tagCheck,
     onConnectionError: (error) => metrics.record({ type: "error", operation: "connection", error }),
   });
   const guard = createBreakerGuard({
@@ -61,6 +61,9 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
     tagRetentionMs: config.tagRetentionSeconds * 1000,
     lock: config.lock,
     ...(config.nearCache ? { nearCache: new NearCache(config.nearCache, clock) } : {}),
+    ...(config.decodedReuse.enabled
+      ? { decodedReuse: new DecodedReuse({ maxBytes: config.decodedReuse.maxBytes }) }
+      : {}),
     ...(config.recordsNearCache.enabled
       ? {
           recordsNearCache: {

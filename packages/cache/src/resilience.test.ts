@@ -1,0 +1,116 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { CacheTimeoutError } from "./errors.js";
+import type { BreakerState } from "./metrics.js";
+import { BreakerGuard, BreakerOpenError } from "./resilience.js";
+
+describe("BreakerGuard", () => {
+  const guards: BreakerGuard[] = [];
+  afterEach(() => {
+    for (const g of guards.splice(0)) g.dispose();
+  });
+  function make(
+    options: { timeoutMs?: number; failureThreshold?: number; realTime?: boolean } = {},
+  ) {
+    let now = 0;
+    const states: BreakerState[] = [];
+    const guard = new BreakerGuard({
+      timeoutMs: options.timeoutMs ?? 1_000,
+      failureThreshold: options.failureThreshold ?? 3,
+      halfOpenAfterMs: 500,
+      onStateChange: (s) => states.push(s),
+      now: options.realTime ? () => performance.now() : () => now,
+    });
+    guards.push(guard);
+    return {
+      guard,
+      states,
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
+  }
+  const fail = () => Promise.reject(new Error("ECONNREFUSED"));
+  let calls = 0;
+  const ok = () => {
+    calls++;
+    return Promise.resolve("ok");
+  };
+
+  it("passes results and errors through while closed; a success resets the failure count", async () => {
+    const { guard, states } = make();
+    expect(await guard.run(ok)).toBe("ok");
+    await expect(guard.run(fail)).rejects.toThrow("ECONNREFUSED");
+    await expect(guard.run(fail)).rejects.toThrow("ECONNREFUSED");
+    await guard.run(ok);
+    await expect(guard.run(fail)).rejects.toThrow("ECONNREFUSED");
+    await expect(guard.run(fail)).rejects.toThrow("ECONNREFUSED");
+    expect(guard.state()).toBe("closed");
+    expect(states).toEqual([]);
+    // A synchronous throw is a failure too, not an escape.
+    await expect(
+      guard.run(() => {
+        throw new Error("sync");
+      }),
+    ).rejects.toThrow("sync");
+    expect(guard.state()).toBe("open");
+  });
+
+  it("opens after consecutive failures and then fails at once without calling the store", async () => {
+    const { guard, states } = make();
+    for (let i = 0; i < 3; i++) await expect(guard.run(fail)).rejects.toThrow();
+    expect(guard.state()).toBe("open");
+    calls = 0;
+    await expect(guard.run(ok)).rejects.toBeInstanceOf(BreakerOpenError);
+    expect(calls).toBe(0);
+    expect(states).toEqual(["open"]);
+  });
+
+  it("after halfOpenAfterMs lets one trial through: success closes, failure re-opens", async () => {
+    const { guard, states, advance } = make();
+    for (let i = 0; i < 3; i++) await expect(guard.run(fail)).rejects.toThrow();
+    advance(499);
+    await expect(guard.run(ok)).rejects.toBeInstanceOf(BreakerOpenError);
+    advance(1);
+    // The trial fails: open again, for another full wait.
+    await expect(guard.run(fail)).rejects.toThrow("ECONNREFUSED");
+    expect(guard.state()).toBe("open");
+    await expect(guard.run(ok)).rejects.toBeInstanceOf(BreakerOpenError);
+    advance(500);
+    let release: (v: string) => void = () => {};
+    const trial = guard.run(() => new Promise<string>((r) => (release = r)));
+    expect(guard.state()).toBe("half-open");
+    calls = 0;
+    // While the trial runs, everyone else still fails fast.
+    await expect(guard.run(ok)).rejects.toBeInstanceOf(BreakerOpenError);
+    expect(calls).toBe(0);
+    release("back");
+    expect(await trial).toBe("back");
+    expect(guard.state()).toBe("closed");
+    expect(await guard.run(ok)).toBe("ok");
+    expect(states).toEqual(["open", "half-open", "open", "half-open", "closed"]);
+  });
+
+  it("fails a call that outlives its budget with CacheTimeoutError, and counts it", async () => {
+    const { guard } = make({ timeoutMs: 20, failureThreshold: 2, realTime: true });
+    const never = () => new Promise<string>(() => {});
+    const started = performance.now();
+    await expect(guard.run(never)).rejects.toBeInstanceOf(CacheTimeoutError);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(15);
+    expect(guard.pending).toBe(0);
+    await expect(guard.run(never)).rejects.toBeInstanceOf(CacheTimeoutError);
+    expect(guard.state()).toBe("open");
+  });
+
+  it("ignores an answer that arrives after its deadline", async () => {
+    const { guard } = make({ timeoutMs: 10, realTime: true });
+    let late: (v: string) => void = () => {};
+    const call = guard.run(() => new Promise<string>((r) => (late = r)));
+    await expect(call).rejects.toBeInstanceOf(CacheTimeoutError);
+    late("too late");
+    await sleep(5);
+    expect(guard.pending).toBe(0);
+    expect(guard.state()).toBe("closed"); // one failure of three
+  });
+});
