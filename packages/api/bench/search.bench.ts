@@ -14,19 +14,24 @@ import autocannon from "autocannon";
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-/** Starts `bench/<script>` in a child process and resolves with the JSON line it prints when ready. */
-function startChild<T>(script: string, env: Record<string, string> = {}) {
+// `pnpm bench` runs this file compiled (tsc → .bench-dist, the workspace packages from their
+// dist): what production runs, not tsx's development transform (its keepNames wrappers alone
+// cost a few % here). Run from source (`node --import tsx bench/search.bench.ts`), the children
+// run from source too.
+const compiled = import.meta.url.endsWith(".js");
+
+/** Starts `bench/<name>` in a child process and resolves with the JSON line it prints when ready. */
+function startChild<T>(name: string, env: Record<string, string> = {}) {
+  const script = fileURLToPath(new URL(`./${name}${compiled ? ".js" : ".ts"}`, import.meta.url));
   const child = spawn(
     process.execPath,
     [
       // BENCH_PROFILE=<dir> writes a V8 CPU profile of the API server (node --cpu-prof).
-      ...(process.env.BENCH_PROFILE && script === "./server.ts"
+      ...(process.env.BENCH_PROFILE && name === "server"
         ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
         : []),
-      "--conditions=@travel/source",
-      "--import",
-      "tsx",
-      fileURLToPath(new URL(script, import.meta.url)),
+      ...(compiled ? [] : ["--conditions=@travel/source", "--import", "tsx"]),
+      script,
     ],
     {
       stdio: ["ignore", "pipe", "inherit"],
@@ -34,21 +39,18 @@ function startChild<T>(script: string, env: Record<string, string> = {}) {
     },
   );
   const ready = new Promise<T>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
     createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line) as T));
   });
   return { child, ready };
 }
 
-const engine = startChild<{ endpoint: string; tableName: string }>("./engine.ts");
+const engine = startChild<{ endpoint: string; tableName: string }>("engine");
 const { endpoint, tableName } = await engine.ready;
-const server = startChild<{ port: number; key: string; date: string; backend: string }>(
-  "./server.ts",
-  {
-    DYNAMO_ENDPOINT: endpoint,
-    TABLE_NAME: tableName,
-  },
-);
+const server = startChild<{ port: number; key: string; date: string; backend: string }>("server", {
+  DYNAMO_ENDPOINT: endpoint,
+  TABLE_NAME: tableName,
+});
 const ready = await server.ready;
 const base = `http://127.0.0.1:${ready.port}`;
 const searchPath = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${ready.date}&limit=20`;
