@@ -21,6 +21,22 @@ const commonSchema = z.object({
   compressThresholdBytes: z.number().int().min(0).default(DEFAULT_COMPRESS_THRESHOLD_BYTES),
   /** How long a tag invalidation is remembered; caps every entry's TTL + stale TTL. */
   tagRetentionSeconds: z.number().int().positive().default(86_400),
+  /**
+   * Decoded `getOrLoad`/`get` entries kept in process: a read that brings back exactly the bytes
+   * it brought back last time for that key reuses the decoded value (every read still goes to
+   * the store; only the decoding is saved). Reused values are shared and deeply frozen. `maxBytes`
+   * is estimated heap (7 × encoded bytes). Off: every read decodes a private, mutable copy.
+   */
+  decodedReuse: z
+    .object({
+      enabled: z.boolean().default(true),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(32 * 1024 * 1024),
+    })
+    .prefault({}),
 });
 
 export const memoryCacheConfigSchema = commonSchema.extend({
@@ -76,22 +92,6 @@ const resilienceSchema = z.object({
         .positive()
         .default(32 * 1024 * 1024),
       maxAgeMs: z.number().int().positive().max(300_000).default(10_000),
-    })
-    .prefault({}),
-  /**
-   * Decoded `getOrLoad`/`get` entries kept in process: a read that brings back exactly the bytes
-   * it brought back last time for that key reuses the decoded value (every read still goes to
-   * Redis; only the decoding is saved). Reused values are shared and deeply frozen. `maxBytes`
-   * is estimated heap (7 × encoded bytes). Off: every read decodes a private, mutable copy.
-   */
-  decodedReuse: z
-    .object({
-      enabled: z.boolean().default(true),
-      maxBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(32 * 1024 * 1024),
     })
     .prefault({}),
   /**

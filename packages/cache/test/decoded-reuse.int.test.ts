@@ -1,7 +1,12 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { deepFreeze } from "../src/decoded-reuse.js";
-import { type Cache, createRedisCache, type RedisCacheOptions } from "../src/index.js";
+import {
+  type Cache,
+  createMemoryCache,
+  createRedisCache,
+  type RedisCacheOptions,
+} from "../src/index.js";
 import { deleteKeysWithPrefix, describeRedis, uniqueKeyPrefix } from "../src/testing/index.js";
 
 describeRedis("getOrLoad: decoded entries reused while Redis holds the same bytes", ({ url }) => {
@@ -82,6 +87,30 @@ describeRedis("getOrLoad: decoded entries reused while Redis holds the same byte
     (first.value.offers[0] as { price: { amount: string } }).price.amount = "1.00";
     const third = await cache.getOrLoad("k", async () => offers(0));
     expect(third.value.offers[0]?.price.amount).toBe("100.00");
+  });
+});
+
+describe("in-process memory cache: decoded entries reused too", () => {
+  it("shares one frozen value between hits; turned off, private copies", async () => {
+    const on = createMemoryCache();
+    await on.getOrLoad("k", async () => ({ offers: [{ id: "off_1" }] }), { tags: ["t"] });
+    const a = await on.getOrLoad("k", async () => ({ offers: [] }), { tags: ["t"] });
+    const b = await on.getOrLoad("k", async () => ({ offers: [] }), { tags: ["t"] });
+    expect(b.value).toBe(a.value);
+    expect(Object.isFrozen(a.value.offers[0])).toBe(true);
+    await on.invalidate("t");
+    const reloaded = await on.getOrLoad("k", async () => ({ offers: [{ id: "off_2" }] }), {
+      tags: ["t"],
+    });
+    expect(reloaded).toMatchObject({ status: "miss", value: { offers: [{ id: "off_2" }] } });
+
+    const off = createMemoryCache({ decodedReuse: { enabled: false } });
+    await off.getOrLoad("k", async () => ({ offers: [{ id: "off_1" }] }));
+    const c = await off.getOrLoad("k", async () => ({ offers: [] }));
+    const d = await off.getOrLoad("k", async () => ({ offers: [] }));
+    expect(d.value).not.toBe(c.value);
+    expect(Object.isFrozen(c.value)).toBe(false);
+    await Promise.all([on.close(), off.close()]);
   });
 });
 
