@@ -2,7 +2,6 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiKeyScope } from "@travel/core";
 import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
@@ -10,6 +9,7 @@ import type { AppDeps } from "./deps.js";
 import type { AppEnv } from "./env.js";
 import { accessLog } from "./middleware/access-log/index.js";
 import { apiKeyAuth, requireScope } from "./middleware/auth/index.js";
+import { appendVary, corsHeaders } from "./middleware/cors/index.js";
 import { rateLimit } from "./middleware/rate-limit/index.js";
 import { requestId } from "./middleware/request-id/index.js";
 import { createErrorHandler, handleNotFound, problemResponse } from "./problem.js";
@@ -57,8 +57,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   if (config.corsOrigins.length > 0) {
     app.use(
-      cors({
-        origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+      corsHeaders({
+        origins: config.corsOrigins,
         allowHeaders: ["content-type", "x-api-key", "idempotency-key", "x-request-id"],
         allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
         exposeHeaders: [
@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
           "ratelimit-reset",
           "retry-after",
         ],
-        maxAge: 600,
+        maxAgeSeconds: 600,
       }),
     );
   }
@@ -80,11 +80,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // as a streamed Response (measured: ~15 % of a cached search's CPU).
   app.use(async (c, next) => {
     await next();
-    const vary = c.res.headers.get("vary");
-    if (!vary) c.res.headers.set("vary", "Accept-Encoding");
-    else if (!/(^|,)\s*(accept-encoding|\*)\s*(,|$)/i.test(vary)) {
-      c.res.headers.set("vary", `${vary}, Accept-Encoding`);
-    }
+    appendVary(c.res.headers, "Accept-Encoding");
   });
   const limitBody = bodyLimit({
     maxSize: config.bodyLimitBytes,

@@ -47,8 +47,22 @@ describe("cross-cutting behaviour", () => {
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
     expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
 
+    expect(allowed.headers.get("access-control-expose-headers")).toContain("ratelimit-remaining");
+    expect(allowed.headers.get("vary")).toMatch(/origin/i);
+
     const other = await t.request("/health", { headers: { origin: "https://evil.example" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    expect(other.headers.get("vary")).toMatch(/origin/i);
+
+    // Errors carry them too (the 401 of a missing key), and Vary lists each header once.
+    const unauthorized = await t.request("/v1/flights/search?origin=JFK", {
+      headers: { origin: "https://app.example" },
+    });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    const vary = (unauthorized.headers.get("vary") ?? "").toLowerCase().split(/\s*,\s*/);
+    expect(vary.filter((v) => v === "origin")).toHaveLength(1);
+    expect(vary.filter((v) => v === "accept-encoding")).toHaveLength(1);
 
     const preflight = await t.request("/v1/flights/search", {
       method: "OPTIONS",
