@@ -100,13 +100,18 @@ export type HealthStatus = "ok" | "down";
 /** The one cache interface; `createCache` picks the Redis or in-process implementation. */
 export interface Cache {
   readonly backend: "redis" | "memory";
-  /** Cache-aside read with stale-while-revalidate, single flight and negative caching. Never throws for cache faults. */
+  /**
+   * Cache-aside read with stale-while-revalidate, single flight and negative caching. Never
+   * throws for cache faults. Treat the value as read-only: with `decodedReuse` (the default) a
+   * hit may be a value shared with other callers in the process, deeply frozen (plain objects
+   * and arrays; binary data is not frozen), while a miss returns the loader's own object.
+   */
   getOrLoad<T>(
     key: string,
     loader: () => Promise<T>,
     options?: GetOrLoadOptions<T>,
   ): Promise<CacheResult<T>>;
-  /** A fresh or stale entry, or `undefined` (also when the store is unreachable). */
+  /** A fresh or stale entry, or `undefined` (also when the store is unreachable). Read-only, as `getOrLoad`. */
   get<T>(key: string, options?: KeyOptions): Promise<CacheResult<T> | undefined>;
   /** Returns false when the store could not be written (counted as an error, never thrown). */
   set<T>(key: string, value: T, options?: EntryOptions<T>): Promise<boolean>;

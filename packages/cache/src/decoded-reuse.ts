@@ -4,13 +4,17 @@ import { LRUCache } from "lru-cache";
 export const HEAP_PER_ENCODED_BYTE = 6;
 
 export interface DecodedReuseOptions {
-  /** Heap the kept copies may take, estimated as the bytes plus 6 × the bytes. */
+  /**
+   * Heap the kept copies may take: the stored bytes plus 6 × the MessagePack they hold (after
+   * inflating: a deflated 5 kB entry can decode to ~150 kB of objects).
+   */
   maxBytes: number;
 }
 
 interface Decoded {
   bytes: Buffer;
   value: unknown;
+  heapBytes: number;
 }
 
 /**
@@ -29,18 +33,29 @@ export class DecodedReuse {
   constructor(options: DecodedReuseOptions) {
     this.#lru = new LRUCache<string, Decoded>({
       maxSize: options.maxBytes,
-      sizeCalculation: (entry) => Math.max(1, entry.bytes.length * (1 + HEAP_PER_ENCODED_BYTE)),
+      sizeCalculation: (entry) => Math.max(1, entry.heapBytes),
     });
   }
 
   /** What `bytes` decode to: the kept value when the key last read exactly these bytes. */
-  decode(key: string, bytes: Uint8Array, decode: (bytes: Uint8Array) => unknown): unknown {
+  decode(
+    key: string,
+    bytes: Uint8Array,
+    decode: (bytes: Uint8Array) => { value: unknown; packedBytes: number },
+  ): unknown {
     const known = this.#lru.get(key);
     if (known && Buffer.compare(known.bytes, bytes) === 0) return known.value;
-    const value = deepFreeze(decode(bytes));
+    const { value, packedBytes } = decode(bytes);
+    deepFreeze(value);
     // A copy: the client's buffer may be a slice of a larger socket buffer.
-    this.#lru.set(key, { bytes: Buffer.from(bytes), value });
+    const heapBytes = bytes.length + packedBytes * HEAP_PER_ENCODED_BYTE;
+    this.#lru.set(key, { bytes: Buffer.from(bytes), value, heapBytes });
     return value;
+  }
+
+  /** Estimated heap of the kept copies (what `maxBytes` bounds). */
+  get heapBytes(): number {
+    return this.#lru.calculatedSize;
   }
 
   delete(key: string): void {

@@ -288,7 +288,7 @@ export class CacheEngine implements Cache {
     try {
       const reuse = this.#o.decodedReuse;
       envelope = reuse
-        ? reuse.decode(key, bytes, (b) => serializer.decode(b))
+        ? reuse.decode(key, bytes, (b) => serializer.decodeMeasured(b))
         : serializer.decode(bytes);
     } catch (error) {
       this.#storeError("decode", error);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { CacheTimeoutError } from "./errors.js";
+import { CacheTimeoutError, CacheUnavailableError } from "./errors.js";
 import type { BreakerState } from "./metrics.js";
 import { BreakerGuard, BreakerOpenError } from "./resilience.js";
 
@@ -112,5 +112,15 @@ describe("BreakerGuard", () => {
     await sleep(5);
     expect(guard.pending).toBe(0);
     expect(guard.state()).toBe("closed"); // one failure of three
+  });
+
+  it("dispose fails every call still waiting, so a closed cache never leaves a request hanging", async () => {
+    const { guard } = make({ timeoutMs: 60_000, realTime: true });
+    const never = () => new Promise<string>(() => {});
+    const waiting = [guard.run(never), guard.run(never)];
+    expect(guard.pending).toBe(2);
+    guard.dispose();
+    for (const call of waiting) await expect(call).rejects.toBeInstanceOf(CacheUnavailableError);
+    expect(guard.pending).toBe(0);
   });
 });

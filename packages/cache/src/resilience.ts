@@ -117,7 +117,19 @@ export class BreakerGuard implements Guard {
     return this.#pending.size;
   }
 
+  /**
+   * Stops the deadline timer and fails every call still waiting (`CacheUnavailableError`):
+   * after close, no caller waits on a store that may never answer.
+   */
   dispose(): void {
+    this.#stopTimer();
+    for (const pending of this.#pending) {
+      this.#pending.delete(pending);
+      pending.reject(new CacheUnavailableError("cache closed while a store call was pending"));
+    }
+  }
+
+  #stopTimer(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
   }
@@ -158,7 +170,7 @@ export class BreakerGuard implements Guard {
       this.#pending.delete(pending);
       pending.reject(new CacheTimeoutError(this.#o.timeoutMs));
     }
-    if (this.#pending.size === 0) this.dispose();
+    if (this.#pending.size === 0) this.#stopTimer();
   }
 }
 

@@ -14,6 +14,8 @@ export const DEFAULT_COMPRESS_THRESHOLD_BYTES = 1024;
 export interface Serializer {
   encode(value: unknown): Buffer;
   decode(bytes: Uint8Array): unknown;
+  /** `decode`, plus the size of the MessagePack it read (after inflating, when compressed). */
+  decodeMeasured(bytes: Uint8Array): { value: unknown; packedBytes: number };
 }
 
 /**
@@ -37,6 +39,26 @@ export function createSerializer({
 } = {}): Serializer {
   const records = new Packr({ useRecords: true, mapsAsObjects: true, moreTypes: false });
   const maps = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
+  function decodeMeasured(bytes: Uint8Array): { value: unknown; packedBytes: number } {
+    const flag = bytes[0];
+    const body = bytes.subarray(1);
+    switch (flag) {
+      case RECORDS:
+        return { value: records.unpack(body), packedBytes: body.length };
+      case RECORDS_DEFLATE: {
+        const packed = inflateRawSync(body);
+        return { value: records.unpack(packed), packedBytes: packed.length };
+      }
+      case MAPS:
+        return { value: maps.unpack(body), packedBytes: body.length };
+      case MAPS_DEFLATE: {
+        const packed = inflateRawSync(body);
+        return { value: maps.unpack(packed), packedBytes: packed.length };
+      }
+      default:
+        throw new CacheError(`unknown cache encoding flag ${String(flag)}`);
+    }
+  }
   return {
     encode(value) {
       const packed = records.pack(value);
@@ -47,21 +69,9 @@ export function createSerializer({
       return prefix(RECORDS, packed);
     },
     decode(bytes) {
-      const flag = bytes[0];
-      const body = bytes.subarray(1);
-      switch (flag) {
-        case RECORDS:
-          return records.unpack(body);
-        case RECORDS_DEFLATE:
-          return records.unpack(inflateRawSync(body));
-        case MAPS:
-          return maps.unpack(body);
-        case MAPS_DEFLATE:
-          return maps.unpack(inflateRawSync(body));
-        default:
-          throw new CacheError(`unknown cache encoding flag ${String(flag)}`);
-      }
+      return decodeMeasured(bytes).value;
     },
+    decodeMeasured,
   };
 }
 

@@ -1,12 +1,14 @@
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { deepFreeze } from "../src/decoded-reuse.js";
+import { DecodedReuse, deepFreeze, HEAP_PER_ENCODED_BYTE } from "../src/decoded-reuse.js";
 import {
   type Cache,
+  CacheConfigError,
   createMemoryCache,
   createRedisCache,
   type RedisCacheOptions,
 } from "../src/index.js";
+import { createSerializer } from "../src/serializer.js";
 import { deleteKeysWithPrefix, describeRedis, uniqueKeyPrefix } from "../src/testing/index.js";
 
 describeRedis("getOrLoad: decoded entries reused while Redis holds the same bytes", ({ url }) => {
@@ -111,6 +113,40 @@ describe("in-process memory cache: decoded entries reused too", () => {
     expect(d.value).not.toBe(c.value);
     expect(Object.isFrozen(c.value)).toBe(false);
     await Promise.all([on.close(), off.close()]);
+  });
+});
+
+describe("DecodedReuse memory bound", () => {
+  it("charges a deflated entry by what it inflates to, not by its stored bytes", () => {
+    const serializer = createSerializer();
+    // 200 offers with regular ids: deflates ~5×; decoded it is ~6× the MessagePack.
+    const value = {
+      offers: Array.from({ length: 200 }, (_, i) => ({
+        id: `off_${i}`,
+        carrier: "AA",
+        price: { amount: `${100 + i}.00`, currency: "USD" },
+      })),
+    };
+    const bytes = serializer.encode(value);
+    const { packedBytes } = serializer.decodeMeasured(bytes);
+    expect(packedBytes).toBeGreaterThan(bytes.length * 2); // it was compressed
+    const roomy = new DecodedReuse({ maxBytes: 10_000_000 });
+    roomy.decode("k", bytes, (b) => serializer.decodeMeasured(b));
+    expect(roomy.heapBytes).toBe(bytes.length + packedBytes * HEAP_PER_ENCODED_BYTE);
+    // A budget the stored bytes fit in many times over, but the decoded value does not: not kept.
+    const tight = new DecodedReuse({ maxBytes: bytes.length * 5 });
+    tight.decode("k", bytes, (b) => serializer.decodeMeasured(b));
+    expect(tight.size).toBe(0);
+  });
+});
+
+describe("cluster clients", () => {
+  it("refuse the tag checks that read two hash slots at once", () => {
+    const cluster = new Cluster([{ host: "127.0.0.1", port: 1 }], { lazyConnect: true });
+    for (const tagCheck of ["seq", "script"] as const) {
+      expect(() => createRedisCache({ redis: cluster, tagCheck })).toThrow(CacheConfigError);
+    }
+    cluster.disconnect();
   });
 });
 

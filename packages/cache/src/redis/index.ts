@@ -5,6 +5,7 @@ import { redisCacheOptionsSchema } from "../config.js";
 import { parseConfig } from "../config-error.js";
 import { DecodedReuse } from "../decoded-reuse.js";
 import { CacheEngine } from "../engine.js";
+import { CacheConfigError } from "../errors.js";
 import { CacheMetrics } from "../metrics.js";
 import { NearCache } from "../near-cache.js";
 import { createBreakerGuard } from "../resilience.js";
@@ -35,12 +36,20 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
   const metrics = new CacheMetrics();
   const owns = !isClient(redis);
   const client = isClient(redis) ? redis : createRedisClient(redis);
+  const cluster = "nodes" in client;
+  if (cluster && (config.tagCheck === "seq" || config.tagCheck === "script")) {
+    if (owns) client.disconnect();
+    // Both read the entry and the invalidation sequence together: different hash slots.
+    throw new CacheConfigError(
+      `tagCheck "${config.tagCheck}" needs a standalone server; use "mget" or "auto" with a cluster`,
+    );
+  }
   const store = new RedisStore({
     client,
     keyPrefix: config.keyPrefix,
     ownsClient: owns,
     subscribe: config.nearCache !== undefined,
-    tagCheck: config.tagCheck === "auto" ? ("nodes" in client ? "mget" : "seq") : config.tagCheck,
+    tagCheck: config.tagCheck === "auto" ? (cluster ? "mget" : "seq") : config.tagCheck,
     onConnectionError: (error) => metrics.record({ type: "error", operation: "connection", error }),
   });
   const guard = createBreakerGuard({
