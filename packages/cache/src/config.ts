@@ -10,6 +10,16 @@ const namespacePolicySchema = z.object({
   negativeTtlSeconds: z.number().min(0).optional(),
 });
 
+/** Decoded copies kept in process: on by default, bounded by estimated heap (32 MiB). */
+const decodedCopiesSchema = z.object({
+  enabled: z.boolean().default(true),
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
+});
+
 const commonSchema = z.object({
   /** Per stage, e.g. `"prod:"`; braces are reserved for hash slots. */
   keyPrefix: z
@@ -25,18 +35,10 @@ const commonSchema = z.object({
    * Decoded `getOrLoad`/`get` entries kept in process: a read that brings back exactly the bytes
    * it brought back last time for that key reuses the decoded value (every read still goes to
    * the store; only the decoding is saved). Reused values are shared and deeply frozen. `maxBytes`
-   * is estimated heap (7 × encoded bytes). Off: every read decodes a private, mutable copy.
+   * is estimated heap (stored bytes + 6 × the MessagePack they inflate to). Off: every read
+   * decodes a private, mutable copy.
    */
-  decodedReuse: z
-    .object({
-      enabled: z.boolean().default(true),
-      maxBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(32 * 1024 * 1024),
-    })
-    .prefault({}),
+  decodedReuse: decodedCopiesSchema.prefault({}),
 });
 
 export const memoryCacheConfigSchema = commonSchema.extend({
@@ -83,16 +85,8 @@ const resilienceSchema = z.object({
    * `maxAgeMs` bounds how long a copy is trusted at all: a writer running a version without
    * generations does not set one (turn this off while such writers still run).
    */
-  recordsNearCache: z
-    .object({
-      enabled: z.boolean().default(true),
-      maxBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(32 * 1024 * 1024),
-      maxAgeMs: z.number().int().positive().max(300_000).default(10_000),
-    })
+  recordsNearCache: decodedCopiesSchema
+    .extend({ maxAgeMs: z.number().int().positive().max(300_000).default(10_000) })
     .prefault({}),
   /**
    * How a read checks the entry's tag stamps: `seq` (one MGET of the entry and the invalidation
