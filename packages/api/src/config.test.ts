@@ -14,13 +14,19 @@ describe("loadConfig", () => {
       apiKeyCacheSeconds: 30,
       searchCacheTtlSeconds: 600,
       readModelNearCache: true,
+      cacheDecodedReuse: true,
       postResponseFlush: true,
     });
   });
 
-  it("turns the read model's near cache and the post-response flush off", () => {
-    const config = loadConfig({ READ_MODEL_NEAR_CACHE: "off", POST_RESPONSE_FLUSH: "off" });
+  it("turns the read model's near cache, decoded reuse and the post-response flush off", () => {
+    const config = loadConfig({
+      READ_MODEL_NEAR_CACHE: "off",
+      CACHE_DECODED_REUSE: "off",
+      POST_RESPONSE_FLUSH: "off",
+    });
     expect(config.readModelNearCache).toBe(false);
+    expect(config.cacheDecodedReuse).toBe(false);
     expect(config.postResponseFlush).toBe(false);
   });
 
@@ -47,6 +53,7 @@ describe("loadConfig", () => {
     ["API_KEY_CACHE_SECONDS", "120"],
     ["DYNAMO_ENDPOINT", "not a url"],
     ["READ_MODEL_NEAR_CACHE", "yes"],
+    ["CACHE_DECODED_REUSE", "1"],
     ["POST_RESPONSE_FLUSH", "true"],
   ])("fails at start naming %s when it is %j", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

@@ -66,6 +66,11 @@ const envSchema = z.object({
   CACHE_COMMAND_TIMEOUT_MS: intInRange(5, 5_000, 100),
   /** Keep decoded read-model entries in process, checked against Redis on every read. */
   READ_MODEL_NEAR_CACHE: onOff(true),
+  /**
+   * Reuse decoded cache entries while Redis (or the in-process cache) returns the same bytes:
+   * every read still goes to the cache; only decoding is saved. Values become shared, frozen.
+   */
+  CACHE_DECODED_REUSE: onOff(true),
   /** Lambda only: flush search events and metrics after the response is sent (`on`) or before (`off`). */
   POST_RESPONSE_FLUSH: onOff(true),
 });
@@ -91,6 +96,8 @@ export type AppConfig = {
   cacheCommandTimeoutMs: number;
   /** Decoded read-model entries kept in process (reused while their Redis generation holds). */
   readModelNearCache: boolean;
+  /** Decoded cache entries reused while the cache returns the same bytes (`decodedReuse`). */
+  cacheDecodedReuse: boolean;
   /** Lambda: run the end-of-invocation flush after the response (internal extension). */
   postResponseFlush: boolean;
 };
@@ -134,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,
     cacheCommandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
     readModelNearCache: e.READ_MODEL_NEAR_CACHE,
+    cacheDecodedReuse: e.CACHE_DECODED_REUSE,
     postResponseFlush: e.POST_RESPONSE_FLUSH,
   };
 }

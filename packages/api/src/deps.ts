@@ -178,8 +178,13 @@ export async function createAppDeps(
             keyPrefix: `${config.redisKeyPrefix}:`,
             commandTimeoutMs: config.cacheCommandTimeoutMs,
             recordsNearCache: { enabled: config.readModelNearCache },
+            decodedReuse: { enabled: config.cacheDecodedReuse },
           }
-        : { backend: "memory", keyPrefix: `${config.redisKeyPrefix}:` },
+        : {
+            backend: "memory",
+            keyPrefix: `${config.redisKeyPrefix}:`,
+            decodedReuse: { enabled: config.cacheDecodedReuse },
+          },
       { clock: { now: () => clock.now().getTime() }, tracer },
     );
 
