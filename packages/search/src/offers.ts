@@ -156,9 +156,7 @@ export type NightFields = Pick<
 >;
 
 /** A FlightOffer without its clock-dependent fields, built once and stamped per answer. */
-export interface UnpricedFlightOffer extends StampSource {
-  offer: Omit<FlightOffer, "pricedAt" | "expiresAt">;
-}
+export type UnpricedFlightOffer = StampSource;
 
 export function unpricedFlightOffer(record: FlightFields): UnpricedFlightOffer {
   return {
@@ -192,24 +190,14 @@ export function flightOfferStamper(
   const pricedAt = now.toISOString();
   const byValidity = now.getTime() + validitySeconds * 1000;
   const byValidityIso = new Date(byValidity).toISOString();
-  return (unpriced) => {
-    return new StampedFlightOffer(
+  return (unpriced) =>
+    new StampedFlightOffer(
       unpriced,
       pricedAt,
       unpriced.departAtMs < byValidity
         ? new Date(unpriced.departAtMs).toISOString()
         : byValidityIso,
     );
-  };
-}
-
-/** One offer priced at `now` (see `flightOfferStamper`). */
-export function stampFlightOffer(
-  unpriced: UnpricedFlightOffer,
-  now: Date,
-  validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS,
-): FlightOffer {
-  return flightOfferStamper(now, validitySeconds)(unpriced);
 }
 
 /** A stored flight as the contract's FlightOffer, priced at `now`. */
@@ -218,7 +206,7 @@ export function flightOfferFromRecord(
   now: Date,
   validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS,
 ): FlightOffer {
-  return stampFlightOffer(unpricedFlightOffer(record), now, validitySeconds);
+  return flightOfferStamper(now, validitySeconds)(unpricedFlightOffer(record));
 }
 
 export interface HotelStay<

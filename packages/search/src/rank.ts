@@ -1,7 +1,7 @@
 import { amountMilli } from "./money.js";
 import type { FlightOffer, HotelOffer } from "./offers.js";
 import type { FlightSort, HotelSort } from "./query.js";
-import { flightKeysOf } from "./stamped.js";
+import { departsOf, priceMilliOf } from "./stamped.js";
 
 type Compare<T> = (a: T, b: T) => number;
 
@@ -56,10 +56,11 @@ const keyedHotelComparators: Record<HotelSort, Compare<Keyed<HotelOffer>>> = {
   rating: chain(hotelRating, byPrice, hotelId),
 };
 
-const flightKeys = (offer: FlightOffer): Keyed<FlightOffer> => {
-  const { milli, departs } = flightKeysOf(offer);
-  return { offer, milli, departs };
-};
+const flightKeys = (offer: FlightOffer): Keyed<FlightOffer> => ({
+  offer,
+  milli: priceMilliOf(offer),
+  departs: departsOf(offer),
+});
 const hotelKeys = (offer: HotelOffer): Keyed<HotelOffer> => ({
   offer,
   milli: amountMilli(offer.price),

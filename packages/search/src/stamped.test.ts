@@ -7,7 +7,7 @@ import {
   type SearchMeta,
   unpricedFlightOffer,
 } from "./offers.js";
-import { flightKeysOf, searchResponseJson } from "./stamped.js";
+import { departsOf, priceMilliOf, searchResponseJson } from "./stamped.js";
 
 const meta: SearchMeta = {
   searchId: "srch_01JD8X3Z5K7M9P1Q3R5T7V9X1Z",
@@ -124,17 +124,18 @@ describe("searchResponseJson", () => {
   });
 });
 
-describe("flightKeysOf", () => {
+describe("departsOf / priceMilliOf", () => {
+  const keysOf = (o: FlightOffer) => ({ departs: departsOf(o), milli: priceMilliOf(o) });
   it("reads departure and price from the built offer, or parses them when changed", () => {
     const offer = flightOfferStamper(new Date())(unpricedFlightOffer(sample()));
-    expect(flightKeysOf(offer)).toEqual({
+    expect(keysOf(offer)).toEqual({
       departs: Date.parse(offer.departAt),
       milli: amountMilli(offer.price),
     });
     offer.price.amount = "99.5";
     offer.departAt = "2027-01-02T03:04:05.000Z";
-    expect(flightKeysOf(offer)).toEqual({ departs: Date.UTC(2027, 0, 2, 3, 4, 5), milli: 99_500 });
-    expect(flightKeysOf({ ...offer, price: { amount: "7", currency: "JPY" } }).milli).toBe(7000);
+    expect(keysOf(offer)).toEqual({ departs: Date.UTC(2027, 0, 2, 3, 4, 5), milli: 99_500 });
+    expect(priceMilliOf({ ...offer, price: { amount: "7", currency: "JPY" } })).toBe(7000);
   });
 });
 

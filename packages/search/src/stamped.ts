@@ -123,18 +123,26 @@ function unchanged(o: FlightOffer, b: OfferBody): boolean {
 }
 
 /**
- * An offer's departure instant and price in thousandths (for filters and ranking): read from
- * what it was stamped from while those fields are unchanged, parsed otherwise.
+ * An offer's departure instant (for filters and ranking): read from what it was stamped from
+ * while `departAt` is unchanged, parsed otherwise.
  */
-export function flightKeysOf(offer: FlightOffer): { departs: number; milli: number } {
+export function departsOf(offer: FlightOffer): number {
   const source = StampedFlightOffer.sourceOf(offer);
-  if (!source) return { departs: Date.parse(offer.departAt), milli: amountMilli(offer.price) };
-  const built = source.offer;
-  const departs =
-    offer.departAt === built.departAt ? source.departAtMs : Date.parse(offer.departAt);
-  if (offer.price.amount !== built.price.amount || offer.price.currency !== built.price.currency) {
-    return { departs, milli: amountMilli(offer.price) };
+  return source && offer.departAt === source.offer.departAt
+    ? source.departAtMs
+    : Date.parse(offer.departAt);
+}
+
+/**
+ * An offer's price in thousandths (`amountMilli`, for filters and ranking): computed once per
+ * built offer while the price is unchanged, parsed otherwise.
+ */
+export function priceMilliOf(offer: FlightOffer): number {
+  const source = StampedFlightOffer.sourceOf(offer);
+  const built = source?.offer.price;
+  if (!source || offer.price.amount !== built?.amount || offer.price.currency !== built.currency) {
+    return amountMilli(offer.price);
   }
-  source.priceMilli ??= amountMilli(built.price);
-  return { departs, milli: source.priceMilli };
+  source.priceMilli ??= amountMilli(built);
+  return source.priceMilli;
 }
