@@ -55,6 +55,8 @@ describeRedis("redis cache across connections and processes", ({ url }) => {
       ],
       { cwd: new URL("..", import.meta.url).pathname, stdio: ["pipe", "pipe", "inherit"] },
     );
+    // Listened for from the start: the child can finish before our own 100 calls do.
+    const exited = once(child, "exit");
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
@@ -71,7 +73,7 @@ describeRedis("redis cache across connections and processes", ({ url }) => {
     const mine = await Promise.all(
       Array.from({ length: 100 }, () => cache.getOrLoad("cold", loader)),
     );
-    await once(child, "exit");
+    await exited;
     const theirs = JSON.parse(output.split("\n")[1] ?? "[]") as number[];
     expect(theirs).toHaveLength(100);
     expect(Number(await admin.get(counterKey))).toBe(1);
