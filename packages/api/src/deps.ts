@@ -168,23 +168,23 @@ export async function createAppDeps(
     metrics,
   });
 
+  // What both cache backends take from the configuration.
+  const cacheCommon = {
+    keyPrefix: `${config.redisKeyPrefix}:`,
+    decodedReuse: { enabled: config.cacheDecodedReuse },
+  };
   const cache =
     overrides.cache ??
     createCache(
       config.redisUrl
         ? {
+            ...cacheCommon,
             backend: "redis",
             url: config.redisUrl,
-            keyPrefix: `${config.redisKeyPrefix}:`,
             commandTimeoutMs: config.cacheCommandTimeoutMs,
             recordsNearCache: { enabled: config.readModelNearCache },
-            decodedReuse: { enabled: config.cacheDecodedReuse },
           }
-        : {
-            backend: "memory",
-            keyPrefix: `${config.redisKeyPrefix}:`,
-            decodedReuse: { enabled: config.cacheDecodedReuse },
-          },
+        : { ...cacheCommon, backend: "memory" },
       { clock: { now: () => clock.now().getTime() }, tracer },
     );
 

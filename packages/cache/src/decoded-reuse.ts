@@ -67,6 +67,14 @@ export class DecodedReuse {
   }
 }
 
+/** The reuse layer a cache config asks for (`decodedReuse: { enabled, maxBytes }`), if any. */
+export function decodedReuseFor(config: {
+  enabled: boolean;
+  maxBytes: number;
+}): DecodedReuse | undefined {
+  return config.enabled ? new DecodedReuse({ maxBytes: config.maxBytes }) : undefined;
+}
+
 /** Freezes plain objects and arrays all the way down (binary views cannot be frozen; skipped). */
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;

@@ -7,7 +7,7 @@ import type { Serializer } from "./serializer.js";
 import type { Store } from "./store.js";
 
 export interface RecordsNearCacheOptions {
-  /** Heap the decoded copies may take, estimated as 6 × their encoded bytes. */
+  /** Heap the decoded copies may take, estimated as 6 × the MessagePack they decode from. */
   maxBytes: number;
   /** A decoded copy is reused at most this long, even when its generation still matches. */
   maxAgeMs: number;
@@ -90,9 +90,11 @@ export function createRecordMap(
     const out = new Map<string, VersionedRecord<V>>();
     let bytes = 0;
     try {
-      for (const [field, { version, bytes: value }] of raw.fields) {
-        out.set(field, Object.freeze({ version, value: serializer.decode(value) as V }));
-        bytes += value.byteLength + field.length;
+      for (const [field, { version, bytes: stored }] of raw.fields) {
+        // Charged like decoded entries (DecodedReuse): by the MessagePack, inflated if deflated.
+        const { value, packedBytes } = serializer.decodeMeasured(stored);
+        out.set(field, Object.freeze({ version, value: value as V }));
+        bytes += packedBytes + field.length;
       }
     } catch (error) {
       throw new CacheUnavailableError(`record map "${key}" holds bytes that do not decode`, {

@@ -3,7 +3,7 @@ import type { Cache } from "../cache.js";
 import type { CacheDeps, RedisCacheOptions } from "../config.js";
 import { redisCacheOptionsSchema } from "../config.js";
 import { parseConfig } from "../config-error.js";
-import { DecodedReuse } from "../decoded-reuse.js";
+import { decodedReuseFor } from "../decoded-reuse.js";
 import { CacheEngine } from "../engine.js";
 import { CacheConfigError } from "../errors.js";
 import { CacheMetrics } from "../metrics.js";
@@ -70,9 +70,7 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
     tagRetentionMs: config.tagRetentionSeconds * 1000,
     lock: config.lock,
     ...(config.nearCache ? { nearCache: new NearCache(config.nearCache, clock) } : {}),
-    ...(config.decodedReuse.enabled
-      ? { decodedReuse: new DecodedReuse({ maxBytes: config.decodedReuse.maxBytes }) }
-      : {}),
+    decodedReuse: decodedReuseFor(config.decodedReuse),
     ...(config.recordsNearCache.enabled
       ? {
           recordsNearCache: {
