@@ -19,41 +19,53 @@ afterAll(async () => {
   await engine?.stop();
 });
 
+/** A valid search event; `fields` override. */
+function searchEvent(fields: Partial<SearchEventRecord> = {}): SearchEventRecord {
+  return {
+    searchId: newId("search"),
+    tenantId: "acme",
+    kind: "flight",
+    route: "JFK-LAX",
+    day: "2026-04-03",
+    cacheStatus: "hit",
+    resultCount: 1,
+    createdAt: "2026-04-03T10:00:00.000Z",
+    ...fields,
+  };
+}
+
+/** The `ttl` attribute of the stored item with this key. */
+async function storedTtl(key: Record<string, unknown> | undefined): Promise<unknown> {
+  const { Item } = await engine.clients.document.send(
+    new GetCommand({ TableName: engine.tableName, Key: key }),
+  );
+  return Item?.ttl;
+}
+
 describe("search event repository", () => {
   it("records a search with a TTL a week after it happened and reads it back", async () => {
     const events = createSearchEventRepository(engine.db);
-    const event: SearchEventRecord = {
-      searchId: newId("search"),
-      tenantId: "acme",
+    const event = searchEvent({
       kind: "hotel",
       route: "LHR",
       day: "2026-04-02",
-      cacheStatus: "hit",
       resultCount: 9,
       createdAt: "2026-04-02T10:00:00.000Z",
-    };
+    });
     await events.record(event);
     expect(await events.get(event.searchId)).toEqual(event);
     expect(await events.get("srch_01NOTHERE0000000000000000")).toBeUndefined();
     const key = engine.db.entities.searchEvent.get({ searchId: event.searchId }).params().Key;
-    const { Item } = await engine.clients.document.send(
-      new GetCommand({ TableName: engine.tableName, Key: key }),
+    expect(await storedTtl(key)).toBe(
+      Date.parse(event.createdAt) / 1000 + SEARCH_EVENT_TTL_SECONDS,
     );
-    expect(Item?.ttl).toBe(Date.parse(event.createdAt) / 1000 + SEARCH_EVENT_TTL_SECONDS);
   });
 
   it("records 60 events in batches and every one can be read back", async () => {
     const events = createSearchEventRepository(engine.db);
-    const batch: SearchEventRecord[] = Array.from({ length: 60 }, (_, i) => ({
-      searchId: newId("search"),
-      tenantId: "acme",
-      kind: "flight",
-      route: "JFK-LAX",
-      day: "2026-04-03",
-      cacheStatus: i % 3 === 0 ? "miss" : "hit",
-      resultCount: i,
-      createdAt: "2026-04-03T10:00:00.000Z",
-    }));
+    const batch = Array.from({ length: 60 }, (_, i) =>
+      searchEvent({ cacheStatus: i % 3 === 0 ? "miss" : "hit", resultCount: i }),
+    );
     await events.recordMany(batch);
     const read = await Promise.all(batch.map((e) => events.get(e.searchId)));
     expect(read).toEqual(batch);
@@ -61,10 +73,8 @@ describe("search event repository", () => {
 
   it("records up to 100 searches as one item, read back in order, with the latest TTL", async () => {
     const events = createSearchEventRepository(engine.db);
-    const batch: SearchEventRecord[] = Array.from(
-      { length: MAX_SEARCH_EVENTS_PER_BATCH },
-      (_, i) => ({
-        searchId: newId("search"),
+    const batch = Array.from({ length: MAX_SEARCH_EVENTS_PER_BATCH }, (_, i) =>
+      searchEvent({
         tenantId: `tenant-${i % 3}`,
         kind: i % 2 ? "hotel" : "flight",
         route: i % 2 ? "LHR" : "JFK-LAX",
@@ -79,10 +89,7 @@ describe("search event repository", () => {
     expect(batchId).toMatch(/^sbat_/);
     expect(await events.getBatch(batchId ?? "")).toEqual(batch);
     const key = engine.db.entities.searchEventBatch.get({ batchId: batchId ?? "" }).params().Key;
-    const { Item } = await engine.clients.document.send(
-      new GetCommand({ TableName: engine.tableName, Key: key }),
-    );
-    expect(Item?.ttl).toBe(
+    expect(await storedTtl(key)).toBe(
       Date.parse("2026-04-04T00:00:01.000Z") / 1000 + SEARCH_EVENT_TTL_SECONDS,
     );
     expect(await events.recordBatch([])).toEqual({ batchId: undefined, rejected: 0 });
@@ -91,16 +98,7 @@ describe("search event repository", () => {
 
   it("leaves invalid searches out of a batch and counts them, so the rest still count", async () => {
     const events = createSearchEventRepository(engine.db);
-    const good: SearchEventRecord = {
-      searchId: newId("search"),
-      tenantId: "acme",
-      kind: "flight",
-      route: "JFK-LAX",
-      day: "2026-04-05",
-      cacheStatus: "hit",
-      resultCount: 1,
-      createdAt: "2026-04-05T10:00:00.000Z",
-    };
+    const good = searchEvent({ day: "2026-04-05", createdAt: "2026-04-05T10:00:00.000Z" });
     const bad = { ...good, searchId: newId("search"), day: "yesterday" } as SearchEventRecord;
     const negative = { ...good, searchId: newId("search"), resultCount: -1 };
     const { batchId, rejected } = await events.recordBatch([good, bad, negative]);
