@@ -70,6 +70,11 @@ export function dayOfWeek(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
 
+/** `YYYY-MM` of a `YYYY-MM-DD` day (the month partitions of aggregates and read-model entries). */
+export function monthOf(day: string): string {
+  return day.slice(0, 7);
+}
+
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -1,6 +1,7 @@
 import { BatchGetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { TravelService } from "../service.js";
+import { monthOf } from "../time.js";
 
 /** The scope of the platform-wide counters; every other scope is a route ("JFK-LAX", "PAR"). */
 export const ALL_SCOPE = "ALL";
@@ -315,11 +316,6 @@ export function createAnalyticsRepository(db: TravelService) {
       return { entity: name, item: parsed.data as Record<string, unknown> };
     },
   };
-}
-
-/** `YYYY-MM` of a `YYYY-MM-DD` day: the partition of its aggregates. */
-function monthOf(day: string): string {
-  return day.slice(0, 7);
 }
 
 function dayAfter(day: string): string {

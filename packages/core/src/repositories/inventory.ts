@@ -1,6 +1,7 @@
 import type { FlightOfferRecord, HotelRecord, RoomNightRecord } from "../domain.js";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { TravelService } from "../service.js";
+import { monthOf } from "../time.js";
 
 type FlightItem = FlightOfferRecord & { holds?: Record<string, number> };
 type NightItem = RoomNightRecord & { holds?: Record<string, number> };
@@ -76,7 +77,7 @@ export function createInventoryRepository(db: TravelService) {
 
     /** Every hotel's nights in a city between two dates (inclusive), one query per month. */
     async listCityNights(city: string, from: string, to: string): Promise<RoomNightRecord[]> {
-      const months = [...new Set(eachDay(from, to).map((d) => d.slice(0, 7)))];
+      const months = [...new Set(eachDay(from, to).map(monthOf))];
       const pages = await Promise.all(
         months.map((month) =>
           roomNight.query

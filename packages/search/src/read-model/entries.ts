@@ -6,6 +6,7 @@ import type {
   InventoryChange,
   RoomNightRecord,
 } from "@travel/core";
+import { monthOf } from "@travel/core";
 import type { FlightFields, HotelFields, NightFields } from "../offers.js";
 
 /**
@@ -32,10 +33,8 @@ export const FILL_FIELD = "~fill";
 const NIGHT_PREFIX = "n:";
 const HOTEL_PREFIX = "h:";
 
-/** `YYYY-MM` of a `YYYY-MM-DD` date. */
-export function monthOf(date: string): string {
-  return date.slice(0, 7);
-}
+// The month of a day is core's (the same partition as aggregates).
+export { monthOf };
 
 export function flightEntryKey(origin: string, destination: string, month: string): string {
   return `rm:${LAYOUT}:fl:${origin}-${destination}:${month}`;
