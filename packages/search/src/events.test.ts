@@ -1,4 +1,4 @@
-import type { SearchEventRecord } from "@travel/core";
+import { MAX_SEARCH_EVENTS_PER_BATCH, type SearchEventRecord } from "@travel/core";
 import { describe, expect, it, vi } from "vitest";
 import { createSearchEventQueue, type SearchEventSink } from "./events.js";
 
@@ -24,7 +24,12 @@ describe("search event queue", () => {
         await new Promise((r) => setTimeout(r, 5)); // a round trip to the table
       },
     };
-    const queue = createSearchEventQueue({ sink, logger: quiet, flushAfterMs: 10_000 });
+    const queue = createSearchEventQueue({
+      sink,
+      logger: quiet,
+      flushAfterMs: 10_000,
+      eventsPerItem: 100,
+    });
     // 1,000 searches, ten every millisecond or so: slower than a write, so each write finds
     // only part of a batch waiting when it returns.
     for (let i = 0; i < 1_000; i++) {
@@ -54,6 +59,7 @@ describe("search event queue", () => {
         },
         logger: quiet,
         flushAfterMs: 50,
+        eventsPerItem: 100,
       });
       // 4 searches a millisecond for 600 ms: fewer than 100 per round trip, 200 per 50 ms.
       let n = 0;
@@ -71,6 +77,24 @@ describe("search event queue", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("fills items up to core's per-item maximum by default and writes the rest on flush", async () => {
+    const sizes: number[] = [];
+    const queue = createSearchEventQueue({
+      sink: {
+        record: async () => {},
+        recordBatch: async (events) => {
+          sizes.push(events.length);
+        },
+      },
+      logger: quiet,
+    });
+    for (let i = 0; i < 2 * MAX_SEARCH_EVENTS_PER_BATCH + 7; i++) queue.record(event(i));
+    await queue.flush();
+    expect(MAX_SEARCH_EVENTS_PER_BATCH).toBe(500);
+    expect(sizes).toEqual([MAX_SEARCH_EVENTS_PER_BATCH, MAX_SEARCH_EVENTS_PER_BATCH, 7]);
+    expect(queue.stats()).toMatchObject({ queued: 0, written: 1_007, dropped: 0 });
   });
 
   it("counts the searches a batch sink refused as failed, the rest as written", async () => {

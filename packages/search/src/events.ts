@@ -20,13 +20,13 @@ export interface SearchEventSink {
 export interface SearchEventQueueOptions {
   sink: SearchEventSink;
   logger: Logger;
-  /** Events held at most; beyond it new events are dropped and counted. Default 1000. */
+  /** Events held at most; beyond it new events are dropped and counted. Default 5000. */
   maxQueued?: number;
   /** Events written per batch (DynamoDB BatchWriteItem takes 25). Default 25. */
   batchSize?: number;
-  /** Events per item when the sink has `recordBatch`. Default and maximum 100 (core's limit). */
+  /** Events per item when the sink has `recordBatch`. Default and maximum 500 (core's limit). */
   eventsPerItem?: number;
-  /** A batch is written this long after the first queued event at the latest. Default 50 ms. */
+  /** A batch is written this long after the first queued event at the latest. Default 200 ms. */
   flushAfterMs?: number;
 }
 
@@ -46,8 +46,9 @@ export interface SearchEventQueue extends SearchEventRecorder {
 /**
  * A small bounded in-process queue that takes search events off the response path: `record`
  * only pushes; a timer (or a full batch) writes them in batches: with a `recordBatch` sink, one
- * item per flush of up to 100 searches (a busy long-lived server writes ~1 item per 50 ms instead
- * of one per search; a Lambda invocation still writes its own one). Call `flush()` before a
+ * item per flush of up to 500 searches (a busy long-lived server writes one item per 200 ms or per
+ * 500 searches instead of one per search: each PutItem costs ~1 ms of CPU in the AWS SDK and
+ * ElectroDB here, whatever its size; a Lambda invocation still writes its own one). Call `flush()` before a
  * Lambda invocation returns or the process exits, so nothing recorded is lost on shutdown.
  * Write errors are logged and counted, never thrown into a search.
  *
@@ -57,11 +58,14 @@ export interface SearchEventQueue extends SearchEventRecorder {
  * await events.flush(); // at shutdown / end of invocation
  */
 export function createSearchEventQueue(options: SearchEventQueueOptions): SearchEventQueue {
-  const maxQueued = options.maxQueued ?? 1000;
+  const maxQueued = options.maxQueued ?? 5000;
   const batchSize = options.sink.recordBatch
-    ? Math.max(1, Math.min(MAX_SEARCH_EVENTS_PER_BATCH, options.eventsPerItem ?? 100))
+    ? Math.max(
+        1,
+        Math.min(MAX_SEARCH_EVENTS_PER_BATCH, options.eventsPerItem ?? MAX_SEARCH_EVENTS_PER_BATCH),
+      )
     : (options.batchSize ?? 25);
-  const flushAfterMs = options.flushAfterMs ?? 50;
+  const flushAfterMs = options.flushAfterMs ?? 200;
   const queue: SearchEventRecord[] = [];
   const stats = { written: 0, failed: 0, dropped: 0 };
   let timer: NodeJS.Timeout | undefined;

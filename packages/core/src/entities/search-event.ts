@@ -43,8 +43,9 @@ export function createSearchEventBatchEntity({ client, table }: EntityConfig) {
       attributes: {
         batchId: { type: "string", required: true, readOnly: true },
         /**
-         * The searches as one JSON string (an array of SearchEventRecord objects): one attribute
-         * to marshal, validate and stream instead of a list of 100 maps of 8 attributes.
+         * The searches as one string (`encodeSearchEventBatch`: deflated JSON of SearchEventRecord
+         * objects; plain JSON in items written before): one attribute to marshal, validate and
+         * stream instead of a list of 100 maps of 8 attributes.
          */
         events: { type: "string", required: true, readOnly: true },
         /** How many searches `events` holds. */

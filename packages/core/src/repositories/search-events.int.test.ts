@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SearchEventRecord } from "../domain.js";
@@ -6,6 +7,7 @@ import { type LocalEngine, startLocalEngine } from "../local/engine.js";
 import {
   createSearchEventRepository,
   MAX_SEARCH_EVENTS_PER_BATCH,
+  parseSearchEventBatch,
   SEARCH_EVENT_TTL_SECONDS,
 } from "./search-events.js";
 
@@ -34,12 +36,17 @@ function searchEvent(fields: Partial<SearchEventRecord> = {}): SearchEventRecord
   };
 }
 
-/** The `ttl` attribute of the stored item with this key. */
-async function storedTtl(key: Record<string, unknown> | undefined): Promise<unknown> {
+/** The stored item with this key, as DynamoDB holds it. */
+async function storedItem(key: Record<string, unknown> | undefined) {
   const { Item } = await engine.clients.document.send(
     new GetCommand({ TableName: engine.tableName, Key: key }),
   );
-  return Item?.ttl;
+  return Item;
+}
+
+/** The `ttl` attribute of the stored item with this key. */
+async function storedTtl(key: Record<string, unknown> | undefined): Promise<unknown> {
+  return (await storedItem(key))?.ttl;
 }
 
 describe("search event repository", () => {
@@ -94,6 +101,48 @@ describe("search event repository", () => {
     );
     expect(await events.recordBatch([])).toEqual({ batchId: undefined, rejected: 0 });
     await expect(events.recordBatch([...batch, ...batch.slice(0, 1)])).rejects.toThrow(RangeError);
+  });
+
+  it("stores a batch's searches deflated, a fraction of their JSON, and still reads plain JSON items", async () => {
+    const events = createSearchEventRepository(engine.db);
+    const batch = Array.from({ length: MAX_SEARCH_EVENTS_PER_BATCH }, (_, i) =>
+      searchEvent({
+        resultCount: i,
+        createdAt: `2026-04-03T10:00:${String(i % 60).padStart(2, "0")}.000Z`,
+      }),
+    );
+    const { batchId } = await events.recordBatch(batch);
+    const key = engine.db.entities.searchEventBatch.get({ batchId: batchId ?? "" }).params().Key;
+    const stored = (await storedItem(key))?.events as string;
+    expect(stored.startsWith("deflate:")).toBe(true);
+    // Write capacity and stream bytes are per byte: the item is far smaller than its JSON.
+    expect(stored.length).toBeLessThan(JSON.stringify(batch).length / 5);
+    expect(parseSearchEventBatch(stored)).toEqual(batch);
+
+    // Items written before the deflated form hold the plain JSON array; they still read back.
+    const legacy = batch.slice(0, 3);
+    const legacyId = newId("searchBatch");
+    await engine.db.entities.searchEventBatch
+      .put({
+        batchId: legacyId,
+        events: JSON.stringify(legacy),
+        count: legacy.length,
+        createdAt: "2026-04-03T10:00:02.000Z",
+        ttl: 1,
+      })
+      .go();
+    expect(await events.getBatch(legacyId)).toEqual(legacy);
+  });
+
+  it("refuses a batch attribute that is corrupt, not searches, or would inflate past 1 MiB", () => {
+    const deflated = (text: string) => `deflate:${deflateRawSync(text).toString("base64")}`;
+    expect(() => parseSearchEventBatch("deflate:not-deflate-data")).toThrow();
+    expect(() => parseSearchEventBatch(deflated('[{"searchId":1}]'))).toThrow();
+    expect(() => parseSearchEventBatch(deflated("[]"))).toThrow();
+    expect(() => parseSearchEventBatch(deflated(`"${" ".repeat(2 * 1024 * 1024)}"`))).toThrow(
+      RangeError,
+    );
+    expect(() => parseSearchEventBatch("nonsense")).toThrow(SyntaxError);
   });
 
   it("leaves invalid searches out of a batch and counts them, so the rest still count", async () => {
