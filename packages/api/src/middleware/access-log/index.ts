@@ -1,13 +1,28 @@
-import { SpanStatusCode, type Tracer } from "@opentelemetry/api";
-import type { MiddlewareHandler } from "hono";
+import {
+  context,
+  isSpanContextValid,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../../env.js";
 import type { AppLogger } from "../../observability.js";
+
+/** Powertools levels at which an INFO line is not printed. */
+const ABOVE_INFO = new Set(["WARN", "ERROR", "CRITICAL", "SILENT"]);
 
 /**
  * One structured access-log line and one OpenTelemetry span per request: request id, method,
  * route *pattern* (never the raw path or query string, which can carry PII), status, latency,
  * cache status and tenant id. Keys, bodies and traveller data are never logged.
+ *
+ * What nobody consumes is not built: with the logger above INFO no line is assembled, and with
+ * no OpenTelemetry SDK registered (the API's no-op tracer hands out spans with an invalid
+ * context) the request runs without a span context to propagate. A sampled-out span of a real
+ * SDK still becomes the active span, so the supplier and cache spans below it follow its
+ * sampling decision.
  *
  * @example
  * app.use(accessLog({ logger, tracer }));
@@ -19,13 +34,19 @@ export function accessLog(options: {
   const { logger, tracer } = options;
   return async function accessLogMiddleware(c, next) {
     const started = performance.now();
-    await tracer.startActiveSpan(`HTTP ${c.req.method}`, async (span) => {
-      try {
+    const span = tracer.startSpan(`HTTP ${c.req.method}`);
+    try {
+      if (isSpanContextValid(span.spanContext())) {
+        await context.with(trace.setSpan(context.active(), span), next);
+      } else {
         await next();
-      } finally {
-        const route = handlerRoute(c);
-        const status = c.res.status;
-        const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      }
+    } finally {
+      const logs = !ABOVE_INFO.has(logger.getLevelName());
+      const recording = span.isRecording();
+      const route = logs || recording ? handlerRoute(c) : "";
+      const status = c.res.status;
+      if (recording) {
         span.updateName(`${c.req.method} ${route}`);
         span.setAttributes({
           "http.request.method": c.req.method,
@@ -34,24 +55,26 @@ export function accessLog(options: {
           "travel.request_id": c.get("requestId"),
         });
         if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
+      }
+      span.end();
+      if (logs) {
         const tenantId = c.get("tenantId");
         logger.info("request", {
           requestId: c.get("requestId"),
           method: c.req.method,
           route,
           status,
-          latencyMs,
+          latencyMs: Math.round((performance.now() - started) * 100) / 100,
           ...(tenantId ? { tenantId } : {}),
           ...c.get("logFields"),
         });
       }
-    });
+    }
   };
 }
 
 /** The pattern of the handler that answered (middleware patterns like `/v1/*` are skipped). */
-function handlerRoute(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
+function handlerRoute(c: Context<AppEnv>): string {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const route = routes[i];
