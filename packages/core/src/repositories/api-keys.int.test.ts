@@ -50,6 +50,11 @@ describe("api key repository", () => {
     expect(hashApiKey("tk_a")).toBe(hashApiKey("tk_a"));
     expect(hashApiKey("tk_a")).not.toBe(hashApiKey("tk_b"));
     expect(hashApiKey("tk_a")).toMatch(/^[0-9a-f]{64}$/);
+    // Plain SHA-256 hex (the published vector of "abc"), so keys stored by earlier versions
+    // still match.
+    expect(hashApiKey("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
   });
 
   it("lists a tenant's keys newest first with paging, and no other tenant's", async () => {
