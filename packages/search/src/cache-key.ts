@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { decimalMilli } from "./money.js";
 import type { FlightQuery, HotelQuery } from "./query.js";
 import type { FlightSearchRequest, HotelSearchRequest } from "./suppliers/supplier.js";
@@ -63,5 +63,5 @@ export function hotelQueryFingerprint(query: HotelQuery): string {
 }
 
 function fingerprint(parts: unknown[]): string {
-  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
+  return hash("sha256", JSON.stringify(parts), "base64url").slice(0, 16);
 }
