@@ -14,16 +14,24 @@ const event = (n: number): SearchEventRecord => ({
 });
 const quiet = { warn: () => {}, error: () => {} };
 
-describe("search event queue", () => {
-  it("writes full batch items while events keep coming, not one small item per round trip", async () => {
-    const sizes: number[] = [];
-    const sink: SearchEventSink = {
+/** A batch sink that records each item's size and takes `roundTripMs` to write it. */
+function sizeRecordingSink(roundTripMs = 0): { sink: SearchEventSink; sizes: number[] } {
+  const sizes: number[] = [];
+  return {
+    sizes,
+    sink: {
       record: async () => {},
       recordBatch: async (events) => {
         sizes.push(events.length);
-        await new Promise((r) => setTimeout(r, 5)); // a round trip to the table
+        if (roundTripMs > 0) await new Promise((r) => setTimeout(r, roundTripMs));
       },
-    };
+    },
+  };
+}
+
+describe("search event queue", () => {
+  it("writes full batch items while events keep coming, not one small item per round trip", async () => {
+    const { sink, sizes } = sizeRecordingSink(5); // a round trip to the table
     const queue = createSearchEventQueue({
       sink,
       logger: quiet,
@@ -48,15 +56,9 @@ describe("search event queue", () => {
   it("writes items of about everything that came in per timer period, under a steady trickle", async () => {
     vi.useFakeTimers();
     try {
-      const sizes: number[] = [];
+      const { sink, sizes } = sizeRecordingSink(3); // a round trip
       const queue = createSearchEventQueue({
-        sink: {
-          record: async () => {},
-          recordBatch: async (events) => {
-            sizes.push(events.length);
-            await new Promise((r) => setTimeout(r, 3)); // a round trip
-          },
-        },
+        sink,
         logger: quiet,
         flushAfterMs: 50,
         eventsPerItem: 100,
@@ -80,16 +82,8 @@ describe("search event queue", () => {
   });
 
   it("fills items up to core's per-item maximum by default and writes the rest on flush", async () => {
-    const sizes: number[] = [];
-    const queue = createSearchEventQueue({
-      sink: {
-        record: async () => {},
-        recordBatch: async (events) => {
-          sizes.push(events.length);
-        },
-      },
-      logger: quiet,
-    });
+    const { sink, sizes } = sizeRecordingSink();
+    const queue = createSearchEventQueue({ sink, logger: quiet });
     for (let i = 0; i < 2 * MAX_SEARCH_EVENTS_PER_BATCH + 7; i++) queue.record(event(i));
     await queue.flush();
     expect(MAX_SEARCH_EVENTS_PER_BATCH).toBe(500);
