@@ -77,18 +77,23 @@ export const apiKeyRecordSchema = z.object({
 });
 export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
 
-/** One search as analytics sees it (no PII). Expires via TTL. */
+/**
+ * One search as analytics sees it (no PII). Expires via TTL. Every field is bounded, so a batch
+ * item of `MAX_SEARCH_EVENTS_PER_BATCH` searches always fits DynamoDB's item limit and the
+ * readers' inflate cap (tested with the longest valid fields).
+ */
 export const searchEventRecordSchema = z.object({
-  searchId: z.string(),
-  tenantId: z.string(),
+  searchId: z.string().min(1).max(64),
+  /** Tenant ids are 1–64 characters (API keys). */
+  tenantId: z.string().min(1).max(64),
   kind: z.enum(["flight", "hotel"]),
   /** "JFK-LAX" for flights, the city code for hotels. */
-  route: z.string(),
+  route: z.string().min(1).max(16),
   /** Day the search happened (UTC), what analytics aggregates by. */
   day: isoDate,
   cacheStatus: z.enum(["hit", "miss", "stale"]),
-  resultCount: z.number().int().min(0),
-  createdAt: instant,
+  resultCount: z.number().int().min(0).max(1_000_000),
+  createdAt: instant.max(40),
 });
 export type SearchEventRecord = z.infer<typeof searchEventRecordSchema>;
 

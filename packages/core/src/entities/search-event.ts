@@ -45,7 +45,7 @@ export function createSearchEventBatchEntity({ client, table }: EntityConfig) {
         /**
          * The searches as one string (`encodeSearchEventBatch`: deflated JSON of SearchEventRecord
          * objects; plain JSON in items written before): one attribute to marshal, validate and
-         * stream instead of a list of 100 maps of 8 attributes.
+         * stream instead of a list of up to 500 maps of 8 attributes.
          */
         events: { type: "string", required: true, readOnly: true },
         /** How many searches `events` holds. */

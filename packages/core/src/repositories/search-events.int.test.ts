@@ -78,7 +78,7 @@ describe("search event repository", () => {
     expect(read).toEqual(batch);
   });
 
-  it("records up to 100 searches as one item, read back in order, with the latest TTL", async () => {
+  it("records a full batch of searches as one item, read back in order, with the latest TTL", async () => {
     const events = createSearchEventRepository(engine.db);
     const batch = Array.from({ length: MAX_SEARCH_EVENTS_PER_BATCH }, (_, i) =>
       searchEvent({
@@ -132,6 +132,37 @@ describe("search event repository", () => {
       })
       .go();
     expect(await events.getBatch(legacyId)).toEqual(legacy);
+  });
+
+  it("keeps a full batch of the longest valid searches under DynamoDB's item limit and the inflate cap", async () => {
+    const events = createSearchEventRepository(engine.db);
+    // Random characters deflate worst: the longest tenant ids, search ids and routes allowed.
+    const noise = (length: number) =>
+      Array.from(
+        { length },
+        () =>
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[
+            Math.floor(Math.random() * 62)
+          ],
+      ).join("");
+    const batch = Array.from({ length: MAX_SEARCH_EVENTS_PER_BATCH }, () =>
+      searchEvent({
+        searchId: noise(64),
+        tenantId: noise(64),
+        route: noise(16),
+        resultCount: 1_000_000,
+        createdAt: "2026-04-03T10:00:00.123456789Z",
+      }),
+    );
+    const { batchId, rejected } = await events.recordBatch(batch);
+    expect(rejected).toBe(0);
+    const key = engine.db.entities.searchEventBatch.get({ batchId: batchId ?? "" }).params().Key;
+    const stored = (await storedItem(key))?.events as string;
+    expect(stored.length).toBeLessThan(400_000);
+    expect(await events.getBatch(batchId ?? "")).toEqual(batch);
+    // Longer fields are refused one by one, so they can never make a batch unreadable.
+    const tooLong = searchEvent({ tenantId: noise(65) });
+    expect(await events.recordBatch([tooLong])).toEqual({ batchId: undefined, rejected: 1 });
   });
 
   it("refuses a batch attribute that is corrupt, not searches, or would inflate past 1 MiB", () => {

@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { promisify } from "node:util";
+import { deflateRaw, inflateRawSync } from "node:zlib";
 import { z } from "zod";
 import { type SearchEventRecord, searchEventRecordSchema } from "../domain.js";
 import { newId } from "../ids.js";
@@ -7,9 +8,10 @@ import type { TravelService } from "../service.js";
 /** Search events live for a week: long enough for the stream consumer and any replay. */
 export const SEARCH_EVENT_TTL_SECONDS = 7 * 24 * 3600;
 /**
- * Searches per batch item: ~200 bytes of JSON each, ~20 deflated (see `encodeSearchEventBatch`),
- * so a full item is ~10 kB, far under DynamoDB's 400 KB limit, and 100 stream records of them
- * far under the 6 MB a Lambda stream batch carries.
+ * Searches per batch item: ~200 bytes of JSON each, ~30 stored (deflated, base64; see
+ * `encodeSearchEventBatch`), so a typical full item is ~15 kB. With the longest valid fields
+ * (every field of `searchEventRecordSchema` is bounded) the JSON stays under the readers' 1 MiB
+ * inflate cap and the item under DynamoDB's 400 KB limit (tested).
  */
 export const MAX_SEARCH_EVENTS_PER_BATCH = 500;
 
@@ -29,7 +31,7 @@ export function createSearchEventRepository(db: TravelService) {
         );
       }
       // Checked here, one by one (a single bad search must not make the consumer refuse the
-      // other 99 with it): invalid ones are left out and counted.
+      // rest of the batch with it): invalid ones are left out and counted.
       const valid: SearchEventRecord[] = [];
       for (const event of events) {
         const parsed = searchEventRecordSchema.safeParse(event);
@@ -44,7 +46,7 @@ export function createSearchEventRepository(db: TravelService) {
       await searchEventBatch
         .put({
           batchId,
-          events: encodeSearchEventBatch(valid),
+          events: await encodeSearchEventBatch(valid),
           count: valid.length,
           createdAt,
           ttl: Math.floor(Date.parse(createdAt) / 1000) + SEARCH_EVENT_TTL_SECONDS,
@@ -96,16 +98,19 @@ export type SearchEventRepository = ReturnType<typeof createSearchEventRepositor
 /** Marks a batch's `events` written as deflated JSON in base64 (plain JSON starts with `[`). */
 const DEFLATED_PREFIX = "deflate:";
 /** Inflated JSON of a batch is at most this long (500 events of the longest valid fields fit). */
+const deflateRawAsync = promisify(deflateRaw);
 const MAX_BATCH_JSON_BYTES = 1024 * 1024;
 
 /**
  * A batch item's `events` attribute: the searches as JSON, deflated and base64-encoded behind
  * `deflate:`. Measured on 100 realistic searches: 19.3 kB of JSON become 1.9 kB (a tenth of the
- * write capacity and stream bytes), and the AWS SDK, which escapes a JSON string attribute one
- * character at a time (every `"` of the nested JSON), spent ~1.5 ms of CPU per plain item (see
- * BENCHMARKS.md). Readers take both forms (`parseSearchEventBatch`).
+ * write capacity and stream bytes, and the AWS SDK escapes a JSON string attribute one
+ * character at a time). Deflating runs on libuv's thread pool, off the event loop (a few ms for
+ * 500 searches). Readers take both forms (`parseSearchEventBatch`).
  */
-export function encodeSearchEventBatch(events: readonly SearchEventRecord[]): string {
+export async function encodeSearchEventBatch(
+  events: readonly SearchEventRecord[],
+): Promise<string> {
   const json = JSON.stringify(
     events.map((e) => ({
       searchId: e.searchId,
@@ -118,7 +123,7 @@ export function encodeSearchEventBatch(events: readonly SearchEventRecord[]): st
       createdAt: e.createdAt,
     })),
   );
-  return DEFLATED_PREFIX + deflateRawSync(json).toString("base64");
+  return DEFLATED_PREFIX + (await deflateRawAsync(json)).toString("base64");
 }
 
 /**
