@@ -10,7 +10,7 @@ import {
 import { z } from "zod";
 import { MalformedStreamRecordError } from "./errors.js";
 
-/** A batch item (core's `searchEventBatch`): its searches as one JSON string. */
+/** A batch item (core's `searchEventBatch`): its searches as one string (deflated or plain JSON). */
 const searchEventBatchSchema = z.object({ events: z.string() });
 
 import type { BusinessMetrics } from "./metrics.js";
@@ -214,6 +214,31 @@ export function shardOf(eventId: string, shards: number): number {
   return (hash >>> 0) % shards;
 }
 
+/**
+ * Row writes one record keeps in flight. A batch item of 500 searches can touch hundreds of
+ * (day, route) rows; with the consumer's records in parallel on top, unbounded fan-out would
+ * only queue up in the HTTP agent and the table's partitions.
+ */
+export const ROW_WRITES_IN_FLIGHT = 16;
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 export interface AnalyticsAggregatorOptions {
   repository: AnalyticsRepository;
   metrics: BusinessMetrics;
@@ -261,7 +286,9 @@ export function createAnalyticsAggregator(
       }
       const rows = [...byRow.values()].map((row) => ({ eventId, shard, ...row }));
       const release = () =>
-        Promise.all(rows.map(({ delta: _delta, ...row }) => repository.releasePending(row)));
+        mapLimit(rows, ROW_WRITES_IN_FLIGHT, ({ delta: _delta, ...row }) =>
+          repository.releasePending(row),
+        );
       if (state === "applied") {
         // A redelivery of a finished record: only make sure its in-flight marks are gone.
         await release();
@@ -269,7 +296,7 @@ export function createAnalyticsAggregator(
       }
       let firstTime = rows.length === 0;
       if (rows.length > 0) {
-        const added = await Promise.all(rows.map((row) => repository.addOnce(row)));
+        const added = await mapLimit(rows, ROW_WRITES_IN_FLIGHT, (row) => repository.addOnce(row));
         // The first row decides whether this delivery is the one that counted.
         firstTime = added[0] === true;
       }

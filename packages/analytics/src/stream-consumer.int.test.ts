@@ -10,9 +10,10 @@ import {
   streamEvent,
   streamRecord,
 } from "../test/stream-events.js";
-import { shardOf } from "./aggregate.js";
-import { BUSINESS_METRICS } from "./metrics.js";
+import { createAnalyticsAggregator, ROW_WRITES_IN_FLIGHT, shardOf } from "./aggregate.js";
+import { BUSINESS_METRICS, createBusinessMetrics } from "./metrics.js";
 import { createAnalyticsService } from "./service.js";
+import { createStreamConsumer } from "./stream-consumer.js";
 
 const clock = { now: () => new Date("2026-03-20T00:00:00Z") };
 
@@ -196,38 +197,100 @@ describe("stream consumer on the embedded engine", () => {
     });
   });
 
-  it("counts every search of a batch item once, per day and route, also when it is delivered twice", async () => {
-    const db = engine.db;
-    const searches = [
-      { searchId: "srch_b1", route: "JFK-LAX", day: "2026-04-10", cacheStatus: "hit" as const },
-      { searchId: "srch_b2", route: "JFK-LAX", day: "2026-04-10", cacheStatus: "miss" as const },
-      { searchId: "srch_b3", route: "LHR", day: "2026-04-10", cacheStatus: "stale" as const },
-      // A batch flushed just after midnight holds searches of two days.
-      { searchId: "srch_b4", route: "JFK-LAX", day: "2026-04-11", cacheStatus: "hit" as const },
-    ];
+  it.each([
+    ["deflated", "2026-04"],
+    ["plain JSON (items written before deflating)", "2026-05"],
+  ] as const)(
+    "counts every search of a %s batch item once, per day and route, also when it is delivered twice",
+    async (_form, month) => {
+      const db = engine.db;
+      const [day1, day2] = [`${month}-10`, `${month}-11`];
+      const searches = [
+        { searchId: "srch_b1", route: "JFK-LAX", day: day1, cacheStatus: "hit" as const },
+        { searchId: "srch_b2", route: "JFK-LAX", day: day1, cacheStatus: "miss" as const },
+        { searchId: "srch_b3", route: "LHR", day: day1, cacheStatus: "stale" as const },
+        // A batch flushed just after midnight holds searches of two days.
+        { searchId: "srch_b4", route: "JFK-LAX", day: day2, cacheStatus: "hit" as const },
+      ];
+      const record = streamRecord({
+        eventName: "INSERT",
+        newItem: await searchEventBatchItem(
+          db,
+          `sbat_${month}`,
+          searches,
+          month === "2026-05" ? "json" : "deflate",
+        ),
+        eventID: `batch-${month}`,
+      });
+      // Delivered, then redelivered in a later batch (at-least-once).
+      expect((await analytics.consumer.handle(streamEvent([record]))).batchItemFailures).toEqual(
+        [],
+      );
+      expect((await analytics.consumer.handle(streamEvent([record]))).batchItemFailures).toEqual(
+        [],
+      );
+
+      const first = await analytics.queries.summary({ from: day1, to: day1 });
+      expect(first).toMatchObject({ searches: 3, cacheHits: 2 });
+      expect(first.topRoutes).toEqual([
+        { route: "JFK-LAX", type: "flight", searches: 2, bookings: 0 },
+        { route: "LHR", type: "hotel", searches: 1, bookings: 0 },
+      ]);
+      const both = await analytics.queries.summary({ from: day1, to: day2 });
+      expect(both).toMatchObject({ searches: 4, cacheHits: 3 });
+      const route = await analytics.queries.route({ route: "JFK-LAX", from: day1, to: day2 });
+      expect(route.days.map((d) => d.searches)).toEqual([2, 1]);
+    },
+  );
+
+  it("writes a 500-search item touching 200 routes with at most ROW_WRITES_IN_FLIGHT row writes in flight, and counts it exactly", async () => {
+    const repository = createAnalyticsRepository(engine.db);
+    let inFlight = 0;
+    let peak = 0;
+    const counted =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        try {
+          return await fn(...args);
+        } finally {
+          inFlight--;
+        }
+      };
+    const watched = {
+      ...repository,
+      addOnce: counted(repository.addOnce),
+      releasePending: counted(repository.releasePending),
+    };
+    const consumer = createStreamConsumer({
+      parser: repository,
+      handlers: [
+        createAnalyticsAggregator({
+          repository: watched,
+          metrics: createBusinessMetrics(undefined),
+          clock,
+          shards: 4,
+        }),
+      ],
+    });
+    const routes = Array.from({ length: 200 }, (_, i) => `R${String(i).padStart(2, "0")}`);
+    const searches = Array.from({ length: 500 }, (_, i) => ({
+      searchId: `srch_wide_${i}`,
+      route: routes[i % routes.length] as string,
+      day: "2026-06-01",
+      cacheStatus: i % 2 ? ("hit" as const) : ("miss" as const),
+    }));
     const record = streamRecord({
       eventName: "INSERT",
-      newItem: searchEventBatchItem(db, "sbat_01", searches),
-      eventID: "batch-1",
+      newItem: await searchEventBatchItem(engine.db, "sbat_wide", searches),
+      eventID: "batch-wide",
     });
-    // Delivered, then redelivered in a later batch (at-least-once).
-    expect((await analytics.consumer.handle(streamEvent([record]))).batchItemFailures).toEqual([]);
-    expect((await analytics.consumer.handle(streamEvent([record]))).batchItemFailures).toEqual([]);
-
-    const first = await analytics.queries.summary({ from: "2026-04-10", to: "2026-04-10" });
-    expect(first).toMatchObject({ searches: 3, cacheHits: 2 });
-    expect(first.topRoutes).toEqual([
-      { route: "JFK-LAX", type: "flight", searches: 2, bookings: 0 },
-      { route: "LHR", type: "hotel", searches: 1, bookings: 0 },
-    ]);
-    const both = await analytics.queries.summary({ from: "2026-04-10", to: "2026-04-11" });
-    expect(both).toMatchObject({ searches: 4, cacheHits: 3 });
-    const route = await analytics.queries.route({
-      route: "JFK-LAX",
-      from: "2026-04-10",
-      to: "2026-04-11",
-    });
-    expect(route.days.map((d) => d.searches)).toEqual([2, 1]);
+    expect((await consumer.handle(streamEvent([record]))).batchItemFailures).toEqual([]);
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(ROW_WRITES_IN_FLIGHT);
+    const summary = await analytics.queries.summary({ from: "2026-06-01", to: "2026-06-01" });
+    expect(summary).toMatchObject({ searches: 500, cacheHits: 250 });
   });
 
   it("refuses a batch item whose searches are malformed, alone, without failing the batch", async () => {
@@ -241,7 +304,7 @@ describe("stream consumer on the embedded engine", () => {
         cacheStatus: "hit",
       }),
     });
-    const badItem = searchEventBatchItem(db, "sbat_bad", [
+    const badItem = await searchEventBatchItem(db, "sbat_bad", [
       { searchId: "srch_x", route: "JFK-LAX", day: "2026-04-12", cacheStatus: "hit" },
     ]);
     const bad = streamRecord({

@@ -1,5 +1,5 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
-import type { SearchEventRecord, TravelService } from "@travel/core";
+import { encodeSearchEventBatch, type SearchEventRecord, type TravelService } from "@travel/core";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 
 /**
@@ -78,16 +78,21 @@ export function searchEventItem(db: TravelService, input: SearchInput): Record<s
     .Item as Record<string, unknown>;
 }
 
-/** The item ElectroDB would write for a batch of these searches (core's `recordBatch`). */
-export function searchEventBatchItem(
+/**
+ * The item ElectroDB would write for a batch of these searches (core's `recordBatch`, deflated),
+ * or, with `encoding: "json"`, as items written before the deflated form held them.
+ */
+export async function searchEventBatchItem(
   db: TravelService,
   batchId: string,
   searches: SearchInput[],
-): Record<string, unknown> {
+  encoding: "deflate" | "json" = "deflate",
+): Promise<Record<string, unknown>> {
+  const records = searches.map(searchRecord);
   return db.entities.searchEventBatch
     .put({
       batchId,
-      events: JSON.stringify(searches.map(searchRecord)),
+      events: encoding === "json" ? JSON.stringify(records) : await encodeSearchEventBatch(records),
       count: searches.length,
       createdAt: `${searches[0]?.day}T10:00:00.000Z`,
       ttl: 2_000_000_000,
