@@ -19,7 +19,9 @@ import autocannon from "autocannon";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error("BENCH_ROUNDS must be a whole number ≥ 1");
 
 // `pnpm bench` runs this file compiled (tsc → .bench-dist, the workspace packages from their
 // dist): what production runs, not tsx's development transform (its keepNames wrappers alone
@@ -77,10 +79,18 @@ const { Redis } = await import("ioredis");
 const probe = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 const redisPid = Number(/process_id:(\d+)/.exec(await probe.info("server"))?.[1]);
 probe.disconnect();
+/** Redis's pid is only ours to read if that process on this host is a Redis (not in a container). */
+const isLocalRedis = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("redis");
+  } catch {
+    return false;
+  }
+};
 const watched = {
   server: server.child.pid,
   engine: engine.child.pid,
-  redis: Number.isInteger(redisPid) ? redisPid : undefined,
+  redis: Number.isInteger(redisPid) && isLocalRedis(redisPid) ? redisPid : undefined,
   autocannon: process.pid,
 };
 const ticksPerSecond = 100; // USER_HZ on Linux

@@ -70,7 +70,10 @@ bare.get("/__bare-search-body", (c) => c.json(searchBody));
 // `route()` would wrap each of its handlers in a second compose for its onError (measured: ~3 %
 // of a search's CPU) that production never pays.
 const fetch = (request: Request) =>
-  request.url.includes("/__bare") ? bare.fetch(request) : app.fetch(request);
+  // The path starts at the first "/" after "http://host"; only it decides, not the query string.
+  request.url.startsWith("/__bare", request.url.indexOf("/", 8))
+    ? bare.fetch(request)
+    : app.fetch(request);
 
 const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info) => {
   process.stdout.write(

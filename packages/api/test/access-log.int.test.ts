@@ -41,10 +41,15 @@ interface RecordedSpan {
 }
 
 /**
- * A tracer whose spans record (like an SDK's sampled spans), with a real AsyncLocalStorage
+ * A tracer whose spans record (like an SDK's sampled spans) or, with `sampled: false`, carry a
+ * valid context but do not record (an SDK's sampled-out spans), with a real AsyncLocalStorage
  * context manager, so the test sees which span is active below the request span.
  */
-function recordingTracer(): { tracer: Tracer; spans: RecordedSpan[]; restore: () => void } {
+function recordingTracer(sampled = true): {
+  tracer: Tracer;
+  spans: RecordedSpan[];
+  restore: () => void;
+} {
   const storage = new AsyncLocalStorage<Context>();
   const manager: ContextManager = {
     active: () => storage.getStore() ?? ROOT_CONTEXT,
@@ -73,10 +78,10 @@ function recordingTracer(): { tracer: Tracer; spans: RecordedSpan[]; restore: ()
     const base = trace.wrapSpanContext({
       traceId: "0000000000000000000000000000000a",
       spanId,
-      traceFlags: 1,
+      traceFlags: sampled ? 1 : 0,
     });
     const span: Span = Object.assign(Object.create(base) as Span, {
-      isRecording: () => true,
+      isRecording: () => sampled,
       updateName: (n: string) => {
         recorded.name = n;
         return span;
@@ -181,9 +186,11 @@ describe("access log and request spans (through HTTP)", () => {
       await t?.close();
     });
 
-    it("prints no access line above INFO", async () => {
+    it("builds no access line above INFO", async () => {
+      const info = vi.spyOn(t.deps.logger, "info");
       const out = captureStdout();
       expect((await t.request(path, { key })).status).toBe(200);
+      expect(info).not.toHaveBeenCalled();
       expect(out.lines().filter((line) => line.message === "request")).toEqual([]);
     });
 
@@ -204,6 +211,30 @@ describe("access log and request spans (through HTTP)", () => {
       });
       const searchSpan = recorder.spans.find((s) => s.name === "search.flights");
       // The active span while the search ran was the request span.
+      expect(searchSpan?.parent?.spanContext().spanId).toBe(request?.spanId);
+    });
+  });
+
+  describe("sampled-out spans (valid context, not recording)", () => {
+    let t: TestApp;
+    let key: string;
+    let recorder: ReturnType<typeof recordingTracer>;
+    beforeAll(async () => {
+      recorder = recordingTracer(false);
+      t = await startTestApp({ overrides: { tracer: recorder.tracer } });
+      await insertInventory(t.engine.db, { flights: flightRecords(date) });
+      key = await t.createKey(["search"]);
+    });
+    afterAll(async () => {
+      recorder?.restore();
+      await t?.close();
+    });
+
+    it("still parents the search spans (they follow its sampling decision) but sets nothing on it", async () => {
+      expect((await t.request(path, { key })).status).toBe(200);
+      const request = recorder.spans.find((s) => s.name.startsWith("HTTP "));
+      expect(request).toMatchObject({ name: "HTTP GET", ended: true, attributes: {} });
+      const searchSpan = recorder.spans.find((s) => s.name === "search.flights");
       expect(searchSpan?.parent?.spanContext().spanId).toBe(request?.spanId);
     });
   });
