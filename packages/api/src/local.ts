@@ -4,7 +4,7 @@
  * holding every scope. Serving starts as soon as the nearest days are loaded; the rest loads in
  * the background.
  */
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createLocalChangeFeed } from "@travel/analytics";
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       "",
       `  Travel Platform API serving on ${url}  (ready in ${seconds} s)`,
       `  API reference:  ${url}/docs   OpenAPI: ${url}/openapi.json`,
-      `  Demo API key (every scope, kept in .data/demo-key):`,
+      `  Demo API key (every scope, kept in ${relative(process.cwd(), resolve(DATA_DIR, "demo-key"))}):`,
       `    ${demoKey}`,
       `  Try: curl -H "x-api-key: ${demoKey}" "${url}/v1/flights/search?origin=JFK&destination=LAX&departureDate=${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)}"`,
       `  DynamoDB (embedded): ${engine.endpoint}   cache: ${deps.cache.backend}`,
