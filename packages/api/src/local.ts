@@ -20,6 +20,12 @@ import { createLocalState, type LocalState } from "./local/state.js";
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Local state (engine data, demo key, seeding marker); `LOCAL_DATA_DIR` moves it (e.g. a scratch run). */
 const DATA_DIR = resolve(REPO_ROOT, process.env.LOCAL_DATA_DIR ?? ".data");
+
+/** A path as the user would type it from here: relative inside the working directory. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") ? path : rel;
+}
 /** Days loaded before serving (nearest first); the rest loads while serving. */
 const READY_AFTER_DAYS = 3;
 
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
       "",
       `  Travel Platform API serving on ${url}  (ready in ${seconds} s)`,
       `  API reference:  ${url}/docs   OpenAPI: ${url}/openapi.json`,
-      `  Demo API key (every scope, kept in ${relative(process.cwd(), resolve(DATA_DIR, "demo-key"))}):`,
+      `  Demo API key (every scope, kept in ${shownPath(resolve(DATA_DIR, "demo-key"))}):`,
       `    ${demoKey}`,
       `  Try: curl -H "x-api-key: ${demoKey}" "${url}/v1/flights/search?origin=JFK&destination=LAX&departureDate=${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)}"`,
       `  DynamoDB (embedded): ${engine.endpoint}   cache: ${deps.cache.backend}`,
