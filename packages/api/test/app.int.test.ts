@@ -96,6 +96,16 @@ describe("cross-cutting behaviour", () => {
       expect((await res.text()).length, asset).toBeGreaterThan(100);
     }
     expect((await t.request("/docs/../../package.json")).status).toBe(404);
+    expect((await t.request("/docs/swagger-ui-standalone-preset.js")).status).toBe(200);
+    expect((await t.request("/docs/other.js")).status).toBe(404);
+  });
+
+  it("routes with Hono's RegExpRouter (every route pattern is one it accepts)", async () => {
+    await t.request("/health");
+    // SmartRouter picks the first router that accepts every route; one pattern RegExpRouter
+    // refuses (e.g. `/docs/:asset` beside `/docs/init.js`) silently makes every request pay
+    // the slower TrieRouter.
+    expect((t.app.router as { name: string }).name).toBe("SmartRouter + RegExpRouter");
   });
 });
 

@@ -64,14 +64,16 @@ export function createDocsRoutes() {
   router.get("/init.js", (c) =>
     c.body(INIT, 200, { "content-type": "text/javascript; charset=utf-8" }),
   );
-  router.get("/:asset", async (c, next) => {
-    const name = c.req.param("asset");
-    const type = ASSETS[name];
-    if (!type) return next();
-    return c.body(await asset(name), 200, {
-      "content-type": type,
-      "cache-control": "public, max-age=86400",
-    });
-  });
+  // One static route per asset rather than `/:asset`: a parameter next to the static
+  // `/init.js` is a pattern Hono's RegExpRouter refuses, which made the whole app fall back to
+  // the slower TrieRouter for every request.
+  for (const [name, type] of Object.entries(ASSETS)) {
+    router.get(`/${name}`, async (c) =>
+      c.body(await asset(name), 200, {
+        "content-type": type,
+        "cache-control": "public, max-age=86400",
+      }),
+    );
+  }
   return router;
 }
