@@ -24,8 +24,10 @@ interface DecodedRecords {
  * `CacheUnavailableError`: a read model must know whether its write landed.
  *
  * With `nearCache` (stores that track a generation: Redis), decoded maps are kept in process and
- * a read costs one small `HGET` of the generation instead of reading and decoding every field;
- * a map whose generation moved is read again, so a read never returns less than the store holds.
+ * a read costs one small `HGET` of the generation instead of reading and decoding every field,
+ * shared by the reads of that key that started in the same turn of the event loop; a map whose
+ * generation moved is read again, so a read never returns less than the store held when it
+ * started.
  * Bytes that do not decode are reported as `CacheUnavailableError` (callers fall back to their
  * source), never as a crash.
  */
@@ -74,12 +76,41 @@ export function createRecordMap(
     );
   };
 
+  /**
+   * Generation reads waiting to be sent, per stored key. Every read of a key that starts before
+   * the batch's `HGET` is sent joins it, and it is sent from `setImmediate`, after the reads
+   * the current turn of the event loop started (e.g. every request that arrived on it). A write
+   * acknowledged before a read started was applied by Redis before that `HGET` was even sent,
+   * so a joined read never misses it: as strict as one `HGET` per read, with one per key per
+   * turn under load. (Joining an `HGET` already sent would not be: a write could be applied
+   * between its processing and the read's start.)
+   */
+  const generationBatches = new Map<string, Promise<string | null>>();
+  const batchedGeneration = (
+    key: string,
+    stored: string,
+    generation: (key: string) => Promise<string | null>,
+  ): Promise<string | null> => {
+    let batch = generationBatches.get(stored);
+    if (!batch) {
+      batch = new Promise((resolve, reject) => {
+        setImmediate(() => {
+          // Closed before sending: nobody may join a read that is already on its way.
+          generationBatches.delete(stored);
+          run("getRecords", key, () => generation(stored)).then(resolve, reject);
+        });
+      });
+      generationBatches.set(stored, batch);
+    }
+    return batch;
+  };
+
   async function read<V>(key: string): Promise<ReadonlyMap<string, VersionedRecord<V>> | null> {
     checkKey(key);
     const stored = recordKey(key);
     const known = decoded?.get(stored);
     if (known && generationOf) {
-      const generation = await run("getRecords", key, () => generationOf(stored));
+      const generation = await batchedGeneration(key, stored, generationOf);
       if (generation === known.generation) {
         return known.records as ReadonlyMap<string, VersionedRecord<V>>;
       }

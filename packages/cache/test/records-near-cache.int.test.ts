@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, expect, it, vi } from "vitest";
 import { type Cache, CacheUnavailableError, createRedisCache } from "../src/index.js";
 import { deleteKeysWithPrefix, describeRedis, uniqueKeyPrefix } from "../src/testing/index.js";
 
@@ -63,6 +63,42 @@ describeRedis("record maps: decoded copies kept in process, checked by generatio
     const seen = await a.records.getRecords("route");
     expect(seen?.get("off_3")).toEqual({ version: 2, value: ["2026-03-14", 603, 999, "economy"] });
     expect(seen?.size).toBe(50);
+  });
+
+  it("shares one generation read among the reads of a key started in the same turn, and never misses an acknowledged write", async () => {
+    const keyPrefix = uniqueKeyPrefix("records-batch");
+    prefixes.push(keyPrefix);
+    const client = new Redis(url);
+    const a = createRedisCache({ redis: client, keyPrefix, commandTimeoutMs: 1_000 });
+    const b = createRedisCache({ redis: { url }, keyPrefix, commandTimeoutMs: 1_000 });
+    caches.push(a, b);
+    await a.records.fill("busy", month(100), 3600);
+    const first = await a.records.getRecords("busy");
+
+    const hget = vi.spyOn(client, "hget");
+    const together = await Promise.all(
+      Array.from({ length: 20 }, () => a.records.getRecords("busy")),
+    );
+    expect(together.every((map) => map === first)).toBe(true);
+    expect(hget).toHaveBeenCalledTimes(1);
+    // Reads in later turns each send their own.
+    await a.records.getRecords("busy");
+    await a.records.getRecords("busy");
+    expect(hget).toHaveBeenCalledTimes(3);
+
+    // A read that started before a write may see either state; one that starts after the
+    // write was acknowledged sees it, whichever batch was pending.
+    const early = a.records.getRecords("busy");
+    await b.records.applyIfNewer(
+      "busy",
+      [{ field: "off_3", version: 2, value: ["2026-03-14", 603, 999, "economy"] }],
+      { ttlSeconds: 3600 },
+    );
+    const late = await a.records.getRecords("busy");
+    expect(late?.get("off_3")).toEqual({ version: 2, value: ["2026-03-14", 603, 999, "economy"] });
+    const earlyValue = (await early)?.get("off_3")?.value as number[] | undefined;
+    expect([103, 999]).toContain(earlyValue?.[2]);
+    hget.mockRestore();
   });
 
   it("keeps the copy when a write changed nothing (older or repeated versions)", async () => {
