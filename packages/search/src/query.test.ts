@@ -182,3 +182,56 @@ describe("hotel query", () => {
     expect(paths(hotels, hotel({ sort: "duration" }))).toEqual(["sort"]);
   });
 });
+
+describe("remembered validation", () => {
+  it("answers the same raw query with the same frozen result, without parsing it again", async () => {
+    const schema = createFlightQuerySchema(noon);
+    const first = schema.safeParse(flight({ carriers: "dl,aa" }));
+    expect(first.success).toBe(true);
+    const again = await schema.safeParseAsync(flight({ carriers: "dl,aa" }));
+    expect(again.success && again.data).toBe(first.success && first.data);
+    expect(Object.isFrozen(again.success && again.data)).toBe(true);
+    expect(Object.isFrozen(again.success && again.data.carriers)).toBe(true);
+    // A spelling of the same search is its own entry with an equal result.
+    const spelled = schema.safeParse(flight({ origin: " jfk", carriers: "AA, DL" }));
+    expect(spelled.success && spelled.data).not.toBe(first.success && first.data);
+    expect(spelled.success && spelled.data).toEqual(first.success && first.data);
+    // Off: every parse builds its own result.
+    const plain = createFlightQuerySchema(noon, { memoEntries: 0 });
+    const [a, b] = [plain.safeParse(flight()), plain.safeParse(flight())];
+    expect(a.success && b.success && a.data !== b.data).toBe(true);
+  });
+
+  it("refuses a remembered date once it is yesterday at the origin, at local midnight", () => {
+    // 23:59:30 on 14 June in New York is 03:59:30 UTC on the 15th.
+    let now = new Date("2026-06-15T03:59:30Z");
+    const schema = createFlightQuerySchema({ now: () => now });
+    const query = flight({ departureDate: "2026-06-14" });
+    expect(schema.safeParse(query).success).toBe(true);
+    expect(schema.safeParse(query).success).toBe(true);
+    now = new Date("2026-06-15T04:00:30Z"); // 00:00:30 on the 15th in New York
+    expect(paths(schema, query)).toEqual(["departureDate"]);
+    // The same for hotels, in the city's time zone (Los Angeles: UTC-7 in June).
+    now = new Date("2026-06-15T06:59:30Z");
+    const hotelSchema = createHotelQuerySchema({ now: () => now });
+    const stay = hotel({ checkIn: "2026-06-14", checkOut: "2026-06-16" });
+    expect(hotelSchema.safeParse(stay).success).toBe(true);
+    now = new Date("2026-06-15T07:00:30Z");
+    expect(paths(hotelSchema, stay)).toEqual(["checkIn"]);
+  });
+
+  it("stays bounded, dropping the oldest entry first", () => {
+    const schema = createFlightQuerySchema(noon, { memoEntries: 2 });
+    const [q1, q2, q3] = ["2026-07-01", "2026-07-02", "2026-07-03"].map((d) =>
+      flight({ departureDate: d }),
+    );
+    const r1 = schema.safeParse(q1);
+    const r2 = schema.safeParse(q2);
+    const r2again = schema.safeParse(q2);
+    expect(r2again.success && r2again.data).toBe(r2.success && r2.data); // remembered
+    schema.safeParse(q3); // a third entry drops q1, the oldest
+    const again = schema.safeParse(q1);
+    expect(again.success && again.data).toEqual(r1.success && r1.data);
+    expect(again.success && again.data).not.toBe(r1.success && r1.data);
+  });
+});

@@ -86,6 +86,81 @@ const cursor = z
   .optional()
   .meta({ description: "Opaque cursor from `meta.nextCursor` of the previous page" });
 
+/** How many validated queries a schema remembers (per raw query and local "today"). */
+export const QUERY_MEMO_ENTRIES = 1000;
+/** Raw queries longer than this (as JSON) are validated every time, never remembered. */
+const MAX_MEMO_KEY_LENGTH = 1024;
+
+/**
+ * Remembers the successful results of `schema` per raw input and local "today" at the
+ * input's place (`placeOf`), the only other thing the result depends on: the same search sent
+ * again (most are: pages, sorts, retries, popular routes) is not validated again, and at the
+ * place's midnight the key changes, so a date that just became "yesterday" is refused at once.
+ * Results are deeply frozen and shared. The schema is returned with its `safeParse` and
+ * `safeParseAsync` (what `@hono/zod-validator` calls) consulting the memo first; everything
+ * else, including the OpenAPI description, is the schema unchanged. Bounded: oldest entries
+ * are dropped first; failures and oversized inputs are never remembered.
+ */
+function withMemo<S extends z.ZodType>(
+  schema: S,
+  clock: Clock,
+  placeOf: (raw: Record<string, unknown>) => unknown,
+  entries: number,
+): S {
+  if (entries <= 0) return schema;
+  const memo = new Map<string, z.ZodSafeParseSuccess<z.output<S>>>();
+  const keyOf = (raw: unknown): string | undefined => {
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+    let json: string;
+    try {
+      json = JSON.stringify(raw);
+    } catch {
+      return undefined;
+    }
+    if (json.length > MAX_MEMO_KEY_LENGTH) return undefined;
+    const place = placeOf(raw as Record<string, unknown>);
+    const code = typeof place === "string" ? place.trim().toUpperCase() : "";
+    return `${localDate(clock.now(), findAirport(code)?.timeZone ?? "UTC")}|${json}`;
+  };
+  const remember = <R extends z.ZodSafeParseResult<z.output<S>>>(
+    key: string | undefined,
+    result: R,
+  ): R => {
+    if (key === undefined || !result.success) return result;
+    if (memo.size >= entries) memo.delete(memo.keys().next().value as string);
+    memo.set(
+      key,
+      Object.freeze({ success: true, data: deepFreeze(result.data) }) as z.ZodSafeParseSuccess<
+        z.output<S>
+      >,
+    );
+    return result;
+  };
+  const safeParse = schema.safeParse.bind(schema);
+  const safeParseAsync = schema.safeParseAsync.bind(schema);
+  Object.assign(schema, {
+    safeParse(raw: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) {
+      const key = keyOf(raw);
+      return (key !== undefined && memo.get(key)) || remember(key, safeParse(raw, params));
+    },
+    async safeParseAsync(raw: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) {
+      const key = keyOf(raw);
+      return (
+        (key !== undefined && memo.get(key)) || remember(key, await safeParseAsync(raw, params))
+      );
+    },
+  });
+  return schema;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** Today (and the last allowed day) at a place, from the injected clock. */
 function dateWindow(clock: Clock, code: unknown): { today: string; last: string } {
   const timeZone = (typeof code === "string" && findAirport(code)?.timeZone) || "UTC";
@@ -98,14 +173,18 @@ function dateWindow(clock: Clock, code: unknown): { today: string; last: string 
 
 /**
  * The flight search query, validated against `clock` (dates are "today" at the origin).
- * Its input is the raw query string; its output the normalised {@link FlightQuery}.
+ * Its input is the raw query string; its output the normalised {@link FlightQuery}, deeply
+ * frozen. `safeParse`/`safeParseAsync` remember up to `memoEntries` results (see `withMemo`).
  *
  * @example
  * const schema = createFlightQuerySchema(clock);
  * schema.parse({ origin: " jfk", destination: "LAX", departureDate: "2026-12-01", adults: "2" })
  */
-export function createFlightQuerySchema(clock: Clock = systemClock) {
-  return z
+export function createFlightQuerySchema(
+  clock: Clock = systemClock,
+  options: { memoEntries?: number } = {},
+) {
+  const schema = z
     .object({
       origin: airportCode,
       destination: airportCode,
@@ -135,6 +214,7 @@ export function createFlightQuerySchema(clock: Clock = systemClock) {
       const { today, last } = dateWindow(clock, query.origin);
       checkDateWindow(ctx, "departureDate", query.departureDate, today, last);
     });
+  return withMemo(schema, clock, (raw) => raw.origin, options.memoEntries ?? QUERY_MEMO_ENTRIES);
 }
 
 /**
@@ -142,8 +222,11 @@ export function createFlightQuerySchema(clock: Clock = systemClock) {
  * `guests` must be at least `rooms` (a room needs a guest); it does not filter otherwise,
  * the inventory carries no occupancy.
  */
-export function createHotelQuerySchema(clock: Clock = systemClock) {
-  return z
+export function createHotelQuerySchema(
+  clock: Clock = systemClock,
+  options: { memoEntries?: number } = {},
+) {
+  const schema = z
     .object({
       city: airportCode.meta({ description: "IATA city or airport code", example: "LAX" }),
       checkIn: isoDate,
@@ -178,6 +261,7 @@ export function createHotelQuerySchema(clock: Clock = systemClock) {
         ctx.addIssue({ code: "custom", path: ["guests"], message: "must be at least rooms" });
       }
     });
+  return withMemo(schema, clock, (raw) => raw.city, options.memoEntries ?? QUERY_MEMO_ENTRIES);
 }
 
 function checkDateWindow(
