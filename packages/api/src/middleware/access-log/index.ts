@@ -1,3 +1,4 @@
+import { LogLevelThreshold } from "@aws-lambda-powertools/logger";
 import {
   context,
   isSpanContextValid,
@@ -9,9 +10,6 @@ import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../../env.js";
 import type { AppLogger } from "../../observability.js";
-
-/** Powertools levels at which an INFO line is not printed. */
-const ABOVE_INFO = new Set(["WARN", "ERROR", "CRITICAL", "SILENT"]);
 
 /**
  * One structured access-log line and one OpenTelemetry span per request: request id, method,
@@ -42,7 +40,7 @@ export function accessLog(options: {
         await next();
       }
     } finally {
-      const logs = !ABOVE_INFO.has(logger.getLevelName());
+      const logs = logger.level <= LogLevelThreshold.INFO;
       const recording = span.isRecording();
       const route = logs || recording ? handlerRoute(c) : "";
       const status = c.res.status;
