@@ -88,6 +88,10 @@ describe("searchResponseJson", () => {
           meta,
         };
         expect(searchResponseJson(later)).toBe(JSON.stringify(later));
+        // Offers stamped at different instants in one answer: each keeps its own clock fields.
+        const laterStamp = flightOfferStamper(new Date(now.getTime() + 1));
+        const mixed = { data: built.map((o, i) => (i % 2 ? laterStamp : stamp)(o)), meta };
+        expect(searchResponseJson(mixed)).toBe(JSON.stringify(mixed));
       }),
     );
   });

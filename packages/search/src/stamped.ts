@@ -79,14 +79,24 @@ export function searchResponseJson(response: {
 }): string {
   let out = '{"data":[';
   const { data } = response;
+  // The offers of one answer are usually stamped at one instant: their clock fields are
+  // written once and reused while they repeat.
+  let pricedAt: string | undefined;
+  let expiresAt: string | undefined;
+  let clockFields = "";
   for (let i = 0; i < data.length; i++) {
     if (i > 0) out += ",";
     const offer = data[i] as object;
     const source = StampedFlightOffer.sourceOf(offer);
     if (source && unchanged(offer as FlightOffer, source.offer)) {
-      const { pricedAt, expiresAt } = offer as FlightOffer;
+      const stamped = offer as FlightOffer;
+      if (stamped.pricedAt !== pricedAt || stamped.expiresAt !== expiresAt) {
+        pricedAt = stamped.pricedAt;
+        expiresAt = stamped.expiresAt;
+        clockFields = `,"pricedAt":${JSON.stringify(pricedAt)},"expiresAt":${JSON.stringify(expiresAt)}}`;
+      }
       source.json ??= JSON.stringify(source.offer).slice(0, -1);
-      out += `${source.json},"pricedAt":${JSON.stringify(pricedAt)},"expiresAt":${JSON.stringify(expiresAt)}}`;
+      out += source.json + clockFields;
     } else {
       out += JSON.stringify(offer);
     }
@@ -117,9 +127,16 @@ function unchanged(o: FlightOffer, b: OfferBody): boolean {
     o.price.currency === b.price.currency &&
     typeof o.pricedAt === "string" &&
     typeof o.expiresAt === "string" &&
-    Object.keys(o).length === OFFER_KEYS &&
-    Object.keys(o.price).length === 2
+    ownKeyCount(o) === OFFER_KEYS &&
+    ownKeyCount(o.price) === 2
   );
+}
+
+/** `Object.keys(o).length` without building the array (this runs for every offer of an answer). */
+function ownKeyCount(o: object): number {
+  let count = 0;
+  for (const key in o) if (Object.hasOwn(o, key)) count++;
+  return count;
 }
 
 /**
