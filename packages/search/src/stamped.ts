@@ -127,16 +127,9 @@ function unchanged(o: FlightOffer, b: OfferBody): boolean {
     o.price.currency === b.price.currency &&
     typeof o.pricedAt === "string" &&
     typeof o.expiresAt === "string" &&
-    ownKeyCount(o) === OFFER_KEYS &&
-    ownKeyCount(o.price) === 2
+    Object.keys(o).length === OFFER_KEYS &&
+    Object.keys(o.price).length === 2
   );
-}
-
-/** `Object.keys(o).length` without building the array (this runs for every offer of an answer). */
-function ownKeyCount(o: object): number {
-  let count = 0;
-  for (const key in o) if (Object.hasOwn(o, key)) count++;
-  return count;
 }
 
 /**
