@@ -83,7 +83,9 @@ export function createRecordMap(
    * acknowledged before a read started was applied by Redis before that `HGET` was even sent,
    * so a joined read never misses it: as strict as one `HGET` per read, with one per key per
    * turn under load. (Joining an `HGET` already sent would not be: a write could be applied
-   * between its processing and the read's start.)
+   * between its processing and the read's start.) The command budget (`commandTimeoutMs`)
+   * counts from the send, and the breaker counts one failure per batch. Under fake timers
+   * that also fake `setImmediate` (vitest's default), such reads wait until the timers run.
    */
   const generationBatches = new Map<string, Promise<string | null>>();
   const batchedGeneration = (

@@ -220,18 +220,37 @@ describe("remembered validation", () => {
     expect(paths(hotelSchema, stay)).toEqual(["checkIn"]);
   });
 
-  it("stays bounded, dropping the oldest entry first", () => {
+  it("remembers only plain query-string objects without a cursor", () => {
+    const schema = createFlightQuerySchema(noon);
+    const same = (raw: Record<string, unknown>) => {
+      const [a, b] = [schema.safeParse(raw), schema.safeParse(raw)];
+      return a.success && b.success && a.data === b.data;
+    };
+    expect(same(flight())).toBe(true);
+    expect(same(flight({ cursor: "abc" }))).toBe(false);
+    // Values JSON would drop or hide must never share an entry with the plain query.
+    expect(same({ ...flight(), cursor: () => 1 })).toBe(false);
+    expect(schema.safeParse({ ...flight(), cursor: () => 1 }).success).toBe(false);
+    const inherited = Object.assign(Object.create({ cursor: 5 }), flight());
+    expect(same(inherited)).toBe(false);
+  });
+
+  it("stays bounded, dropping the least recently used entry first", () => {
     const schema = createFlightQuerySchema(noon, { memoEntries: 2 });
-    const [q1, q2, q3] = ["2026-07-01", "2026-07-02", "2026-07-03"].map((d) =>
-      flight({ departureDate: d }),
-    );
-    const r1 = schema.safeParse(q1);
-    const r2 = schema.safeParse(q2);
-    const r2again = schema.safeParse(q2);
-    expect(r2again.success && r2again.data).toBe(r2.success && r2.data); // remembered
-    schema.safeParse(q3); // a third entry drops q1, the oldest
-    const again = schema.safeParse(q1);
-    expect(again.success && again.data).toEqual(r1.success && r1.data);
-    expect(again.success && again.data).not.toBe(r1.success && r1.data);
+    const q1 = flight({ departureDate: "2026-07-01" });
+    const q2 = flight({ departureDate: "2026-07-02" });
+    const q3 = flight({ departureDate: "2026-07-03" });
+    const data = (raw: Record<string, unknown>) => {
+      const result = schema.safeParse(raw);
+      return result.success ? result.data : undefined;
+    };
+    const d1 = data(q1);
+    const d2 = data(q2);
+    expect(data(q1)).toBe(d1); // used again: now the most recent
+    data(q3); // a third entry drops q2, the least recently used
+    expect(data(q1)).toBe(d1);
+    const d2again = data(q2);
+    expect(d2again).toEqual(d2);
+    expect(d2again).not.toBe(d2);
   });
 });

@@ -96,10 +96,13 @@ const MAX_MEMO_KEY_LENGTH = 1024;
  * input's place (`placeOf`), the only other thing the result depends on: the same search sent
  * again (most are: pages, sorts, retries, popular routes) is not validated again, and at the
  * place's midnight the key changes, so a date that just became "yesterday" is refused at once.
- * Results are deeply frozen and shared. The schema is returned with its `safeParse` and
- * `safeParseAsync` (what `@hono/zod-validator` calls) consulting the memo first; everything
- * else, including the OpenAPI description, is the schema unchanged. Bounded: oldest entries
- * are dropped first; failures and oversized inputs are never remembered.
+ * Results of `safeParse` and `safeParseAsync` (what `@hono/zod-validator` calls) are deeply
+ * frozen and shared; `parse`/`parseAsync` and everything else, including the OpenAPI
+ * description, are the schema unchanged. Only plain objects of strings (what a query string
+ * holds) without a cursor are remembered; failures and oversized inputs never are. Bounded:
+ * the least recently used entry is dropped first. (The key reads the clock before the parse
+ * does: a result validated across the place's midnight is filed under the earlier day, which
+ * only matters to a clock that runs backwards.)
  */
 function withMemo<S extends z.ZodType>(
   schema: S,
@@ -110,17 +113,25 @@ function withMemo<S extends z.ZodType>(
   if (entries <= 0) return schema;
   const memo = new Map<string, z.ZodSafeParseSuccess<z.output<S>>>();
   const keyOf = (raw: unknown): string | undefined => {
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return undefined;
-    let json: string;
-    try {
-      json = JSON.stringify(raw);
-    } catch {
-      return undefined;
-    }
+    // Only what a query string can hold: a plain object of strings or string lists, whose JSON
+    // is then exactly its content (no functions, symbols, inherited fields or toJSON to hide
+    // a difference). A page fetched with a cursor is not worth a place: cursors rarely repeat.
+    if (!isPlainQuery(raw) || raw.cursor !== undefined) return undefined;
+    const json = JSON.stringify(raw);
     if (json.length > MAX_MEMO_KEY_LENGTH) return undefined;
     const place = placeOf(raw as Record<string, unknown>);
     const code = typeof place === "string" ? place.trim().toUpperCase() : "";
     return `${localDate(clock.now(), findAirport(code)?.timeZone ?? "UTC")}|${json}`;
+  };
+  /** A remembered result, moved to the newest end (the memo drops the least recently used). */
+  const recall = (key: string | undefined) => {
+    if (key === undefined) return undefined;
+    const hit = memo.get(key);
+    if (hit) {
+      memo.delete(key);
+      memo.set(key, hit);
+    }
+    return hit;
   };
   const remember = <R extends z.ZodSafeParseResult<z.output<S>>>(
     key: string | undefined,
@@ -141,16 +152,25 @@ function withMemo<S extends z.ZodType>(
   Object.assign(schema, {
     safeParse(raw: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) {
       const key = keyOf(raw);
-      return (key !== undefined && memo.get(key)) || remember(key, safeParse(raw, params));
+      return recall(key) || remember(key, safeParse(raw, params));
     },
     async safeParseAsync(raw: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) {
       const key = keyOf(raw);
-      return (
-        (key !== undefined && memo.get(key)) || remember(key, await safeParseAsync(raw, params))
-      );
+      return recall(key) || remember(key, await safeParseAsync(raw, params));
     },
   });
   return schema;
+}
+
+function isPlainQuery(raw: unknown): raw is Record<string, string | string[]> {
+  if (!raw || typeof raw !== "object" || Object.getPrototypeOf(raw) !== Object.prototype) {
+    return false;
+  }
+  for (const value of Object.values(raw)) {
+    if (typeof value === "string") continue;
+    if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) return false;
+  }
+  return true;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -173,8 +193,8 @@ function dateWindow(clock: Clock, code: unknown): { today: string; last: string 
 
 /**
  * The flight search query, validated against `clock` (dates are "today" at the origin).
- * Its input is the raw query string; its output the normalised {@link FlightQuery}, deeply
- * frozen. `safeParse`/`safeParseAsync` remember up to `memoEntries` results (see `withMemo`).
+ * Its input is the raw query string; its output the normalised {@link FlightQuery}.
+ * `safeParse`/`safeParseAsync` remember up to `memoEntries` results, deeply frozen (`withMemo`).
  *
  * @example
  * const schema = createFlightQuerySchema(clock);
