@@ -51,8 +51,12 @@ export function createApiKeyLookup(options: {
 
   return {
     async find(plainKey) {
-      const entry = await cache.fetch(hashApiKey(plainKey), { context: plainKey });
-      return entry?.record;
+      const hash = hashApiKey(plainKey);
+      // A fresh entry is answered by `get` (what nearly every request finds); `fetch` (which
+      // also shares one read among concurrent misses) only when there is none.
+      const known = cache.get(hash);
+      if (known) return known.record;
+      return (await cache.fetch(hash, { context: plainKey }))?.record;
     },
     forget(keyHash) {
       cache.delete(keyHash);
