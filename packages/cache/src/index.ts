@@ -22,6 +22,7 @@ export {
   type RedisCacheOptions,
 } from "./config.js";
 export { createCache } from "./create-cache.js";
+export { deepFreeze } from "./decoded-reuse.js";
 export {
   CacheArgumentError,
   CacheConfigError,

@@ -1,3 +1,4 @@
+import { deepFreeze } from "@travel/cache";
 import { cabinSchema, findAirport } from "@travel/core";
 import { z } from "zod";
 import { type Clock, daysBetween, localDate, systemClock } from "./clock.js";
@@ -119,9 +120,9 @@ function withMemo<S extends z.ZodType>(
     if (!isPlainQuery(raw) || raw.cursor !== undefined) return undefined;
     const json = JSON.stringify(raw);
     if (json.length > MAX_MEMO_KEY_LENGTH) return undefined;
-    const place = placeOf(raw as Record<string, unknown>);
-    const code = typeof place === "string" ? place.trim().toUpperCase() : "";
-    return `${localDate(clock.now(), findAirport(code)?.timeZone ?? "UTC")}|${json}`;
+    const place = placeOf(raw);
+    const code = typeof place === "string" ? place.trim().toUpperCase() : undefined;
+    return `${localDate(clock.now(), timeZoneOf(code))}|${json}`;
   };
   /** A remembered result, moved to the newest end (the memo drops the least recently used). */
   const recall = (key: string | undefined) => {
@@ -173,18 +174,14 @@ function isPlainQuery(raw: unknown): raw is Record<string, string | string[]> {
   return true;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
+/** The time zone of an airport or city code; "UTC" for anything that is not one. */
+function timeZoneOf(code: unknown): string {
+  return (typeof code === "string" && findAirport(code)?.timeZone) || "UTC";
 }
 
 /** Today (and the last allowed day) at a place, from the injected clock. */
 function dateWindow(clock: Clock, code: unknown): { today: string; last: string } {
-  const timeZone = (typeof code === "string" && findAirport(code)?.timeZone) || "UTC";
-  const today = localDate(clock.now(), timeZone);
+  const today = localDate(clock.now(), timeZoneOf(code));
   const last = new Date(Date.parse(`${today}T00:00:00Z`) + MAX_DAYS_AHEAD * 86_400_000)
     .toISOString()
     .slice(0, 10);
