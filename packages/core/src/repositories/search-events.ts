@@ -98,8 +98,8 @@ export type SearchEventRepository = ReturnType<typeof createSearchEventRepositor
 /** Marks a batch's `events` written as deflated JSON in base64 (plain JSON starts with `[`). */
 const DEFLATED_PREFIX = "deflate:";
 /** Inflated JSON of a batch is at most this long (500 events of the longest valid fields fit). */
-const deflateRawAsync = promisify(deflateRaw);
 const MAX_BATCH_JSON_BYTES = 1024 * 1024;
+const deflateRawAsync = promisify(deflateRaw);
 
 /**
  * A batch item's `events` attribute: the searches as JSON, deflated and base64-encoded behind
