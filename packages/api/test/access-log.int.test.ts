@@ -11,6 +11,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { AppDepsOverrides } from "../src/deps.js";
 import { dayFromToday, flightRecords, insertInventory } from "./fixtures.js";
 import { startTestApp, type TestApp } from "./harness.js";
 
@@ -115,6 +116,14 @@ describe("access log and request spans (through HTTP)", () => {
   const date = dayFromToday(9);
   const path = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${date}`;
 
+  /** The app with these dependencies, flights to find on `date`, and a search key. */
+  async function searchApp(overrides: AppDepsOverrides, tenantId?: string) {
+    const t = await startTestApp({ overrides });
+    await insertInventory(t.engine.db, { flights: flightRecords(date) });
+    const key = await t.createKey(["search"], tenantId ? { tenantId } : {});
+    return { t, key };
+  }
+
   afterEach(() => {
     vi.restoreAllMocks();
   });
@@ -123,11 +132,10 @@ describe("access log and request spans (through HTTP)", () => {
     let t: TestApp;
     let key: string;
     beforeAll(async () => {
-      t = await startTestApp({
-        overrides: { logger: new Logger({ serviceName: "access-test", logLevel: "INFO" }) },
-      });
-      await insertInventory(t.engine.db, { flights: flightRecords(date) });
-      key = await t.createKey(["search"], { tenantId: "tenant-log" });
+      ({ t, key } = await searchApp(
+        { logger: new Logger({ serviceName: "access-test", logLevel: "INFO" }) },
+        "tenant-log",
+      ));
     });
     afterAll(async () => {
       await t?.close();
@@ -172,14 +180,10 @@ describe("access log and request spans (through HTTP)", () => {
     let recorder: ReturnType<typeof recordingTracer>;
     beforeAll(async () => {
       recorder = recordingTracer();
-      t = await startTestApp({
-        overrides: {
-          logger: new Logger({ serviceName: "access-test", logLevel: "WARN" }),
-          tracer: recorder.tracer,
-        },
-      });
-      await insertInventory(t.engine.db, { flights: flightRecords(date) });
-      key = await t.createKey(["search"]);
+      ({ t, key } = await searchApp({
+        logger: new Logger({ serviceName: "access-test", logLevel: "WARN" }),
+        tracer: recorder.tracer,
+      }));
     });
     afterAll(async () => {
       recorder?.restore();
@@ -221,9 +225,7 @@ describe("access log and request spans (through HTTP)", () => {
     let recorder: ReturnType<typeof recordingTracer>;
     beforeAll(async () => {
       recorder = recordingTracer(false);
-      t = await startTestApp({ overrides: { tracer: recorder.tracer } });
-      await insertInventory(t.engine.db, { flights: flightRecords(date) });
-      key = await t.createKey(["search"]);
+      ({ t, key } = await searchApp({ tracer: recorder.tracer }));
     });
     afterAll(async () => {
       recorder?.restore();
