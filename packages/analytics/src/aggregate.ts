@@ -222,7 +222,7 @@ export function shardOf(eventId: string, shards: number): number {
 export const ROW_WRITES_IN_FLIGHT = 16;
 
 /** `fn` over `items` with at most `limit` calls in flight; results in input order. */
-export async function mapLimit<T, R>(
+async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<R>,
