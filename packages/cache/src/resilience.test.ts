@@ -114,6 +114,33 @@ describe("BreakerGuard", () => {
     expect(guard.state()).toBe("closed"); // one failure of three
   });
 
+  it("keeps every concurrent call's own answer while slots are freed and reused", async () => {
+    const { guard } = make({ timeoutMs: 30, failureThreshold: 1_000, realTime: true });
+    const releases: ((v: string) => void)[] = [];
+    const held = Array.from({ length: 50 }, () =>
+      guard.run(() => new Promise<string>((r) => releases.push(r))),
+    );
+    // Answer them out of order; each promise must get exactly its own value.
+    for (const i of [7, 3, 49, 0, 25, 1]) releases[i]?.(`v${i}`);
+    // New calls take the freed slots while the others still wait.
+    const reused = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => guard.run(() => Promise.resolve(`new${i}`))),
+    );
+    expect(reused).toEqual(["new0", "new1", "new2", "new3", "new4", "new5"]);
+    let stalled: (v: string) => void = () => {};
+    const stalledCall = guard.run(() => new Promise<string>((r) => (stalled = r)));
+    for (let i = 0; i < 50; i++) if (![7, 3, 49, 0, 25, 1].includes(i)) releases[i]?.(`v${i}`);
+    expect(await Promise.all(held)).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
+    await expect(stalledCall).rejects.toBeInstanceOf(CacheTimeoutError);
+    // Its late answer must not settle a newer call that took its slot.
+    let fresh: (v: string) => void = () => {};
+    const next = guard.run(() => new Promise<string>((r) => (fresh = r)));
+    stalled("late");
+    fresh("mine");
+    expect(await next).toBe("mine");
+    expect(guard.pending).toBe(0);
+  });
+
   it("dispose fails every call still waiting, so a closed cache never leaves a request hanging", async () => {
     const { guard } = make({ timeoutMs: 60_000, realTime: true });
     const never = () => new Promise<string>(() => {});
