@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { type Attributes, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type {
   Cache,
   CacheResult,
@@ -68,7 +68,16 @@ interface ResolvedPolicy {
   ttlMs: number;
   staleMs: number;
   negativeMs: number;
+  /** Built once per policy: a hit allocates no span options or metric events of its own. */
+  spanOptions: { attributes: Attributes };
+  hitEvent: MetricEvent;
+  nearHitEvent: MetricEvent;
+  staleEvent: MetricEvent;
+  missEvent: MetricEvent;
 }
+
+/** Namespaces whose default policy is kept resolved (they come from code, not from input). */
+const MAX_MEMO_NAMESPACES = 256;
 
 const MAX_POLL_MS = 50;
 
@@ -80,6 +89,8 @@ export class CacheEngine implements Cache {
   readonly #inflight = new Map<string, Promise<CacheResult<unknown>>>();
   readonly #refreshing = new Map<string, Promise<void>>();
   readonly #origin = randomUUID();
+  /** Namespace → its policy without per-call overrides. */
+  readonly #policies = new Map<string, ResolvedPolicy>();
   #closed = false;
 
   constructor(options: EngineOptions) {
@@ -109,16 +120,25 @@ export class CacheEngine implements Cache {
     options: GetOrLoadOptions<T> = {},
   ): Promise<CacheResult<T>> {
     const policy = this.#policyFor(options);
-    const span = this.#o.tracer.startSpan("cache.getOrLoad", {
-      attributes: { "cache.backend": this.backend, "cache.namespace": policy.namespace },
-    });
+    const span = this.#o.tracer.startSpan("cache.getOrLoad", policy.spanOptions);
     try {
-      const result = await this.#getOrLoad(
-        entryKey(policy.namespace, key),
-        loader,
-        policy,
-        options,
-      );
+      const fullKey = entryKey(policy.namespace, key);
+      // The hit path stays in this frame: one await on the store read, nothing else async.
+      const read = await this.#read(fullKey, options.tags !== undefined);
+      let result: CacheResult<T> | undefined;
+      if (read.kind === "found") {
+        const now = this.#o.clock.now();
+        const envelope = read.envelope as Envelope<T>;
+        if (now < envelope.f) {
+          this.#emit(read.layer === "near" ? policy.nearHitEvent : policy.hitEvent);
+          result = resultOf(envelope, "hit", now);
+        } else if (now < envelope.s) {
+          this.#emit(policy.staleEvent);
+          this.#refreshInBackground(fullKey, loader, policy, options);
+          result = resultOf(envelope, "stale", now);
+        }
+      }
+      result ??= await this.#miss(fullKey, loader, policy, options, read.kind === "error");
       span.setAttribute("cache.status", result.status);
       return result;
     } catch (error) {
@@ -130,30 +150,18 @@ export class CacheEngine implements Cache {
     }
   }
 
-  async #getOrLoad<T>(
+  /** Single flight per process: concurrent misses of one key share one coordinated load. */
+  async #miss<T>(
     key: string,
     loader: () => Promise<T>,
     policy: ResolvedPolicy,
     options: GetOrLoadOptions<T>,
+    degraded: boolean,
   ): Promise<CacheResult<T>> {
-    const read = await this.#read(key, options.tags !== undefined);
-    if (read.kind === "found") {
-      const now = this.#o.clock.now();
-      const envelope = read.envelope as Envelope<T>;
-      if (now < envelope.f) {
-        this.#emit({ type: "hit", namespace: policy.namespace, layer: read.layer });
-        return resultOf(envelope, "hit", now);
-      }
-      if (now < envelope.s) {
-        this.#emit({ type: "stale", namespace: policy.namespace });
-        this.#refreshInBackground(key, loader, policy, options);
-        return resultOf(envelope, "stale", now);
-      }
-    }
-    this.#emit({ type: "miss", namespace: policy.namespace });
+    this.#emit(policy.missEvent);
     const running = this.#inflight.get(key);
     if (running) return (await running) as CacheResult<T>;
-    const load = this.#loadCoordinated(key, loader, policy, options, read.kind === "error");
+    const load = this.#loadCoordinated(key, loader, policy, options, degraded);
     this.#inflight.set(key, load);
     try {
       return await load;
@@ -441,18 +449,30 @@ export class CacheEngine implements Cache {
 
   #policyFor(options: GetOrLoadOptions<never> | EntryOptions<never>): ResolvedPolicy {
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    const overrides = options as GetOrLoadOptions<never>;
+    const overridden =
+      overrides.ttlSeconds !== undefined ||
+      overrides.staleTtlSeconds !== undefined ||
+      overrides.negativeTtlSeconds !== undefined;
+    if (!overridden) {
+      const known = this.#policies.get(namespace);
+      if (known) return known;
+    }
     if (namespace.length === 0 || namespace.includes(":")) {
       throw new CacheConfigError(
         `cache namespace must be non-empty and without ":", got "${namespace}"`,
       );
     }
     const base = this.#o.namespaces[namespace];
-    const overrides = options as GetOrLoadOptions<never>;
-    return this.#resolvePolicy(namespace, {
+    const policy = this.#resolvePolicy(namespace, {
       ttlSeconds: overrides.ttlSeconds ?? base?.ttlSeconds,
       staleTtlSeconds: overrides.staleTtlSeconds ?? base?.staleTtlSeconds,
       negativeTtlSeconds: overrides.negativeTtlSeconds ?? base?.negativeTtlSeconds,
     });
+    if (!overridden && this.#policies.size < MAX_MEMO_NAMESPACES) {
+      this.#policies.set(namespace, policy);
+    }
+    return policy;
   }
 
   #resolvePolicy(namespace: string, policy: Partial<NamespacePolicy>): ResolvedPolicy {
@@ -477,7 +497,19 @@ export class CacheEngine implements Cache {
         `ttlSeconds + staleTtlSeconds for namespace "${namespace}" exceed the tag retention of ${this.#o.tagRetentionMs / 1000} s`,
       );
     }
-    return { namespace, ttlMs: ttl * 1000, staleMs: stale * 1000, negativeMs: negative * 1000 };
+    return {
+      namespace,
+      ttlMs: ttl * 1000,
+      staleMs: stale * 1000,
+      negativeMs: negative * 1000,
+      spanOptions: {
+        attributes: Object.freeze({ "cache.backend": this.backend, "cache.namespace": namespace }),
+      },
+      hitEvent: Object.freeze({ type: "hit", namespace, layer: "store" }),
+      nearHitEvent: Object.freeze({ type: "hit", namespace, layer: "near" }),
+      staleEvent: Object.freeze({ type: "stale", namespace }),
+      missEvent: Object.freeze({ type: "miss", namespace }),
+    };
   }
 }
 

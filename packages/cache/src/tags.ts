@@ -66,6 +66,11 @@ export function withTagHeader(meta: EntryMeta, body: Uint8Array): Buffer {
   return Buffer.concat([header, body]);
 }
 
+/** True when the stored bytes start with a tag header (`T<seq>|…\n`). */
+export function hasTagHeader(bytes: Uint8Array): boolean {
+  return bytes[0] === HEADER_MARK;
+}
+
 /** The sequence a tagged entry was written at (its header's `<seq>`), without parsing the tags. */
 export function tagHeaderSeq(bytes: Buffer): number | undefined {
   if (bytes[0] !== HEADER_MARK) return undefined;
