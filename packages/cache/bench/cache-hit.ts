@@ -37,6 +37,8 @@ interface Sample {
   opsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time of this (client) process per call, user + system: what the cache layer adds. */
+  cpuUsPerOp: number;
 }
 
 interface Scenario {
@@ -97,13 +99,20 @@ async function measure(op: () => Promise<unknown>): Promise<Sample> {
   await run(WARMUP_MS, undefined);
   const latencies: number[] = [];
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const ops = await run(DURATION_MS, latencies);
+  const cpu = process.cpuUsage(cpuBefore);
   const elapsed = performance.now() - started;
   latencies.sort((a, b) => a - b);
   const q = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
   await sleep(100);
-  return { opsPerSec: (ops / elapsed) * 1000, p50Ms: q(0.5), p99Ms: q(0.99) };
+  return {
+    opsPerSec: (ops / elapsed) * 1000,
+    p50Ms: q(0.5),
+    p99Ms: q(0.99),
+    cpuUsPerOp: (cpu.user + cpu.system) / Math.max(1, ops),
+  };
 }
 
 const median = (xs: number[]) => {
@@ -319,17 +328,17 @@ async function main(): Promise<void> {
       scenario.samples.push(sample);
       scenario.ratios.push(sample.opsPerSec / rawOps);
       console.log(
-        `round ${round}  ${scenario.name.padEnd(56)} ${sample.opsPerSec.toFixed(0).padStart(7)} ops/s  p99 ${sample.p99Ms.toFixed(2)} ms`,
+        `round ${round}  ${scenario.name.padEnd(56)} ${sample.opsPerSec.toFixed(0).padStart(7)} ops/s  p99 ${sample.p99Ms.toFixed(2)} ms  ${sample.cpuUsPerOp.toFixed(2)} µs CPU/op`,
       );
     }
   }
 
   console.log(
-    `\n| scenario | ops/s (median) | vs raw GET (median of per-round ratios) | p50 ms | p99 ms | calls that were not hits |\n|---|---:|---:|---:|---:|---:|`,
+    `\n| scenario | ops/s (median) | vs raw GET (median of per-round ratios) | p50 ms | p99 ms | client CPU µs/op | calls that were not hits |\n|---|---:|---:|---:|---:|---:|---:|`,
   );
   for (const sc of scenarios) {
     console.log(
-      `| ${sc.name} | ${median(sc.samples.map((x) => x.opsPerSec)).toFixed(0)} | ${(median(sc.ratios) * 100).toFixed(0)}% | ${median(sc.samples.map((x) => x.p50Ms)).toFixed(3)} | ${median(sc.samples.map((x) => x.p99Ms)).toFixed(3)} | ${sc.notHits ? sc.notHitCount : "–"} |`,
+      `| ${sc.name} | ${median(sc.samples.map((x) => x.opsPerSec)).toFixed(0)} | ${(median(sc.ratios) * 100).toFixed(0)}% | ${median(sc.samples.map((x) => x.p50Ms)).toFixed(3)} | ${median(sc.samples.map((x) => x.p99Ms)).toFixed(3)} | ${median(sc.samples.map((x) => x.cpuUsPerOp)).toFixed(2)} | ${sc.notHits ? sc.notHitCount : "–"} |`,
     );
   }
   const m = plain.metrics();
