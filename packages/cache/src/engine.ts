@@ -80,6 +80,8 @@ interface ResolvedPolicy {
 const MAX_MEMO_NAMESPACES = 256;
 
 const MAX_POLL_MS = 50;
+const ABSENT: ReadResult = Object.freeze({ kind: "absent" });
+const ERROR_READ: ReadResult = Object.freeze({ kind: "error" });
 
 /** The cache logic shared by both backends; see `Cache` for the contract. */
 export class CacheEngine implements Cache {
@@ -278,31 +280,38 @@ export class CacheEngine implements Cache {
     this.#refreshing.set(key, refresh);
   }
 
-  async #read(key: string, expectTags = false): Promise<ReadResult> {
+  /** Not async: one `then` on the guarded store call (the only await of a hit). */
+  #read(key: string, expectTags = false): Promise<ReadResult> {
     const near = this.#o.nearCache?.get(key);
-    if (near) return { kind: "found", envelope: near, layer: "near" };
-    const { store, guard, serializer } = this.#o;
+    if (near) return Promise.resolve({ kind: "found", envelope: near, layer: "near" });
+    const { store, guard } = this.#o;
     const generation = this.#o.nearCache?.generation ?? 0;
-    let bytes: Uint8Array | undefined;
-    try {
-      // The store answers only entries no tag invalidation has overtaken (one round trip in Redis).
-      bytes = await guard.run(() => store.getEntry(key, expectTags));
-    } catch (error) {
-      this.#storeError("get", error);
-      return { kind: "error" };
-    }
-    if (!bytes) return { kind: "absent" };
+    // The store answers only entries no tag invalidation has overtaken (one round trip in Redis).
+    return guard
+      .run(() => store.getEntry(key, expectTags))
+      .then(
+        (bytes) => this.#decoded(key, bytes, generation),
+        (error: unknown) => {
+          this.#storeError("get", error);
+          return ERROR_READ;
+        },
+      );
+  }
+
+  #decoded(key: string, bytes: Uint8Array | undefined, generation: number): ReadResult {
+    if (!bytes) return ABSENT;
     let envelope: unknown;
     try {
       const reuse = this.#o.decodedReuse;
+      const serializer = this.#o.serializer;
       envelope = reuse
         ? reuse.decode(key, bytes, (b) => serializer.decodeMeasured(b))
         : serializer.decode(bytes);
     } catch (error) {
       this.#storeError("decode", error);
-      return { kind: "absent" };
+      return ABSENT;
     }
-    if (!isEnvelope(envelope)) return { kind: "absent" };
+    if (!isEnvelope(envelope)) return ABSENT;
     this.#o.nearCache?.set(key, envelope, bytes.length, generation);
     return { kind: "found", envelope, layer: "store" };
   }
