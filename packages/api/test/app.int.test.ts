@@ -1,8 +1,12 @@
 import { startLocalEngine } from "@travel/core/local";
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createAppDeps } from "../src/deps.js";
+import { SECURE_HEADERS } from "../src/middleware/response-headers/index.js";
+import { dayFromToday } from "./fixtures.js";
 import { readProblem, startTestApp, TEST_CURSOR_KEY, type TestApp } from "./harness.js";
 
 describe("cross-cutting behaviour", () => {
@@ -70,6 +74,60 @@ describe("cross-cutting behaviour", () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-headers")).toContain("x-api-key");
+  });
+
+  it("collects the same security headers Hono's secureHeaders sets (less CORP)", async () => {
+    const hono = await new Hono()
+      .use(secureHeaders({ crossOriginResourcePolicy: false }))
+      .get("/", (c) => c.body(null, 204))
+      .request("/");
+    const fromHono = Object.fromEntries(hono.headers);
+    expect(fromHono).toEqual(SECURE_HEADERS);
+  });
+
+  it("puts security headers, request id, rate limit and Vary on every kind of answer, once", async () => {
+    const key = await t.createKey(["search"]);
+    const origin = { origin: "https://app.example" };
+    const search = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${dayFromToday(9)}`;
+    const answers = {
+      search: await t.request(search, { key, headers: origin }),
+      gzippedSearch: await t.request(search, {
+        key,
+        headers: { ...origin, "accept-encoding": "gzip" },
+      }),
+      unauthorized: await t.request(search, { headers: origin }),
+      invalid: await t.request("/v1/flights/search?origin=JFK", { key, headers: origin }),
+      health: await t.request("/health", { headers: origin }),
+      notFound: await t.request("/nope", { headers: origin }),
+    };
+    expect(answers.search.status).toBe(200);
+    expect(answers.gzippedSearch.headers.get("content-encoding")).toBe("gzip");
+    expect(answers.unauthorized.status).toBe(401);
+    expect(answers.invalid.status).toBe(422);
+    for (const [name, res] of Object.entries(answers)) {
+      for (const [header, value] of Object.entries(SECURE_HEADERS)) {
+        expect(res.headers.get(header), `${name}: ${header}`).toBe(value);
+      }
+      expect(res.headers.get("x-request-id"), name).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get("access-control-allow-origin"), name).toBe("https://app.example");
+      const vary = (res.headers.get("vary") ?? "").toLowerCase().split(/\s*,\s*/);
+      expect(
+        vary.filter((v) => v === "origin"),
+        name,
+      ).toHaveLength(1);
+      expect(
+        vary.filter((v) => v === "accept-encoding"),
+        name,
+      ).toHaveLength(1);
+    }
+    for (const name of ["search", "gzippedSearch", "invalid"] as const) {
+      expect(answers[name].headers.get("ratelimit-limit"), name).toMatch(/^\d+$/);
+      expect(answers[name].headers.get("ratelimit-remaining"), name).toMatch(/^\d+$/);
+    }
+    expect(answers.search.headers.get("x-cache")).toMatch(/^(HIT|MISS)$/);
+    expect(answers.search.headers.get("content-type")).toBe("application/json");
+    // x-cache belongs to the search answer only, never to an error of the same route.
+    expect(answers.invalid.headers.get("x-cache")).toBeNull();
   });
 
   it("compresses large JSON answers when the client accepts gzip", async () => {

@@ -8,6 +8,7 @@ import {
 import type { Context } from "hono";
 import type { AppDeps } from "../deps.js";
 import type { AppEnv } from "../env.js";
+import { answer, setResponseHeader } from "../middleware/response-headers/index.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
 
@@ -62,19 +63,20 @@ function hotelSearchRoute(search: SearchService) {
 }
 
 function markCache(c: Context<AppEnv>, status: "hit" | "miss" | "stale"): void {
-  c.header("x-cache", status.toUpperCase());
+  setResponseHeader(c, "x-cache", status.toUpperCase());
   c.get("logFields").cache = status;
 }
 
 /**
  * The answer as `c.json` would write it, through `searchResponseJson` (each offer's JSON is
- * written once per built offer, not once per answer). Typed as `c.json`'s result so the route
- * keeps its OpenAPI response type.
+ * written once per built offer, not once per answer), with the collected headers handed over
+ * as they are (`answer`). Typed as `c.json`'s result so the route keeps its OpenAPI response
+ * type.
  */
 function json<T extends Parameters<typeof searchResponseJson>[0]>(c: Context<AppEnv>, result: T) {
-  return c.body(searchResponseJson(result), 200, {
-    "content-type": "application/json",
-  }) as unknown as ReturnType<typeof c.json<T, 200>>;
+  return answer(c, searchResponseJson(result), 200, "application/json") as unknown as ReturnType<
+    typeof c.json<T, 200>
+  >;
 }
 
 /** `GET /v1/flights/search` and `GET /v1/hotels/search` (scope `search`). */

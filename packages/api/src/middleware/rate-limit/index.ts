@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.js";
 import { RateLimitedError } from "../../errors.js";
 import { problemResponse } from "../../problem.js";
+import { setResponseHeader } from "../response-headers/index.js";
 import type { KeyRateLimiter } from "./limiter.js";
 
 export type { KeyRateLimiter, RateLimitDecision } from "./limiter.js";
@@ -10,7 +11,8 @@ export { createKeyRateLimiter } from "./limiter.js";
 /**
  * Spends one request of the authenticated key's budget and puts `RateLimit-Limit`,
  * `RateLimit-Remaining` and `RateLimit-Reset` on the answer, whatever it is (errors included);
- * over the limit it answers 429 `rate_limited` with `Retry-After`. Mount after `apiKeyAuth`.
+ * over the limit it answers 429 `rate_limited` with `Retry-After`. Mount after `apiKeyAuth`
+ * (and `responseHeaders`, which puts the headers on whatever answer comes back).
  *
  * @example
  * app.use("/v1/*", apiKeyAuth({ keys }), rateLimit({ limiter }));
@@ -21,8 +23,10 @@ export function rateLimit(options: { limiter: KeyRateLimiter }): MiddlewareHandl
     const key = c.get("apiKey");
     const decision = await limiter.consume(key.keyId, key.rateLimitPerMinute);
     if (decision.failedOpen) c.get("logFields").rateLimit = "fail-open";
+    setResponseHeader(c, "ratelimit-limit", String(decision.limit));
+    setResponseHeader(c, "ratelimit-remaining", String(decision.remaining));
+    setResponseHeader(c, "ratelimit-reset", String(decision.resetSeconds));
     if (decision.allowed) {
-      // Errors below are already turned into responses by the time next() returns.
       await next();
     } else {
       // Thrown errors replace c.res *after* this middleware returns, so answer the 429 here.
@@ -35,8 +39,5 @@ export function rateLimit(options: { limiter: KeyRateLimiter }): MiddlewareHandl
         headers: { "retry-after": String(error.retryAfterSeconds) },
       });
     }
-    c.res.headers.set("RateLimit-Limit", String(decision.limit));
-    c.res.headers.set("RateLimit-Remaining", String(decision.remaining));
-    c.res.headers.set("RateLimit-Reset", String(decision.resetSeconds));
   };
 }
