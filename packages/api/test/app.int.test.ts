@@ -91,6 +91,7 @@ describe("cross-cutting behaviour", () => {
     const search = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${dayFromToday(9)}`;
     const answers = {
       search: await t.request(search, { key, headers: origin }),
+      headSearch: await t.request(search, { key, method: "HEAD", headers: origin }),
       gzippedSearch: await t.request(search, {
         key,
         headers: { ...origin, "accept-encoding": "gzip" },
@@ -98,12 +99,15 @@ describe("cross-cutting behaviour", () => {
       unauthorized: await t.request(search, { headers: origin }),
       invalid: await t.request("/v1/flights/search?origin=JFK", { key, headers: origin }),
       health: await t.request("/health", { headers: origin }),
+      wrongMethod: await t.request("/health", { method: "DELETE", headers: origin }),
       notFound: await t.request("/nope", { headers: origin }),
     };
     expect(answers.search.status).toBe(200);
+    expect(answers.headSearch.status).toBe(200);
     expect(answers.gzippedSearch.headers.get("content-encoding")).toBe("gzip");
     expect(answers.unauthorized.status).toBe(401);
     expect(answers.invalid.status).toBe(422);
+    expect(answers.wrongMethod.status).toBe(405);
     for (const [name, res] of Object.entries(answers)) {
       for (const [header, value] of Object.entries(SECURE_HEADERS)) {
         expect(res.headers.get(header), `${name}: ${header}`).toBe(value);
@@ -120,14 +124,55 @@ describe("cross-cutting behaviour", () => {
         name,
       ).toHaveLength(1);
     }
-    for (const name of ["search", "gzippedSearch", "invalid"] as const) {
+    for (const name of ["search", "headSearch", "gzippedSearch", "invalid"] as const) {
       expect(answers[name].headers.get("ratelimit-limit"), name).toMatch(/^\d+$/);
       expect(answers[name].headers.get("ratelimit-remaining"), name).toMatch(/^\d+$/);
     }
-    expect(answers.search.headers.get("x-cache")).toMatch(/^(HIT|MISS)$/);
+    for (const name of ["search", "headSearch", "gzippedSearch"] as const) {
+      expect(answers[name].headers.get("x-cache"), name).toMatch(/^(HIT|MISS)$/);
+    }
     expect(answers.search.headers.get("content-type")).toBe("application/json");
-    // x-cache belongs to the search answer only, never to an error of the same route.
-    expect(answers.invalid.headers.get("x-cache")).toBeNull();
+    expect(answers.headSearch.headers.get("content-type")).toBe("application/json");
+    expect(await answers.headSearch.text()).toBe("");
+
+    // A preflight is answered before compress and the routes: security headers and request id.
+    const preflight = await t.request(search, {
+      method: "OPTIONS",
+      headers: { ...origin, "access-control-request-method": "GET" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(preflight.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("builds a search answer once with CORS on, with or without an accepted encoding", async () => {
+    const key = await t.createKey(["search"]);
+    const search = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${dayFromToday(9)}`;
+    await t.request(search, { key });
+    const Original = globalThis.Response;
+    const variants: Record<string, string>[] = [
+      { origin: "https://app.example" },
+      { origin: "https://app.example", "accept-encoding": "identity" },
+      { origin: "https://evil.example", "accept-encoding": "br;q=1, *;q=0" },
+    ];
+    for (const headers of variants) {
+      let built = 0;
+      globalThis.Response = class extends Original {
+        constructor(...args: ConstructorParameters<typeof Response>) {
+          super(...args);
+          built++;
+        }
+      } as typeof Response;
+      let res: Response;
+      try {
+        res = await t.request(search, { key, headers });
+      } finally {
+        globalThis.Response = Original;
+      }
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+      expect(res.headers.get("content-encoding"), JSON.stringify(headers)).toBeNull();
+      expect(built, JSON.stringify(headers)).toBe(1);
+    }
   });
 
   it("compresses large JSON answers when the client accepts gzip", async () => {

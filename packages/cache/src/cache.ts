@@ -122,7 +122,10 @@ export interface Cache {
   /** Quick ping bounded by the command timeout. */
   health(): Promise<HealthStatus>;
   metrics(): MetricsSnapshot;
-  /** Subscribe to metric events; returns the unsubscribe function. */
+  /**
+   * Subscribe to metric events; returns the unsubscribe function. Events are frozen and may be
+   * shared between calls (a hit's event is built once per namespace): copy one to keep or extend it.
+   */
   onMetric(listener: (event: MetricEvent) => void): () => void;
   close(): Promise<void>;
 }

@@ -286,16 +286,19 @@ export class CacheEngine implements Cache {
     if (near) return Promise.resolve({ kind: "found", envelope: near, layer: "near" });
     const { store, guard } = this.#o;
     const generation = this.#o.nearCache?.generation ?? 0;
-    // The store answers only entries no tag invalidation has overtaken (one round trip in Redis).
-    return guard
-      .run(() => store.getEntry(key, expectTags))
-      .then(
-        (bytes) => this.#decoded(key, bytes, generation),
-        (error: unknown) => {
-          this.#storeError("get", error);
-          return ERROR_READ;
-        },
-      );
+    const failed = (error: unknown) => {
+      this.#storeError("get", error);
+      return ERROR_READ;
+    };
+    try {
+      // The store answers only entries no tag invalidation has overtaken (one round trip in Redis).
+      return guard
+        .run(() => store.getEntry(key, expectTags))
+        .then((bytes) => this.#decoded(key, bytes, generation), failed);
+    } catch (error) {
+      // A guard or store that throws instead of rejecting still falls open.
+      return Promise.resolve(failed(error));
+    }
   }
 
   #decoded(key: string, bytes: Uint8Array | undefined, generation: number): ReadResult {
@@ -511,9 +514,9 @@ export class CacheEngine implements Cache {
       ttlMs: ttl * 1000,
       staleMs: stale * 1000,
       negativeMs: negative * 1000,
-      spanOptions: {
+      spanOptions: Object.freeze({
         attributes: Object.freeze({ "cache.backend": this.backend, "cache.namespace": namespace }),
-      },
+      }),
       hitEvent: Object.freeze({ type: "hit", namespace, layer: "store" }),
       nearHitEvent: Object.freeze({ type: "hit", namespace, layer: "near" }),
       staleEvent: Object.freeze({ type: "stale", namespace }),

@@ -115,7 +115,7 @@ describe("BreakerGuard", () => {
   });
 
   it("keeps every concurrent call's own answer while slots are freed and reused", async () => {
-    const { guard } = make({ timeoutMs: 30, failureThreshold: 1_000, realTime: true });
+    const { guard } = make({ timeoutMs: 60_000, failureThreshold: 1_000, realTime: true });
     const releases: ((v: string) => void)[] = [];
     const held = Array.from({ length: 50 }, () =>
       guard.run(() => new Promise<string>((r) => releases.push(r))),
@@ -127,17 +127,32 @@ describe("BreakerGuard", () => {
       Array.from({ length: 6 }, (_, i) => guard.run(() => Promise.resolve(`new${i}`))),
     );
     expect(reused).toEqual(["new0", "new1", "new2", "new3", "new4", "new5"]);
-    let stalled: (v: string) => void = () => {};
-    const stalledCall = guard.run(() => new Promise<string>((r) => (stalled = r)));
     for (let i = 0; i < 50; i++) if (![7, 3, 49, 0, 25, 1].includes(i)) releases[i]?.(`v${i}`);
     expect(await Promise.all(held)).toEqual(Array.from({ length: 50 }, (_, i) => `v${i}`));
-    await expect(stalledCall).rejects.toBeInstanceOf(CacheTimeoutError);
-    // Its late answer must not settle a newer call that took its slot.
+    expect(guard.pending).toBe(0);
+  });
+
+  it("never lets a timed-out call's late answer settle the newer call that took its slot", async () => {
+    // Fake clock: the stalled call (slot 0) times out while another (slot 1) still waits, so
+    // the table is not reset and the next call is given slot 0 again.
+    const { guard, advance } = make({ timeoutMs: 10, failureThreshold: 1_000 });
+    let stalled: (v: string) => void = () => {};
+    const stalledCall = guard.run(() => new Promise<string>((r) => (stalled = r)));
+    advance(100);
+    let keep: (v: string) => void = () => {};
+    const keeper = guard.run(() => new Promise<string>((r) => (keep = r)));
+    await expect(stalledCall).rejects.toBeInstanceOf(CacheTimeoutError); // swept (real timer)
+    expect(guard.pending).toBe(1);
     let fresh: (v: string) => void = () => {};
     const next = guard.run(() => new Promise<string>((r) => (fresh = r)));
+    expect(guard.pending).toBe(2);
     stalled("late");
+    await sleep(1);
+    expect(guard.pending).toBe(2); // the late answer freed nothing
     fresh("mine");
+    keep("kept");
     expect(await next).toBe("mine");
+    expect(await keeper).toBe("kept");
     expect(guard.pending).toBe(0);
   });
 

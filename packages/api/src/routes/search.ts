@@ -8,7 +8,7 @@ import {
 import type { Context } from "hono";
 import type { AppDeps } from "../deps.js";
 import type { AppEnv } from "../env.js";
-import { answer, setResponseHeader } from "../middleware/response-headers/index.js";
+import { answer } from "../middleware/response-headers/index.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
 
@@ -62,8 +62,8 @@ function hotelSearchRoute(search: SearchService) {
   });
 }
 
-function markCache(c: Context<AppEnv>, status: "hit" | "miss" | "stale"): void {
-  setResponseHeader(c, "x-cache", status.toUpperCase());
+/** The search's cache status in the access log; `json` puts it in the answer's `x-cache`. */
+function logCache(c: Context<AppEnv>, status: "hit" | "miss" | "stale"): void {
   c.get("logFields").cache = status;
 }
 
@@ -74,9 +74,10 @@ function markCache(c: Context<AppEnv>, status: "hit" | "miss" | "stale"): void {
  * type.
  */
 function json<T extends Parameters<typeof searchResponseJson>[0]>(c: Context<AppEnv>, result: T) {
-  return answer(c, searchResponseJson(result), 200, "application/json") as unknown as ReturnType<
-    typeof c.json<T, 200>
-  >;
+  const body = searchResponseJson(result);
+  return answer(c, body, 200, "application/json", {
+    "x-cache": result.meta.cache.status.toUpperCase(),
+  }) as unknown as ReturnType<typeof c.json<T, 200>>;
 }
 
 /** `GET /v1/flights/search` and `GET /v1/hotels/search` (scope `search`). */
@@ -88,13 +89,13 @@ export function createSearchRoutes(deps: AppDeps) {
     const result = await search.searchFlights(c.req.valid("query"), {
       tenantId: c.get("tenantId"),
     });
-    markCache(c, result.meta.cache.status);
+    logCache(c, result.meta.cache.status);
     return json(c, result);
   });
 
   router.openapi(hotelSearchRoute(search), async (c) => {
     const result = await search.searchHotels(c.req.valid("query"), { tenantId: c.get("tenantId") });
-    markCache(c, result.meta.cache.status);
+    logCache(c, result.meta.cache.status);
     return json(c, result);
   });
 

@@ -15,7 +15,8 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * app.use(requestId());
  */
 export function requestId(options: { headerName?: string } = {}): MiddlewareHandler<AppEnv> {
-  const headerName = options.headerName ?? "x-request-id";
+  // Lower-case: the collected answer headers are a plain object, whose keys are case-sensitive.
+  const headerName = (options.headerName ?? "x-request-id").toLowerCase();
   return function requestIdMiddleware(c, next) {
     const offered = c.req.header(headerName);
     const id = offered && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();

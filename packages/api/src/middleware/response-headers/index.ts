@@ -77,19 +77,27 @@ export function addVary(c: Context<AppEnv>, value: string): void {
 }
 
 /**
- * The answer of a hot route: `body` with the collected headers plus `content-type`, handed
- * over as a plain object (see `responseHeaders`). Headers set with `c.header()` are not part
- * of it; use `setResponseHeader`.
+ * The answer of a hot route: `body` with the collected headers, `content-type` and this answer's
+ * own `headers` (e.g. `x-cache`), handed over as a plain object (see `responseHeaders`). The
+ * answer's own headers stay on it: should something fail after this, the error answer gets the
+ * collected headers only.
+ *
+ * - Headers set with `c.header()` are not part of it; use `setResponseHeader` before, or pass them.
+ * - Do not change the answer's headers after the handler (`c.res.headers.set`): on Node,
+ *   node-server writes the plain object it was given, not a `Headers` copy made from it later.
+ *   Middleware that must add a header does so before the handler, through `setResponseHeader`.
  */
 export function answer(
   c: Context<AppEnv>,
   body: string,
   status: ContentfulStatusCode,
   contentType: string,
+  headers?: Record<string, string>,
 ): Response {
-  const headers = collected(c);
-  headers["content-type"] = contentType;
-  const response = new Response(body, { status, headers });
+  const response = new Response(body, {
+    status,
+    headers: { ...collected(c), ...headers, "content-type": contentType },
+  });
   c.set("answer", response);
   return response;
 }
