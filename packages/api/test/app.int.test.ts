@@ -7,7 +7,13 @@ import { loadConfig } from "../src/config.js";
 import { createAppDeps } from "../src/deps.js";
 import { SECURE_HEADERS } from "../src/middleware/response-headers/index.js";
 import { dayFromToday } from "./fixtures.js";
-import { readProblem, startTestApp, TEST_CURSOR_KEY, type TestApp } from "./harness.js";
+import {
+  countResponsesBuilt,
+  readProblem,
+  startTestApp,
+  TEST_CURSOR_KEY,
+  type TestApp,
+} from "./harness.js";
 
 describe("cross-cutting behaviour", () => {
   let t: TestApp;
@@ -149,26 +155,13 @@ describe("cross-cutting behaviour", () => {
     const key = await t.createKey(["search"]);
     const search = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${dayFromToday(9)}`;
     await t.request(search, { key });
-    const Original = globalThis.Response;
     const variants: Record<string, string>[] = [
       { origin: "https://app.example" },
       { origin: "https://app.example", "accept-encoding": "identity" },
       { origin: "https://evil.example", "accept-encoding": "br;q=1, *;q=0" },
     ];
     for (const headers of variants) {
-      let built = 0;
-      globalThis.Response = class extends Original {
-        constructor(...args: ConstructorParameters<typeof Response>) {
-          super(...args);
-          built++;
-        }
-      } as typeof Response;
-      let res: Response;
-      try {
-        res = await t.request(search, { key, headers });
-      } finally {
-        globalThis.Response = Original;
-      }
+      const { res, built } = await countResponsesBuilt(() => t.request(search, { key, headers }));
       expect(res.status, JSON.stringify(headers)).toBe(200);
       expect(res.headers.get("content-encoding"), JSON.stringify(headers)).toBeNull();
       expect(built, JSON.stringify(headers)).toBe(1);

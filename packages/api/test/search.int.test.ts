@@ -12,7 +12,7 @@ import {
   JFK_LAX,
   roomNights,
 } from "./fixtures.js";
-import { readProblem, startTestApp, type TestApp } from "./harness.js";
+import { countResponsesBuilt, readProblem, startTestApp, type TestApp } from "./harness.js";
 
 interface FlightOfferBody {
   id: string;
@@ -135,23 +135,7 @@ describe("search, offers and admin updates through HTTP (dynalite, in-process ca
 
   it("builds a search answer once: no middleware rebuilds it as a streamed Response after the handler", async () => {
     await flights(base); // filled
-    // Hono rebuilds the finished answer (new Response(res.body, res)) when a header is set on
-    // it with `c.header` after the handler; on Node that turns a written string into a
-    // WHATWG stream (~12 % of a cached search's CPU). Count the Responses one search builds.
-    const Original = globalThis.Response;
-    let built = 0;
-    globalThis.Response = class extends Original {
-      constructor(...args: ConstructorParameters<typeof Response>) {
-        super(...args);
-        built++;
-      }
-    } as typeof Response;
-    let answer: Response;
-    try {
-      answer = await flights(base);
-    } finally {
-      globalThis.Response = Original;
-    }
+    const { res: answer, built } = await countResponsesBuilt(() => flights(base));
     expect(answer.status).toBe(200);
     expect(answer.headers.get("vary")).toBe("Accept-Encoding");
     expect(built).toBe(1);
