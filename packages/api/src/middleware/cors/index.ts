@@ -3,8 +3,6 @@ import { cors as honoCors } from "hono/cors";
 import type { AppEnv } from "../../env.js";
 import { addVary, setResponseHeader } from "../response-headers/index.js";
 
-export { appendVary } from "../response-headers/index.js";
-
 export interface CorsOptions {
   /** Allowed origins; `["*"]` allows any. */
   origins: readonly string[];

@@ -6,10 +6,10 @@ import { setResponseHeader } from "../response-headers/index.js";
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Gives every request an id (`c.get("requestId")`) and answers it in `x-request-id` (mount after
- * `responseHeaders`). A client's
- * own `x-request-id` is echoed when it is sane (≤ 128 chars of `[A-Za-z0-9._:-]`), so it can
- * correlate; anything else is replaced, so ids in logs are always safe to print.
+ * Gives every request an id (`c.get("requestId")`) and answers it in `x-request-id` (mount
+ * after `responseHeaders`). A client's own `x-request-id` is echoed when it is sane (≤ 128
+ * chars of `[A-Za-z0-9._:-]`), so it can correlate; anything else is replaced, so ids in logs
+ * are always safe to print.
  *
  * @example
  * app.use(requestId());

@@ -71,9 +71,8 @@ export function setResponseHeader(c: Context<AppEnv>, name: string, value: strin
 /** Adds `value` to this request's answer's `Vary` (once). */
 export function addVary(c: Context<AppEnv>, value: string): void {
   const headers = collected(c);
-  const vary = headers.vary;
-  if (!vary) headers.vary = value;
-  else if (!listsVary(vary, value)) headers.vary = `${vary}, ${value}`;
+  const vary = varyWith(headers.vary, value);
+  if (vary) headers.vary = vary;
 }
 
 /**
@@ -104,15 +103,14 @@ export function answer(
 
 /** Adds `value` to `Vary` unless it (or `*`) is already listed. */
 export function appendVary(headers: Headers, value: string): void {
-  const vary = headers.get("vary");
-  if (!vary) {
-    headers.set("vary", value);
-    return;
-  }
-  if (!listsVary(vary, value)) headers.set("vary", `${vary}, ${value}`);
+  const vary = varyWith(headers.get("vary"), value);
+  if (vary) headers.set("vary", vary);
 }
 
-function listsVary(vary: string, value: string): boolean {
+/** `Vary` with `value` added, or `undefined` when it (or `*`) is already listed. */
+function varyWith(vary: string | null | undefined, value: string): string | undefined {
+  if (!vary) return value;
   const listed = vary.split(",").map((v) => v.trim().toLowerCase());
-  return listed.includes("*") || listed.includes(value.toLowerCase());
+  if (listed.includes("*") || listed.includes(value.toLowerCase())) return undefined;
+  return `${vary}, ${value}`;
 }

@@ -1,7 +1,14 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../../env.js";
-import { addVary, answer, responseHeaders, SECURE_HEADERS, setResponseHeader } from "./index.js";
+import {
+  addVary,
+  answer,
+  appendVary,
+  responseHeaders,
+  SECURE_HEADERS,
+  setResponseHeader,
+} from "./index.js";
 
 /** A small app: collected headers, one middleware adding its own, and routes of each kind. */
 function app() {
@@ -87,5 +94,18 @@ describe("responseHeaders", () => {
     const res = await a.request("/");
     expect(res.status).toBe(500);
     expect(await res.text()).toMatch(/responseHeaders\(\) must be mounted/);
+  });
+});
+
+describe("appendVary", () => {
+  it("adds a header name once, case-insensitively, and never next to *", () => {
+    const h = new Headers();
+    appendVary(h, "Origin");
+    appendVary(h, "Accept-Encoding");
+    appendVary(h, "origin");
+    expect(h.get("vary")).toBe("Origin, Accept-Encoding");
+    const star = new Headers({ vary: "*" });
+    appendVary(star, "Origin");
+    expect(star.get("vary")).toBe("*");
   });
 });
