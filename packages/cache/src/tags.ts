@@ -73,18 +73,18 @@ export function hasTagHeader(bytes: Uint8Array): boolean {
 
 /** The sequence a tagged entry was written at (its header's `<seq>`), without parsing the tags. */
 export function tagHeaderSeq(bytes: Buffer): number | undefined {
-  if (bytes[0] !== HEADER_MARK) return undefined;
+  if (!hasTagHeader(bytes)) return undefined;
   const bar = bytes.indexOf(0x7c, 1); // "|"
   return bar > 1 ? Number(bytes.toString("latin1", 1, bar)) : undefined;
 }
 
 /** A stored entry's serialized bytes, past its tag header if it has one. */
 export function entryBody(bytes: Buffer): Buffer {
-  return bytes[0] === HEADER_MARK ? bytes.subarray(bytes.indexOf(0x0a) + 1) : bytes;
+  return hasTagHeader(bytes) ? bytes.subarray(bytes.indexOf(0x0a) + 1) : bytes;
 }
 
 export function splitTagHeader(bytes: Buffer): { meta?: EntryMeta; body: Buffer } {
-  if (bytes[0] !== HEADER_MARK) return { body: bytes };
+  if (!hasTagHeader(bytes)) return { body: bytes };
   const newline = bytes.indexOf(0x0a);
   const header = bytes.toString("utf8", 1, newline);
   const bar = header.indexOf("|");
