@@ -20,7 +20,7 @@ import { createRecordMap, type RecordsNearCacheOptions } from "./records.js";
 import type { Guard } from "./resilience.js";
 import type { Serializer } from "./serializer.js";
 import type { Store } from "./store.js";
-import { type Envelope, isEnvelope, normalizeTags } from "./tags.js";
+import { type Envelope, entryBody, isEnvelope, normalizeTags } from "./tags.js";
 import {
   DEFAULT_NAMESPACE,
   DEFAULT_POLICY,
@@ -280,7 +280,7 @@ export class CacheEngine implements Cache {
     this.#refreshing.set(key, refresh);
   }
 
-  /** Not async: one `then` on the guarded store call (the only await of a hit). */
+  /** Not async: the guard maps the store's answer where it settles (the only await of a hit). */
   #read(key: string, expectTags = false): Promise<ReadResult> {
     const near = this.#o.nearCache?.get(key);
     if (near) return Promise.resolve({ kind: "found", envelope: near, layer: "near" });
@@ -292,9 +292,11 @@ export class CacheEngine implements Cache {
     };
     try {
       // The store answers only entries no tag invalidation has overtaken (one round trip in Redis).
-      return guard
-        .run(() => store.getEntry(key, expectTags))
-        .then((bytes) => this.#decoded(key, bytes, generation), failed);
+      return guard.runThen(
+        () => store.getEntry(key, expectTags),
+        (bytes) => this.#decoded(key, bytes, generation),
+        failed,
+      );
     } catch (error) {
       // A guard or store that throws instead of rejecting still falls open.
       return Promise.resolve(failed(error));
@@ -305,11 +307,11 @@ export class CacheEngine implements Cache {
     if (!bytes) return ABSENT;
     let envelope: unknown;
     try {
+      // Reuse compares the bytes as stored (tag header included): the same bytes, the same value.
       const reuse = this.#o.decodedReuse;
-      const serializer = this.#o.serializer;
       envelope = reuse
-        ? reuse.decode(key, bytes, (b) => serializer.decodeMeasured(b))
-        : serializer.decode(bytes);
+        ? reuse.decode(key, bytes, this.#decodeStored)
+        : this.#o.serializer.decode(entryBody(bytes));
     } catch (error) {
       this.#storeError("decode", error);
       return ABSENT;
@@ -318,6 +320,10 @@ export class CacheEngine implements Cache {
     this.#o.nearCache?.set(key, envelope, bytes.length, generation);
     return { kind: "found", envelope, layer: "store" };
   }
+
+  /** Decodes stored bytes past their tag header, reporting the packed size (decoded reuse). */
+  readonly #decodeStored = (bytes: Uint8Array) =>
+    this.#o.serializer.decodeMeasured(entryBody(bytes));
 
   async #currentSeq(): Promise<number | undefined> {
     try {

@@ -4,6 +4,16 @@ import type { BreakerState } from "./metrics.js";
 /** Runs store operations so that none can fail a request or stall it past the timeout. */
 export interface Guard {
   run<R>(fn: () => Promise<R>): Promise<R>;
+  /**
+   * `run(fn).then(onValue, onError)` in one promise: the outcome is mapped where the guard
+   * settles instead of in a further `then` (the cache hit path's only await). A throw from
+   * either callback rejects the returned promise.
+   */
+  runThen<R, U>(
+    fn: () => Promise<R>,
+    onValue: (value: R) => U,
+    onError: (error: unknown) => U,
+  ): Promise<U>;
   state(): BreakerState;
   dispose(): void;
 }
@@ -35,6 +45,9 @@ interface Pending {
   trial: boolean;
   resolve: (value: never) => void;
   reject: (error: unknown) => void;
+  /** `runThen`'s mappings, applied where the call settles. */
+  onValue: ((value: never) => unknown) | undefined;
+  onError: ((error: unknown) => unknown) | undefined;
 }
 
 /**
@@ -71,6 +84,22 @@ export class BreakerGuard implements Guard {
   }
 
   run<R>(fn: () => Promise<R>): Promise<R> {
+    return this.#call(fn, undefined, undefined) as Promise<R>;
+  }
+
+  runThen<R, U>(
+    fn: () => Promise<R>,
+    onValue: (value: R) => U,
+    onError: (error: unknown) => U,
+  ): Promise<U> {
+    return this.#call(fn, onValue, onError) as Promise<U>;
+  }
+
+  #call<R>(
+    fn: () => Promise<R>,
+    onValue: ((value: never) => unknown) | undefined,
+    onError: ((error: unknown) => unknown) | undefined,
+  ): Promise<unknown> {
     let trial = false;
     if (this.#state !== "closed") {
       if (
@@ -81,18 +110,21 @@ export class BreakerGuard implements Guard {
         this.#setState("half-open");
       }
       if (this.#state !== "half-open" || this.#trialRunning) {
-        return Promise.reject(new BreakerOpenError());
+        const open = Promise.reject(new BreakerOpenError());
+        return onError ? open.catch(onError) : open;
       }
       trial = true;
       this.#trialRunning = true;
     }
-    return new Promise<R>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const pending: Pending = {
         deadline: this.#o.now() + this.#o.timeoutMs,
         slot: this.#free.pop() ?? this.#slots.length,
         trial,
         resolve: resolve as (value: never) => void,
         reject,
+        onValue,
+        onError,
       };
       this.#slots[pending.slot] = pending;
       this.#timer ??= setInterval(() => this.#sweep(), this.#tickMs).unref();
@@ -116,12 +148,18 @@ export class BreakerGuard implements Guard {
     this.#slots[pending.slot] = undefined;
     this.#free.push(pending.slot);
     pending.slot = -1;
-    if (ok) {
-      this.#succeeded(pending.trial);
-      pending.resolve(outcome as never);
-    } else {
-      this.#failed(pending.trial);
-      pending.reject(outcome);
+    if (ok) this.#succeeded(pending.trial);
+    else this.#failed(pending.trial);
+    const map = ok ? pending.onValue : pending.onError;
+    if (map === undefined) {
+      if (ok) pending.resolve(outcome as never);
+      else pending.reject(outcome);
+      return;
+    }
+    try {
+      pending.resolve(map(outcome as never) as never);
+    } catch (error) {
+      pending.reject(error);
     }
   }
 
@@ -208,6 +246,13 @@ export function createBreakerGuard(options: GuardOptions): Guard {
 /** The in-process store cannot be down or slow; no timers on its hot path. */
 export const directGuard: Guard = {
   run: (fn) => fn(),
+  runThen: (fn, onValue, onError) => {
+    try {
+      return fn().then(onValue, onError);
+    } catch (error) {
+      return Promise.resolve(error).then(onError);
+    }
+  },
   state: () => "closed",
   dispose: () => {},
 };

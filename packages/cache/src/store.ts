@@ -9,8 +9,11 @@ export interface Store {
   readonly kind: "redis" | "memory";
   /** True when concurrent processes share this store, so cross-process locks are worth it. */
   readonly shared: boolean;
-  /** The entry's bytes, or undefined when absent or invalidated by one of its tags. */
-  /** `expectTags` hints that the entry is probably tagged (picks the cheapest check). */
+  /**
+   * The entry's bytes as stored (they may start with a tag header, see `entryBody`), or
+   * undefined when absent or invalidated by one of its tags. `expectTags` hints that the entry
+   * is probably tagged (picks the cheapest check).
+   */
   getEntry(key: string, expectTags: boolean): Promise<Uint8Array | undefined>;
   setEntry(key: string, bytes: Uint8Array, ttlMs: number, meta?: EntryMeta): Promise<void>;
   deleteEntry(key: string): Promise<void>;

@@ -3,9 +3,9 @@ import type { Cluster, Redis } from "ioredis";
 import type { InvalidationMessage, Store, StoredRecords } from "../store.js";
 import {
   type EntryMeta,
-  entryBody,
   hasTagHeader,
   isInvalidated,
+  parseSeq,
   splitTagHeader,
   tagHeaderSeq,
   withTagHeader,
@@ -87,14 +87,16 @@ export class RedisStore implements Store {
   }
 
   getEntry(key: string, expectTags: boolean): Promise<Uint8Array | undefined> {
-    // Not async: each path is one `then` on the client's promise (a hit's only await).
+    // Not async: each path is one `then` on the client's promise (a hit's only await). Entries
+    // come back as stored, tag header included (the engine skips it when it decodes).
     if (expectTags && this.#tagCheck === "seq") {
       // The entry and the sequence from one atomic MGET: if nothing was invalidated since the
       // entry was written, none of its tags can have been.
-      return this.#client.mgetBuffer(this.#prefix + key, this.#seqKey).then(([stored, seq]) => {
+      return this.#client.mgetBuffer(this.#prefix + key, this.#seqKey).then((reply) => {
+        const stored = reply[0];
         if (!stored) return undefined;
         const written = tagHeaderSeq(stored);
-        if (written === undefined || Number(seq ?? 0) <= written) return entryBody(stored);
+        if (written === undefined || parseSeq(reply[1]) <= written) return stored;
         return this.#checkStamps(stored);
       });
     }
@@ -103,7 +105,7 @@ export class RedisStore implements Store {
       // ~15 µs a call against ~0.5 µs for a GET, so untagged reads use a plain GET.
       return this.#client
         .travelCacheGetEntryBuffer(this.#prefix + key, this.#tagPrefix, this.#seqKey)
-        .then((stored) => (stored ? entryBody(stored) : undefined));
+        .then((stored) => stored ?? undefined);
     }
     return this.#client.getBuffer(this.#prefix + key).then((stored) => {
       if (!stored) return undefined;
@@ -112,15 +114,15 @@ export class RedisStore implements Store {
     });
   }
 
-  /** The entry's body unless one of its tags was stamped after it was written. */
+  /** The stored entry unless one of its tags was stamped after it was written. */
   async #checkStamps(stored: Buffer): Promise<Uint8Array | undefined> {
-    const { meta, body } = splitTagHeader(stored);
+    const { meta } = splitTagHeader(stored);
     if (meta && meta.tags.length > 0) {
       const stamps = await this.#client.mget(meta.tags.map((tag) => this.#tagPrefix + tag));
       const seqs = stamps.map((v) => (v === null ? 0 : Number(v)));
       if (isInvalidated(meta, seqs)) return undefined;
     }
-    return body;
+    return stored;
   }
 
   async setEntry(key: string, bytes: Uint8Array, ttlMs: number, meta?: EntryMeta): Promise<void> {
