@@ -56,6 +56,34 @@ describe("BreakerGuard", () => {
     expect(guard.state()).toBe("open");
   });
 
+  it("runThen maps the answer or the error where the call settles, and counts like run", async () => {
+    const { guard } = make({ timeoutMs: 20, realTime: true });
+    const onError = (e: unknown) => `fell open: ${(e as Error).name}`;
+    expect(await guard.runThen(ok, (v) => `${v}!`, onError)).toBe("ok!");
+    expect(await guard.runThen(fail, (v) => `${v}!`, onError)).toBe("fell open: Error");
+    expect(await guard.runThen(() => new Promise(() => {}), String, onError)).toBe(
+      "fell open: CacheTimeoutError",
+    );
+    // A throwing mapping rejects instead of escaping; the store's success still counted.
+    await expect(
+      guard.runThen(
+        ok,
+        () => {
+          throw new Error("decode");
+        },
+        onError,
+      ),
+    ).rejects.toThrow("decode");
+    await guard.runThen(fail, String, onError);
+    expect(guard.state()).toBe("closed"); // 1 consecutive failure after the success (threshold 3)
+    await guard.runThen(fail, String, onError);
+    await guard.runThen(fail, String, onError);
+    expect(guard.state()).toBe("open");
+    calls = 0;
+    expect(await guard.runThen(ok, String, onError)).toBe("fell open: BreakerOpenError");
+    expect(calls).toBe(0);
+  });
+
   it("opens after consecutive failures and then fails at once without calling the store", async () => {
     const { guard, states } = make();
     for (let i = 0; i < 3; i++) await expect(guard.run(fail)).rejects.toThrow();
