@@ -32,6 +32,8 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1_200);
 const WARMUP_MS = 200;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** Keys of the many-keys scenarios (each filled once before the rounds). */
+const KEY_COUNT = 256;
 
 interface Sample {
   opsPerSec: number;
@@ -44,6 +46,10 @@ interface Sample {
 interface Scenario {
   name: string;
   op: () => Promise<unknown>;
+  /** Run before the first round (default: one `op`, which fills a cache's single key). */
+  fill?: () => Promise<unknown>;
+  /** The raw GET this scenario is compared with in each round (default: the first scenario). */
+  baseline?: Scenario;
   /** For our caches: calls in the window that were not hits (a fall-open would inflate ops/s). */
   notHits?: () => number;
   samples: Sample[];
@@ -146,6 +152,7 @@ async function main(): Promise<void> {
   const add = (
     name: string,
     make: (loader: () => Promise<typeof value>) => () => Promise<unknown>,
+    extra: Pick<Scenario, "fill" | "baseline"> = {},
   ) => {
     let loads = 0;
     const loader = async () => {
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
       samples: [],
       ratios: [],
       notHitCount: 0,
+      ...extra,
     });
   };
 
@@ -204,6 +212,68 @@ async function main(): Promise<void> {
   add(
     "getOrLoad hit (Redis, 20 tags checked)",
     (load) => () => plain.getOrLoad("tagged", load, { namespace: "search", tags }),
+  );
+  // Many keys: each of the 32 callers reads a different key than its neighbours, so requests
+  // for one key are rarely in flight together (the read batch cannot share answers, only
+  // commands). Compared with raw GETs over the same keys.
+  const spread = Array.from({ length: KEY_COUNT }, (_, i) => `spread-${i}`);
+  for (const key of spread) await raw.set(`${keyPrefix}raw-${key}`, bytes, "PX", 600_000);
+  let rawTurn = 0;
+  const rawSpread: Scenario = {
+    name: `raw ioredis GET (${KEY_COUNT} keys, same bytes)`,
+    op: () => raw.getBuffer(`${keyPrefix}raw-${spread[rawTurn++ % KEY_COUNT]}`),
+    fill: async () => undefined,
+    samples: [],
+    ratios: [],
+    notHitCount: 0,
+  };
+  scenarios.push(rawSpread);
+  let turn = 0;
+  add(
+    `getOrLoad hit (Redis, 20 tags, ${KEY_COUNT} keys)`,
+    (load) => () =>
+      plain.getOrLoad(spread[turn++ % KEY_COUNT] as string, load, { namespace: "search", tags }),
+    {
+      baseline: rawSpread,
+      fill: async () => {
+        for (const key of spread) {
+          await plain.getOrLoad(key, async () => value, { namespace: "search", tags });
+        }
+      },
+    },
+  );
+  // One command per read (readBatch off): what every read costs without a batch to share.
+  const unbatched = createRedisCache({
+    redis: newClient(),
+    ...benchTimeouts,
+    keyPrefix,
+    readBatch: { enabled: false },
+  });
+  caches.push(unbatched);
+  add(
+    "getOrLoad hit (Redis, no tags, readBatch off)",
+    (load) => () => unbatched.getOrLoad("plain", load, { namespace: "search" }),
+  );
+  add(
+    "getOrLoad hit (Redis, 20 tags, readBatch off)",
+    (load) => () => unbatched.getOrLoad("tagged", load, { namespace: "search", tags }),
+  );
+  let unbatchedTurn = 0;
+  add(
+    `getOrLoad hit (Redis, 20 tags, ${KEY_COUNT} keys, readBatch off)`,
+    (load) => () =>
+      unbatched.getOrLoad(spread[unbatchedTurn++ % KEY_COUNT] as string, load, {
+        namespace: "search",
+        tags,
+      }),
+    {
+      baseline: rawSpread,
+      fill: async () => {
+        for (const key of spread) {
+          await unbatched.getOrLoad(key, async () => value, { namespace: "search", tags });
+        }
+      },
+    },
   );
   // The same reads decoding every answer (decodedReuse off): a private copy per call.
   const decoding = createRedisCache({
@@ -313,20 +383,23 @@ async function main(): Promise<void> {
   // BENCH_ONLY=<regex>: measure only the scenarios whose name matches (the raw GET always runs).
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
   if (only) {
-    const keep = scenarios.filter((sc, i) => i === 0 || only.test(sc.name));
+    const chosen = scenarios.filter((sc) => only.test(sc.name));
+    const keep = scenarios.filter(
+      (sc, i) => i === 0 || chosen.includes(sc) || chosen.some((c) => c.baseline === sc),
+    );
     scenarios.splice(0, scenarios.length, ...keep);
   }
-  for (const scenario of scenarios) await scenario.op(); // fill every cache once
+  for (const scenario of scenarios) await (scenario.fill ?? scenario.op)(); // fill every cache once
   await checked.invalidate(["off_unrelated_1", "off_unrelated_2"]); // global sequence moves on
   for (let round = 1; round <= ROUNDS; round++) {
-    let rawOps = 0;
     for (const scenario of scenarios) {
       const before = scenario.notHits?.() ?? 0;
       const sample = await measure(scenario.op);
       scenario.notHitCount += (scenario.notHits?.() ?? 0) - before;
-      if (scenario === scenarios[0]) rawOps = sample.opsPerSec;
       scenario.samples.push(sample);
-      scenario.ratios.push(sample.opsPerSec / rawOps);
+      // Against its baseline's sample of this round (raw GETs are measured first).
+      const baseline = (scenario.baseline ?? scenarios[0]) as Scenario;
+      scenario.ratios.push(sample.opsPerSec / (baseline.samples.at(-1) as Sample).opsPerSec);
       console.log(
         `round ${round}  ${scenario.name.padEnd(56)} ${sample.opsPerSec.toFixed(0).padStart(7)} ops/s  p99 ${sample.p99Ms.toFixed(2)} ms  ${sample.cpuUsPerOp.toFixed(2)} µs CPU/op`,
       );

@@ -21,7 +21,7 @@ const client = {
   defineCommand() {},
   on() {},
   getBuffer: (key: string) => Promise.resolve(stored(key)),
-  mgetBuffer: (...keys: string[]) => Promise.resolve(keys.map(stored)),
+  mgetBuffer: (...keys: (string | string[])[]) => Promise.resolve(keys.flat().map(stored)),
   get: (key: string) => Promise.resolve(stored(key)?.toString() ?? null),
   mget: (keys: string[]) => Promise.resolve(keys.map((k) => stored(k)?.toString() ?? null)),
   set: (key: string, value: Buffer | string) => {

@@ -44,12 +44,17 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
       `tagCheck "${config.tagCheck}" needs a standalone server; use "mget" or "auto" with a cluster`,
     );
   }
+  const tagCheck = config.tagCheck === "auto" ? (cluster ? "mget" : "seq") : config.tagCheck;
   const store = new RedisStore({
     client,
     keyPrefix: config.keyPrefix,
     ownsClient: owns,
     subscribe: config.nearCache !== undefined,
-    tagCheck: config.tagCheck === "auto" ? (cluster ? "mget" : "seq") : config.tagCheck,
+    tagCheck,
+    // Batches need the entries and the sequence in one MGET: standalone (`seq`) only.
+    ...(config.readBatch.enabled && tagCheck === "seq"
+      ? { readBatch: { maxKeys: config.readBatch.maxKeys } }
+      : {}),
     onConnectionError: (error) => metrics.record({ type: "error", operation: "connection", error }),
   });
   const guard = createBreakerGuard({

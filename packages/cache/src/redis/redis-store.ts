@@ -10,6 +10,7 @@ import {
   tagHeaderSeq,
   withTagHeader,
 } from "../tags.js";
+import { ReadBatch } from "./read-batch.js";
 import { APPLY_RECORDS, GET_ENTRY, INVALIDATE, UNLOCK } from "./scripts.js";
 
 export type RedisClient = Redis | Cluster;
@@ -40,6 +41,11 @@ export interface RedisStoreOptions {
    * of the stamps.
    */
   tagCheck: "seq" | "script" | "mget";
+  /**
+   * With `tagCheck: "seq"`: the entry reads of one event-loop turn go out as one `MGET` (with
+   * the sequence) of at most `maxKeys` keys; see `ReadBatch`. Off: one command per read.
+   */
+  readBatch?: { maxKeys: number };
   onConnectionError?: (error: unknown) => void;
 }
 
@@ -60,6 +66,7 @@ export class RedisStore implements Store {
   #subscriber: RedisClient | undefined;
   readonly #listeners: ((message: InvalidationMessage) => void)[] = [];
   readonly #tagCheck: RedisStoreOptions["tagCheck"];
+  readonly #batch: ReadBatch<Uint8Array | undefined> | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.#options = options;
@@ -70,6 +77,14 @@ export class RedisStore implements Store {
     this.#tagPrefix = `${slot}:t:`;
     this.#channel = `${options.keyPrefix}cache-invalidation`;
     this.#tagCheck = options.tagCheck;
+    if (options.readBatch && options.tagCheck === "seq") {
+      this.#batch = new ReadBatch({
+        client: this.#client,
+        seqKey: this.#seqKey,
+        maxKeys: options.readBatch.maxKeys,
+        judge: (stored, seq) => this.#judge(stored, seq),
+      });
+    }
     const client = options.client as RedisClient & Partial<ScriptCommands>;
     if (!client.travelCacheGetEntryBuffer) {
       client.defineCommand("travelCacheGetEntry", { numberOfKeys: 1, lua: GET_ENTRY });
@@ -89,16 +104,11 @@ export class RedisStore implements Store {
   getEntry(key: string, expectTags: boolean): Promise<Uint8Array | undefined> {
     // Not async: each path is one `then` on the client's promise (a hit's only await). Entries
     // come back as stored, tag header included (the engine skips it when it decodes).
+    if (this.#batch) return this.#batch.read(this.#prefix + key);
     if (expectTags && this.#tagCheck === "seq") {
-      // The entry and the sequence from one atomic MGET: if nothing was invalidated since the
-      // entry was written, none of its tags can have been.
-      return this.#client.mgetBuffer(this.#prefix + key, this.#seqKey).then((reply) => {
-        const stored = reply[0];
-        if (!stored) return undefined;
-        const written = tagHeaderSeq(stored);
-        if (written === undefined || parseSeq(reply[1]) <= written) return stored;
-        return this.#checkStamps(stored);
-      });
+      return this.#client
+        .mgetBuffer(this.#prefix + key, this.#seqKey)
+        .then((reply) => this.#judge(reply[0] ?? null, reply[1] ?? null));
     }
     if (expectTags && this.#tagCheck === "script") {
       // One round trip: the script checks the tag stamps next to the GET. Lua costs Redis
@@ -112,6 +122,22 @@ export class RedisStore implements Store {
       // An entry without a tag header (the common untagged case) needs no second look.
       return hasTagHeader(stored) ? this.#checkStamps(stored) : stored;
     });
+  }
+
+  /**
+   * An entry read together with the invalidation sequence (one atomic MGET): if nothing was
+   * invalidated since the entry was written, none of its tags can have been; otherwise its
+   * stamps decide.
+   */
+  #judge(
+    stored: Buffer | null,
+    seq: Buffer | null,
+  ): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    if (!stored) return undefined;
+    if (!hasTagHeader(stored)) return stored;
+    const written = tagHeaderSeq(stored);
+    if (written !== undefined && parseSeq(seq) <= written) return stored;
+    return this.#checkStamps(stored);
   }
 
   /** The stored entry unless one of its tags was stamped after it was written. */
