@@ -79,7 +79,8 @@ export function hasTagHeader(bytes: Uint8Array): boolean {
 export function tagHeaderSeq(bytes: Uint8Array): number | undefined {
   if (!hasTagHeader(bytes)) return undefined;
   let seq = 0;
-  for (let i = 1; i < bytes.length && i <= 17; i++) {
+  // At most 15 digits: exact as a double (Redis counts to 2^63; 10^15 invalidations is far off).
+  for (let i = 1; i < bytes.length && i <= 16; i++) {
     const byte = bytes[i] as number;
     if (byte === 0x7c) return i > 1 ? seq : undefined; // "|"
     if (byte < 0x30 || byte > 0x39) return undefined;
@@ -90,7 +91,7 @@ export function tagHeaderSeq(bytes: Uint8Array): number | undefined {
 
 /** A decimal counter as Redis returns it (a `GET` of the invalidation sequence); 0 when absent. */
 export function parseSeq(reply: Uint8Array | null | undefined): number {
-  if (!reply || reply.length === 0 || reply.length > 16) return reply ? Number.NaN : 0;
+  if (!reply || reply.length === 0 || reply.length > 15) return reply ? Number.NaN : 0;
   let seq = 0;
   for (let i = 0; i < reply.length; i++) {
     const byte = reply[i] as number;

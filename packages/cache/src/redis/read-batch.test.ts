@@ -57,6 +57,38 @@ describe("ReadBatch", () => {
     ]);
   });
 
+  it("a read never joins a batch already sent, even for a key whose answer is still on its way", async () => {
+    let answer!: (values: (Buffer | null)[]) => void;
+    const { client, sent } = fakeClient((keys) =>
+      sent.length === 1 ? new Promise((resolve) => (answer = resolve)) : echo(keys),
+    );
+    const batch = batchOver(client);
+    const first = batch.read("a");
+    await Promise.resolve(); // the turn ends: the first MGET is issued, its answer held back
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(sent).toEqual([["a", "seq"]]);
+    const second = batch.read("a");
+    expect(second).not.toBe(first);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(sent).toEqual([
+      ["a", "seq"],
+      ["a", "seq"],
+    ]);
+    answer([Buffer.from("old"), null]);
+    expect(await first).toBe("old");
+    expect(await second).toBe("a");
+  });
+
+  it("an answer that is not one value per key fails the batch instead of hanging it", async () => {
+    const { client } = fakeClient(() => Promise.resolve([Buffer.from("only one")]));
+    const batch = batchOver(client);
+    const settled = await Promise.allSettled([batch.read("a"), batch.read("b")]);
+    expect(settled.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect((settled[0] as PromiseRejectedResult).reason.message).toMatch(
+      /MGET of 3 keys answered 1 values/,
+    );
+  });
+
   it("a failed or throwing MGET fails every read of that batch, and the next turn starts clean", async () => {
     let mode: "reject" | "throw" | "ok" = "reject";
     const { client } = fakeClient((keys) => {

@@ -23,18 +23,19 @@ interface Waiter<T> {
 }
 
 /**
- * Coalesces the entry reads of one event-loop turn into one `MGET` of every key read plus the
- * invalidation sequence, sent when the turn's synchronous work and microtasks are done
- * (`process.nextTick`, where ioredis's own auto-pipelining flushes too). Readers of the same key
- * in one turn share its answer.
+ * Coalesces entry reads into one `MGET` of every key read plus the invalidation sequence. The
+ * first read opens a batch and schedules it with `process.nextTick`: reads started by the same
+ * synchronous code join it, and so do the promise continuations of that turn when the first
+ * read itself ran in one (the usual case: a request handler after an `await`). Reads of one key
+ * in a batch share its answer. A batch that reaches `maxKeys` is sent at once.
  *
- * Strict like a `GET` per read: the `MGET` is issued after every read that joined it, so Redis
- * executes it after each of them started. An invalidation whose reply a caller had seen before
- * reading arrived in an earlier I/O callback, and a batch never outlives the turn it was opened
- * in, so that invalidation precedes the `MGET` and its sequence. One command per turn instead of
- * one per read: under concurrency most of ioredis's per-command cost (command object, promise,
- * protocol encoding, reply parsing) is paid once. Standalone servers only (the entries and the
- * sequence live in different hash slots).
+ * As strict as a command per read: a read joins only a batch whose `MGET` has not been issued
+ * yet, so the `MGET` is written to Redis after every read it answers started, and Redis runs it
+ * after any invalidation that a caller saw acknowledged before starting its read.
+ *
+ * One command instead of one per read: under concurrency most of ioredis's per-command cost
+ * (command object, promise, protocol encoding, reply parsing) is paid once. Standalone servers
+ * only (the entries and the sequence live in different hash slots).
  */
 export class ReadBatch<T> {
   readonly #o: ReadBatchOptions<T>;
@@ -78,12 +79,17 @@ export class ReadBatch<T> {
     };
     let reply: Promise<(Buffer | null)[]>;
     try {
-      reply = this.#o.client.mgetBuffer(keys);
+      // Promise.resolve: a client that answers without a promise still settles every read.
+      reply = Promise.resolve(this.#o.client.mgetBuffer(keys));
     } catch (error) {
       fail(error);
       return;
     }
     reply.then((values) => {
+      if (!Array.isArray(values) || values.length !== keys.length) {
+        fail(new Error(`MGET of ${keys.length} keys answered ${describe(values)}`));
+        return;
+      }
       const seq = values[waiters.length] ?? null;
       for (let i = 0; i < waiters.length; i++) {
         const waiter = waiters[i] as Waiter<T>;
@@ -95,4 +101,8 @@ export class ReadBatch<T> {
       }
     }, fail);
   }
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? `${value.length} values` : typeof value;
 }

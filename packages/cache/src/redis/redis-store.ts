@@ -77,7 +77,8 @@ export class RedisStore implements Store {
     this.#tagPrefix = `${slot}:t:`;
     this.#channel = `${options.keyPrefix}cache-invalidation`;
     this.#tagCheck = options.tagCheck;
-    if (options.readBatch && options.tagCheck === "seq") {
+    // MGET of entries and the sequence needs one server: never on a cluster client.
+    if (options.readBatch && options.tagCheck === "seq" && !("nodes" in options.client)) {
       this.#batch = new ReadBatch({
         client: this.#client,
         seqKey: this.#seqKey,
