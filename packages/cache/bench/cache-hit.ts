@@ -18,6 +18,7 @@ import {
   createMemoryCache,
   createRedisCache,
   createRedisClient,
+  type RedisCacheOptions,
   type RedisClient,
 } from "../src/index.js";
 import { createSerializer } from "../src/serializer.js";
@@ -228,69 +229,43 @@ async function main(): Promise<void> {
     notHitCount: 0,
   };
   scenarios.push(rawSpread);
-  let turn = 0;
-  add(
-    `getOrLoad hit (Redis, 20 tags, ${KEY_COUNT} keys)`,
-    (load) => () =>
-      plain.getOrLoad(spread[turn++ % KEY_COUNT] as string, load, { namespace: "search", tags }),
-    {
-      baseline: rawSpread,
-      fill: async () => {
-        for (const key of spread) {
-          await plain.getOrLoad(key, async () => value, { namespace: "search", tags });
-        }
+  /** A scenario reading the 256 keys in turn through `cache`, which it fills first. */
+  const addSpread = (name: string, cache: Cache) => {
+    let turn = 0;
+    add(
+      name,
+      (load) => () =>
+        cache.getOrLoad(spread[turn++ % KEY_COUNT] as string, load, { namespace: "search", tags }),
+      {
+        baseline: rawSpread,
+        fill: async () => {
+          for (const key of spread) {
+            await cache.getOrLoad(key, async () => value, { namespace: "search", tags });
+          }
+        },
       },
-    },
-  );
+    );
+  };
+  addSpread(`getOrLoad hit (Redis, 20 tags, ${KEY_COUNT} keys)`, plain);
+  /** A cache with one option changed, and its untagged and 20-tag hit scenarios (one key each). */
+  const addVariant = (label: string, options: Partial<RedisCacheOptions>): Cache => {
+    const cache = createRedisCache({ redis: newClient(), ...benchTimeouts, keyPrefix, ...options });
+    caches.push(cache);
+    add(
+      `getOrLoad hit (Redis, no tags, ${label})`,
+      (load) => () => cache.getOrLoad("plain", load, { namespace: "search" }),
+    );
+    add(
+      `getOrLoad hit (Redis, 20 tags, ${label})`,
+      (load) => () => cache.getOrLoad("tagged", load, { namespace: "search", tags }),
+    );
+    return cache;
+  };
   // One command per read (readBatch off): what every read costs without a batch to share.
-  const unbatched = createRedisCache({
-    redis: newClient(),
-    ...benchTimeouts,
-    keyPrefix,
-    readBatch: { enabled: false },
-  });
-  caches.push(unbatched);
-  add(
-    "getOrLoad hit (Redis, no tags, readBatch off)",
-    (load) => () => unbatched.getOrLoad("plain", load, { namespace: "search" }),
-  );
-  add(
-    "getOrLoad hit (Redis, 20 tags, readBatch off)",
-    (load) => () => unbatched.getOrLoad("tagged", load, { namespace: "search", tags }),
-  );
-  let unbatchedTurn = 0;
-  add(
-    `getOrLoad hit (Redis, 20 tags, ${KEY_COUNT} keys, readBatch off)`,
-    (load) => () =>
-      unbatched.getOrLoad(spread[unbatchedTurn++ % KEY_COUNT] as string, load, {
-        namespace: "search",
-        tags,
-      }),
-    {
-      baseline: rawSpread,
-      fill: async () => {
-        for (const key of spread) {
-          await unbatched.getOrLoad(key, async () => value, { namespace: "search", tags });
-        }
-      },
-    },
-  );
+  const unbatched = addVariant("readBatch off", { readBatch: { enabled: false } });
+  addSpread(`getOrLoad hit (Redis, 20 tags, ${KEY_COUNT} keys, readBatch off)`, unbatched);
   // The same reads decoding every answer (decodedReuse off): a private copy per call.
-  const decoding = createRedisCache({
-    redis: newClient(),
-    ...benchTimeouts,
-    keyPrefix,
-    decodedReuse: { enabled: false },
-  });
-  caches.push(decoding);
-  add(
-    "getOrLoad hit (Redis, no tags, decodedReuse off)",
-    (load) => () => decoding.getOrLoad("plain", load, { namespace: "search" }),
-  );
-  add(
-    "getOrLoad hit (Redis, 20 tags, decodedReuse off)",
-    (load) => () => decoding.getOrLoad("tagged", load, { namespace: "search", tags }),
-  );
+  addVariant("decodedReuse off", { decodedReuse: { enabled: false } });
   // Another cache (its own key prefix, so its own invalidation sequence) whose entry predates
   // unrelated invalidations, so every read checks all 20 stamps. The other caches' entries are
   // newer than every invalidation of their prefix: the common case, when entries are refreshed
