@@ -130,14 +130,12 @@ export class CacheEngine implements Cache {
       let result: CacheResult<T> | undefined;
       if (read.kind === "found") {
         const now = this.#o.clock.now();
-        const envelope = read.envelope as Envelope<T>;
-        if (now < envelope.f) {
+        result = servable(read.envelope as Envelope<T>, now);
+        if (result?.status === "hit") {
           this.#emit(read.layer === "near" ? policy.nearHitEvent : policy.hitEvent);
-          result = resultOf(envelope, "hit", now);
-        } else if (now < envelope.s) {
+        } else if (result) {
           this.#emit(policy.staleEvent);
           this.#refreshInBackground(fullKey, loader, policy, options);
-          result = resultOf(envelope, "stale", now);
         }
       }
       result ??= await this.#miss(fullKey, loader, policy, options, read.kind === "error");
@@ -371,11 +369,7 @@ export class CacheEngine implements Cache {
   async get<T>(key: string, options: KeyOptions = {}): Promise<CacheResult<T> | undefined> {
     const read = await this.#read(entryKey(options.namespace ?? DEFAULT_NAMESPACE, key));
     if (read.kind !== "found") return undefined;
-    const now = this.#o.clock.now();
-    const envelope = read.envelope as Envelope<T>;
-    if (now < envelope.f) return resultOf(envelope, "hit", now);
-    if (now < envelope.s) return resultOf(envelope, "stale", now);
-    return undefined;
+    return servable(read.envelope as Envelope<T>, this.#o.clock.now());
   }
 
   async set<T>(key: string, value: T, options: EntryOptions<T> = {}): Promise<boolean> {
@@ -533,6 +527,13 @@ export class CacheEngine implements Cache {
 
 function entryKey(namespace: string, key: string): string {
   return `e:${namespace}:${key}`;
+}
+
+/** A hit while fresh, stale within the stale window, nothing after. */
+function servable<T>(envelope: Envelope<T>, now: number): CacheResult<T> | undefined {
+  if (now < envelope.f) return resultOf(envelope, "hit", now);
+  if (now < envelope.s) return resultOf(envelope, "stale", now);
+  return undefined;
 }
 
 function resultOf<T>(envelope: Envelope<T>, status: CacheStatus, now: number): CacheResult<T> {
