@@ -1,8 +1,9 @@
 /**
  * Hit-path benchmark against the real Redis (REDIS_URL, default redis://127.0.0.1:6379):
- * raw ioredis GET of the same bytes vs `getOrLoad` hits (plain, tagged, with and without decoded
- * reuse, near cache, memory)
- * vs bentocache `getOrSet` hits, all in one run. Closed loop, fixed concurrency, ~35 s total.
+ * raw ioredis GET of the same bytes vs `getOrLoad` hits (plain, tagged, one hot key and 256 keys,
+ * with and without the read batch and decoded reuse, each tag check, near cache, memory) vs
+ * bentocache `getOrSet` hits, all in one run. Closed loop, fixed concurrency, ~2 min with the
+ * defaults.
  *
  *   pnpm --filter @travel/cache bench        (or `pnpm bench` from the root)
  *
