@@ -71,6 +71,11 @@ const envSchema = z.object({
    * every read still goes to the cache; only decoding is saved. Values become shared, frozen.
    */
   CACHE_DECODED_REUSE: onOff(true),
+  /**
+   * Redis cache: the entry reads started together go out as one MGET (with the invalidation
+   * sequence), still strict; `off` sends one command per read. Ignored for the in-process cache.
+   */
+  CACHE_READ_BATCH: onOff(true),
   /** Lambda only: flush search events and metrics after the response is sent (`on`) or before (`off`). */
   POST_RESPONSE_FLUSH: onOff(true),
 });
@@ -98,6 +103,8 @@ export type AppConfig = {
   readModelNearCache: boolean;
   /** Decoded cache entries reused while the cache returns the same bytes (`decodedReuse`). */
   cacheDecodedReuse: boolean;
+  /** Redis cache: entry reads started together sent as one MGET (`readBatch`). */
+  cacheReadBatch: boolean;
   /** Lambda: run the end-of-invocation flush after the response (internal extension). */
   postResponseFlush: boolean;
 };
@@ -142,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     cacheCommandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
     readModelNearCache: e.READ_MODEL_NEAR_CACHE,
     cacheDecodedReuse: e.CACHE_DECODED_REUSE,
+    cacheReadBatch: e.CACHE_READ_BATCH,
     postResponseFlush: e.POST_RESPONSE_FLUSH,
   };
 }

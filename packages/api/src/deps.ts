@@ -183,6 +183,7 @@ export async function createAppDeps(
             url: config.redisUrl,
             commandTimeoutMs: config.cacheCommandTimeoutMs,
             recordsNearCache: { enabled: config.readModelNearCache },
+            readBatch: { enabled: config.cacheReadBatch },
           }
         : { ...cacheCommon, backend: "memory" },
       { clock: { now: () => clock.now().getTime() }, tracer },
