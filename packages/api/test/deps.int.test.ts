@@ -39,6 +39,14 @@ describe("CACHE_DECODED_REUSE reaches the cache the API builds", () => {
   });
 });
 
+async function until(done: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for MONITOR");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describeRedis("CACHE_READ_BATCH reaches the Redis cache the API builds", ({ url }) => {
   let engine: Awaited<ReturnType<typeof startLocalEngine>>;
   const admin = new Redis(url);
@@ -72,19 +80,27 @@ describeRedis("CACHE_READ_BATCH reaches the Redis cache the API builds", ({ url 
     monitor.on("monitor", (_time: string, args: string[]) => {
       if (args.some((arg) => arg.startsWith(`${prefix}:e:`))) seen.push(args);
     });
+    // MONITOR shows commands in the order Redis ran them: a marker read on another connection
+    // separates what came before it (the fill) from what comes after (the measured hits).
+    const marker = async () => {
+      const name = `${prefix}:e:marker:${seen.length}`;
+      await admin.get(name);
+      await until(() => seen.some((args) => args.includes(name)));
+    };
     try {
       const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
       for (const key of keys) await deps.cache.getOrLoad(key, async () => ({ key }));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await marker();
       seen.length = 0;
       const results = await Promise.all(
         keys.map((key) => deps.cache.getOrLoad(key, async () => ({ key: "reloaded" }))),
       );
       expect(results.map((r) => r.status)).toEqual(Array(10).fill("hit"));
       expect(results.map((r) => r.value)).toEqual(keys.map((key) => ({ key })));
-      await new Promise((resolve) => setTimeout(resolve, 50)); // MONITOR lags the replies
-      expect(seen.map((args) => args[0]?.toLowerCase())).toEqual(commands);
-      for (const args of seen) expect(args).toHaveLength(argsEach);
+      await marker();
+      const measured = seen.slice(0, -1); // without the marker
+      expect(measured.map((args) => args[0]?.toLowerCase())).toEqual(commands);
+      for (const args of measured) expect(args).toHaveLength(argsEach);
     } finally {
       monitor.disconnect();
       await deps.close();
