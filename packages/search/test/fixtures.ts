@@ -9,6 +9,7 @@ import {
   type TravelService,
 } from "@travel/core";
 import type { SearchEventRecorder } from "../src/events.js";
+import type { FlightQuery, HotelQuery } from "../src/query.js";
 import { createInventoryReadModel, type ReadModelOptions } from "../src/read-model/read-model.js";
 import { createSearchService, type SearchServiceOptions } from "../src/service.js";
 import { createInventorySupplier, type InventoryReader } from "../src/suppliers/inventory.js";
@@ -191,3 +192,27 @@ const READ_COMMANDS = new Set([
   "BatchGetItemCommand",
   "BatchGetCommand",
 ]);
+
+export const TENANT = { tenantId: "ten_test" };
+
+/** A one-adult economy JFK→LAX search on `DAY`, price-sorted; `patch` changes any field. */
+export function flightQuery(patch: Partial<FlightQuery> = {}): FlightQuery {
+  return {
+    origin: "JFK",
+    destination: "LAX",
+    departureDate: DAY,
+    adults: 1,
+    cabin: "economy",
+    sort: "price",
+    limit: 20,
+    ...patch,
+  };
+}
+
+/** A one-guest, one-room LAX hotel search for `stay`, price-sorted; `patch` changes any field. */
+export function hotelQuery(
+  stay: { checkIn: string; checkOut: string },
+  patch: Partial<HotelQuery> = {},
+): HotelQuery {
+  return { city: "LAX", ...stay, guests: 1, rooms: 1, sort: "price", limit: 20, ...patch };
+}

@@ -9,13 +9,14 @@ import {
 } from "@travel/core";
 import { type LocalEngine, startLocalEngine } from "@travel/core/local";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import type { FlightQuery, HotelQuery } from "../src/query.js";
+import type { HotelQuery } from "../src/query.js";
 import { createSimulatedSupplier } from "../src/suppliers/simulated.js";
 import {
   buildReadModelService,
   countReads,
   DAY,
   flightId,
+  flightQuery,
   flightRecord,
   hotelRecord,
   type MutableClock,
@@ -23,32 +24,14 @@ import {
   nightRecord,
   putFlights,
   putHotel,
+  hotelQuery as stayQuery,
+  TENANT,
 } from "./fixtures.js";
 import type { CacheFactory } from "./scenarios.js";
 
-const tenant = { tenantId: "ten_test" };
-
-const flightQuery = (patch: Partial<FlightQuery> = {}): FlightQuery => ({
-  origin: "JFK",
-  destination: "LAX",
-  departureDate: DAY,
-  adults: 1,
-  cabin: "economy",
-  sort: "price",
-  limit: 20,
-  ...patch,
-});
-
-const hotelQuery = (patch: Partial<HotelQuery> = {}): HotelQuery => ({
-  city: "LAX",
-  checkIn: "2030-03-30",
-  checkOut: "2030-04-02",
-  guests: 1,
-  rooms: 1,
-  sort: "price",
-  limit: 20,
-  ...patch,
-});
+const tenant = TENANT;
+const hotelQuery = (patch: Partial<HotelQuery> = {}) =>
+  stayQuery({ checkIn: "2030-03-30", checkOut: "2030-04-02" }, patch);
 
 const priceOf = (offers: { id: string; price: { amount: string } }[], id: string) =>
   offers.find((o) => o.id === id)?.price.amount;

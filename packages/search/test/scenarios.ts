@@ -3,11 +3,11 @@ import { createInventoryRepository, hotelOfferId, type TravelService } from "@tr
 import { type LocalEngine, startLocalEngine } from "@travel/core/local";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { SearchValidationError } from "../src/errors.js";
-import type { FlightQuery, HotelQuery } from "../src/query.js";
+import type { HotelQuery } from "../src/query.js";
 import {
   buildService,
-  DAY,
   flightId,
+  flightQuery,
   flightRecord,
   hotelRecord,
   type MutableClock,
@@ -15,6 +15,8 @@ import {
   nightRecord,
   putFlights,
   putHotel,
+  hotelQuery as stayQuery,
+  TENANT,
 } from "./fixtures.js";
 
 export interface CacheFactory {
@@ -26,29 +28,9 @@ export interface CacheFactory {
   cleanup(): Promise<void>;
 }
 
-const tenant = { tenantId: "ten_test" };
-
-const flightQuery = (patch: Partial<FlightQuery> = {}): FlightQuery => ({
-  origin: "JFK",
-  destination: "LAX",
-  departureDate: DAY,
-  adults: 1,
-  cabin: "economy",
-  sort: "price",
-  limit: 20,
-  ...patch,
-});
-
+const tenant = TENANT;
 const STAY = { checkIn: "2030-03-20", checkOut: "2030-03-23" };
-const hotelQuery = (patch: Partial<HotelQuery> = {}): HotelQuery => ({
-  city: "LAX",
-  ...STAY,
-  guests: 1,
-  rooms: 1,
-  sort: "price",
-  limit: 20,
-  ...patch,
-});
+const hotelQuery = (patch: Partial<HotelQuery> = {}) => stayQuery(STAY, patch);
 
 async function rejection(promise: Promise<unknown>): Promise<SearchValidationError> {
   try {
