@@ -78,27 +78,29 @@ export function hasTagHeader(bytes: Uint8Array): boolean {
  */
 export function tagHeaderSeq(bytes: Uint8Array): number | undefined {
   if (!hasTagHeader(bytes)) return undefined;
-  let seq = 0;
-  // At most 15 digits: exact as a double (Redis counts to 2^63; 10^15 invalidations is far off).
-  for (let i = 1; i < bytes.length && i <= 16; i++) {
-    const byte = bytes[i] as number;
-    if (byte === 0x7c) return i > 1 ? seq : undefined; // "|"
-    if (byte < 0x30 || byte > 0x39) return undefined;
-    seq = seq * 10 + (byte - 0x30);
-  }
-  return undefined;
+  const bar = bytes.indexOf(0x7c, 1); // "|"
+  const seq = bar < 0 ? Number.NaN : decimal(bytes, 1, bar);
+  return Number.isNaN(seq) ? undefined : seq;
 }
 
 /** A decimal counter as Redis returns it (a `GET` of the invalidation sequence); 0 when absent. */
 export function parseSeq(reply: Uint8Array | null | undefined): number {
-  if (!reply || reply.length === 0 || reply.length > 15) return reply ? Number.NaN : 0;
-  let seq = 0;
-  for (let i = 0; i < reply.length; i++) {
-    const byte = reply[i] as number;
+  return reply ? decimal(reply, 0, reply.length) : 0;
+}
+
+/**
+ * `bytes[start, end)` as a decimal number: 1–15 ASCII digits (exact as a double; Redis counts to
+ * 2^63, but 10^15 invalidations is far off), NaN for anything else.
+ */
+function decimal(bytes: Uint8Array, start: number, end: number): number {
+  if (end <= start || end - start > 15) return Number.NaN;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i] as number;
     if (byte < 0x30 || byte > 0x39) return Number.NaN;
-    seq = seq * 10 + (byte - 0x30);
+    value = value * 10 + (byte - 0x30);
   }
-  return seq;
+  return value;
 }
 
 /** A stored entry's serialized bytes, past its tag header if it has one. */
