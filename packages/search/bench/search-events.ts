@@ -13,8 +13,14 @@ import { createMemoryCache } from "@travel/cache";
 import { createSearchEventRepository, type SearchEventRecord } from "@travel/core";
 import { startLocalEngine } from "@travel/core/local";
 import { createSearchEventQueue, type SearchEventRecorder } from "../src/events.js";
-import type { FlightQuery } from "../src/query.js";
-import { buildService, DAY, flightRecord, mutableClock, putFlights } from "../test/fixtures.js";
+import {
+  buildService,
+  DAY,
+  flightQuery,
+  flightRecord,
+  mutableClock,
+  putFlights,
+} from "../test/fixtures.js";
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 1000);
 const quiet = { warn: () => {}, error: () => {} };
@@ -29,15 +35,7 @@ await putFlights(
   ),
 );
 const repository = createSearchEventRepository(engine.db);
-const query: FlightQuery = {
-  origin: "JFK",
-  destination: "LAX",
-  departureDate: DAY,
-  adults: 1,
-  cabin: "economy",
-  sort: "price",
-  limit: 20,
-};
+const query = flightQuery();
 
 /** Awaits every write inside the request: the baseline the queue is measured against. */
 function inlineRecorder(pending: Promise<void>[]): SearchEventRecorder {
