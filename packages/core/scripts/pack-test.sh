@@ -39,10 +39,18 @@ cat > package.json <<'JSON'
 JSON
 npm install --no-audit --no-fund --loglevel=error "$TARBALL"
 
+# The embedded engine is an optional peer: a plain install must not bring dynalite or any native
+# module (classic-level) with it.
+for unwanted in dynalite classic-level; do
+  if [ -d "node_modules/$unwanted" ]; then
+    echo "pack-test: installing @travel/core pulled in $unwanted" >&2
+    exit 1
+  fi
+done
+
 cat > smoke.mjs <<'JS'
 import assert from "node:assert/strict";
 import { createInventoryRepository, findAirport, fromMinor, parseOfferId, toMinor } from "@travel/core";
-import { startLocalEngine } from "@travel/core/local";
 import { generateInventory, seedRoutes } from "@travel/core/seed";
 
 assert.deepEqual(toMinor({ amount: "123.45", currency: "USD" }), { minor: 12345, currency: "USD" });
@@ -50,12 +58,33 @@ assert.deepEqual(fromMinor(12345, "USD"), { amount: "123.45", currency: "USD" })
 assert.equal(fromMinor(toMinor({ amount: "1500", currency: "JPY" }).minor, "JPY").amount, "1500");
 assert.equal(findAirport("JFK")?.timeZone, "America/New_York");
 assert.equal(seedRoutes().length, 600);
+const [day] = [...generateInventory({ seed: "pack", startDate: "2026-01-15", days: 1 }).days()];
+assert.equal(parseOfferId(day.flights[0].offerId)?.type, "flight");
+assert.equal(typeof createInventoryRepository, "function");
+
+// Without the optional peer, the local entry says which package is missing.
+await assert.rejects(import("@travel/core/local"), (error) => {
+  assert.equal(error.code, "ERR_MODULE_NOT_FOUND");
+  assert.match(error.message, /'dynalite'/);
+  return true;
+});
+console.log("pack-test: @travel/core and @travel/core/seed OK without the engine");
+JS
+node smoke.mjs
+
+echo "pack-test: adding the optional peer dynalite for @travel/core/local"
+npm install --no-audit --no-fund --loglevel=error "dynalite@$(node -p 'require("./node_modules/@travel/core/package.json").peerDependencies.dynalite')"
+
+cat > smoke-local.mjs <<'JS'
+import assert from "node:assert/strict";
+import { createInventoryRepository } from "@travel/core";
+import { startLocalEngine } from "@travel/core/local";
+import { generateInventory } from "@travel/core/seed";
 
 const engine = await startLocalEngine();
 try {
   const [day] = [...generateInventory({ seed: "pack", startDate: "2026-01-15", days: 1 }).days()];
   const offer = day.flights[0];
-  assert.equal(parseOfferId(offer.offerId)?.type, "flight");
   await engine.db.entities.flightOffer.put(offer).go();
   const inventory = createInventoryRepository(engine.db);
   assert.deepEqual(await inventory.getFlightOffer(offer.offerId), offer);
@@ -68,4 +97,4 @@ try {
 }
 console.log(`pack-test: OK under Node ${process.version}`);
 JS
-node smoke.mjs
+node smoke-local.mjs
