@@ -1,7 +1,6 @@
 import { amountMilli, decimalMilli } from "./money.js";
 import type { FlightOffer, HotelOffer } from "./offers.js";
 import type { FlightQuery, HotelQuery } from "./query.js";
-import { departsOf, priceMilliOf } from "./stamped.js";
 
 /**
  * Narrows a cached flight set to one query: enough seats for every traveller (the shown price
@@ -20,8 +19,8 @@ export function filterFlights(
     if (offer.seatsAvailable < query.adults) return false;
     if (query.maxStops !== undefined && offer.stops > query.maxStops) return false;
     if (carriers !== undefined && !carriers.has(offer.carrier)) return false;
-    if (maxMilli !== undefined && priceMilliOf(offer) > maxMilli) return false;
-    return departsOf(offer) > nowMs;
+    if (maxMilli !== undefined && amountMilli(offer.price) > maxMilli) return false;
+    return Date.parse(offer.departAt) > nowMs;
   });
 }
 

@@ -100,7 +100,6 @@ export {
   type SearchServiceOptions,
   searchServiceOptionsSchema,
 } from "./service.js";
-export { searchResponseJson } from "./stamped.js";
 export {
   createInventorySupplier,
   type InventoryReader,

@@ -7,7 +7,6 @@ import {
   type RoomNightRecord,
 } from "@travel/core";
 import { z } from "zod";
-import { StampedFlightOffer, type StampSource } from "./stamped.js";
 
 const instant = z.iso.datetime().meta({ example: "2026-12-01T08:15:00Z" });
 const iata = z.string().regex(/^[A-Z]{3}$/);
@@ -156,7 +155,11 @@ export type NightFields = Pick<
 >;
 
 /** A FlightOffer without its clock-dependent fields, built once and stamped per answer. */
-export type UnpricedFlightOffer = StampSource;
+export interface UnpricedFlightOffer {
+  offer: Omit<FlightOffer, "pricedAt" | "expiresAt">;
+  /** Departure instant of `offer`, parsed. */
+  departAtMs: number;
+}
 
 export function unpricedFlightOffer(record: FlightFields): UnpricedFlightOffer {
   return {
@@ -180,8 +183,8 @@ export function unpricedFlightOffer(record: FlightFields): UnpricedFlightOffer {
 }
 
 /**
- * Prices offers at `now`: valid for `validitySeconds`, never past departure. The timestamps are
- * formatted once per answer, not once per offer.
+ * Prices offers at `now`: valid for `validitySeconds`, never past departure. Each answer gets
+ * its own copies (price included), so a caller may change its offers without touching others'.
  */
 export function flightOfferStamper(
   now: Date,
@@ -190,14 +193,12 @@ export function flightOfferStamper(
   const pricedAt = now.toISOString();
   const byValidity = now.getTime() + validitySeconds * 1000;
   const byValidityIso = new Date(byValidity).toISOString();
-  return (unpriced) =>
-    new StampedFlightOffer(
-      unpriced,
-      pricedAt,
-      unpriced.departAtMs < byValidity
-        ? new Date(unpriced.departAtMs).toISOString()
-        : byValidityIso,
-    );
+  return ({ offer, departAtMs }) => ({
+    ...offer,
+    price: { ...offer.price },
+    pricedAt,
+    expiresAt: departAtMs < byValidity ? new Date(departAtMs).toISOString() : byValidityIso,
+  });
 }
 
 /** A stored flight as the contract's FlightOffer, priced at `now`. */

@@ -1,4 +1,3 @@
-import { deepFreeze } from "@travel/cache";
 import { cabinSchema, findAirport } from "@travel/core";
 import { z } from "zod";
 import { type Clock, daysBetween, localDate, systemClock } from "./clock.js";
@@ -87,93 +86,6 @@ const cursor = z
   .optional()
   .meta({ description: "Opaque cursor from `meta.nextCursor` of the previous page" });
 
-/** How many validated queries a schema remembers (per raw query and local "today"). */
-export const QUERY_MEMO_ENTRIES = 1000;
-/** Raw queries longer than this (as JSON) are validated every time, never remembered. */
-const MAX_MEMO_KEY_LENGTH = 1024;
-
-/**
- * Remembers the successful results of `schema` per raw input and local "today" at the
- * input's place (`placeOf`), the only other thing the result depends on: the same search sent
- * again (most are: pages, sorts, retries, popular routes) is not validated again, and at the
- * place's midnight the key changes, so a date that just became "yesterday" is refused at once.
- * Results of `safeParse` and `safeParseAsync` (what `@hono/zod-validator` calls) are deeply
- * frozen and shared; `parse`/`parseAsync` and everything else, including the OpenAPI
- * description, are the schema unchanged. Only plain objects of strings (what a query string
- * holds) without a cursor are remembered; failures and oversized inputs never are. Bounded:
- * the least recently used entry is dropped first. (The key reads the clock before the parse
- * does: a result validated across the place's midnight is filed under the earlier day, which
- * only matters to a clock that runs backwards.)
- */
-function withMemo<S extends z.ZodType>(
-  schema: S,
-  clock: Clock,
-  placeOf: (raw: Record<string, unknown>) => unknown,
-  entries: number,
-): S {
-  if (entries <= 0) return schema;
-  const memo = new Map<string, z.ZodSafeParseSuccess<z.output<S>>>();
-  const keyOf = (raw: unknown): string | undefined => {
-    // Only what a query string can hold: a plain object of strings or string lists, whose JSON
-    // is then exactly its content (no functions, symbols, inherited fields or toJSON to hide
-    // a difference). A page fetched with a cursor is not worth a place: cursors rarely repeat.
-    if (!isPlainQuery(raw) || raw.cursor !== undefined) return undefined;
-    const json = JSON.stringify(raw);
-    if (json.length > MAX_MEMO_KEY_LENGTH) return undefined;
-    const place = placeOf(raw);
-    const code = typeof place === "string" ? place.trim().toUpperCase() : undefined;
-    return `${localDate(clock.now(), timeZoneOf(code))}|${json}`;
-  };
-  /** A remembered result, moved to the newest end (the memo drops the least recently used). */
-  const recall = (key: string | undefined) => {
-    if (key === undefined) return undefined;
-    const hit = memo.get(key);
-    if (hit) {
-      memo.delete(key);
-      memo.set(key, hit);
-    }
-    return hit;
-  };
-  const remember = <R extends z.ZodSafeParseResult<z.output<S>>>(
-    key: string | undefined,
-    result: R,
-  ): R => {
-    if (key === undefined || !result.success) return result;
-    if (memo.size >= entries) memo.delete(memo.keys().next().value as string);
-    memo.set(
-      key,
-      Object.freeze({ success: true, data: deepFreeze(result.data) }) as z.ZodSafeParseSuccess<
-        z.output<S>
-      >,
-    );
-    return result;
-  };
-  const safeParse = schema.safeParse.bind(schema);
-  const safeParseAsync = schema.safeParseAsync.bind(schema);
-  Object.assign(schema, {
-    safeParse(raw: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) {
-      const key = keyOf(raw);
-      return recall(key) || remember(key, safeParse(raw, params));
-    },
-    async safeParseAsync(raw: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) {
-      const key = keyOf(raw);
-      return recall(key) || remember(key, await safeParseAsync(raw, params));
-    },
-  });
-  return schema;
-}
-
-function isPlainQuery(raw: unknown): raw is Record<string, string | string[]> {
-  if (!raw || typeof raw !== "object" || Object.getPrototypeOf(raw) !== Object.prototype) {
-    return false;
-  }
-  for (const value of Object.values(raw)) {
-    if (typeof value === "string") continue;
-    if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) return false;
-  }
-  return true;
-}
-
 /** The time zone of an airport or city code; "UTC" for anything that is not one. */
 function timeZoneOf(code: unknown): string {
   return (typeof code === "string" && findAirport(code)?.timeZone) || "UTC";
@@ -191,17 +103,13 @@ function dateWindow(clock: Clock, code: unknown): { today: string; last: string 
 /**
  * The flight search query, validated against `clock` (dates are "today" at the origin).
  * Its input is the raw query string; its output the normalised {@link FlightQuery}.
- * `safeParse`/`safeParseAsync` remember up to `memoEntries` results, deeply frozen (`withMemo`).
  *
  * @example
  * const schema = createFlightQuerySchema(clock);
  * schema.parse({ origin: " jfk", destination: "LAX", departureDate: "2026-12-01", adults: "2" })
  */
-export function createFlightQuerySchema(
-  clock: Clock = systemClock,
-  options: { memoEntries?: number } = {},
-) {
-  const schema = z
+export function createFlightQuerySchema(clock: Clock = systemClock) {
+  return z
     .object({
       origin: airportCode,
       destination: airportCode,
@@ -231,7 +139,6 @@ export function createFlightQuerySchema(
       const { today, last } = dateWindow(clock, query.origin);
       checkDateWindow(ctx, "departureDate", query.departureDate, today, last);
     });
-  return withMemo(schema, clock, (raw) => raw.origin, options.memoEntries ?? QUERY_MEMO_ENTRIES);
 }
 
 /**
@@ -239,11 +146,8 @@ export function createFlightQuerySchema(
  * `guests` must be at least `rooms` (a room needs a guest); it does not filter otherwise,
  * the inventory carries no occupancy.
  */
-export function createHotelQuerySchema(
-  clock: Clock = systemClock,
-  options: { memoEntries?: number } = {},
-) {
-  const schema = z
+export function createHotelQuerySchema(clock: Clock = systemClock) {
+  return z
     .object({
       city: airportCode.meta({ description: "IATA city or airport code", example: "LAX" }),
       checkIn: isoDate,
@@ -278,7 +182,6 @@ export function createHotelQuerySchema(
         ctx.addIssue({ code: "custom", path: ["guests"], message: "must be at least rooms" });
       }
     });
-  return withMemo(schema, clock, (raw) => raw.city, options.memoEntries ?? QUERY_MEMO_ENTRIES);
 }
 
 function checkDateWindow(

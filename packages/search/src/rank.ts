@@ -1,7 +1,6 @@
 import { amountMilli } from "./money.js";
 import type { FlightOffer, HotelOffer } from "./offers.js";
 import type { FlightSort, HotelSort } from "./query.js";
-import { departsOf, priceMilliOf } from "./stamped.js";
 
 type Compare<T> = (a: T, b: T) => number;
 
@@ -58,8 +57,8 @@ const keyedHotelComparators: Record<HotelSort, Compare<Keyed<HotelOffer>>> = {
 
 const flightKeys = (offer: FlightOffer): Keyed<FlightOffer> => ({
   offer,
-  milli: priceMilliOf(offer),
-  departs: departsOf(offer),
+  milli: amountMilli(offer.price),
+  departs: Date.parse(offer.departAt),
 });
 const hotelKeys = (offer: HotelOffer): Keyed<HotelOffer> => ({
   offer,

@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   flightSearchResponseSchema,
   hotelSearchResponseSchema,
+  type SearchMeta,
   type SearchService,
-  searchResponseJson,
 } from "@travel/search";
 import type { Context } from "hono";
 import type { AppDeps } from "../deps.js";
@@ -68,13 +68,11 @@ function logCache(c: Context<AppEnv>, status: "hit" | "miss" | "stale"): void {
 }
 
 /**
- * The answer as `c.json` would write it, through `searchResponseJson` (each offer's JSON is
- * written once per built offer, not once per answer), with the collected headers handed over
- * as they are (`answer`). Typed as `c.json`'s result so the route keeps its OpenAPI response
- * type.
+ * The answer as `c.json` would write it, with the collected headers handed over as they are
+ * (`answer`). Typed as `c.json`'s result so the route keeps its OpenAPI response type.
  */
-function json<T extends Parameters<typeof searchResponseJson>[0]>(c: Context<AppEnv>, result: T) {
-  const body = searchResponseJson(result);
+function json<T extends { meta: SearchMeta }>(c: Context<AppEnv>, result: T) {
+  const body = JSON.stringify(result);
   return answer(c, body, 200, "application/json", {
     "x-cache": result.meta.cache.status.toUpperCase(),
   }) as unknown as ReturnType<typeof c.json<T, 200>>;
