@@ -19,7 +19,7 @@ export default $config({
     };
   },
   async run() {
-    const { resolveStageConfig } = await import("./packages/infra/src/stage.js");
+    const { assertDevAllowed, resolveStageConfig } = await import("./packages/infra/src/stage.js");
     const { createNetwork } = await import("./packages/infra/src/stack/network.js");
     const { createTable } = await import("./packages/infra/src/stack/table.js");
     const { createCache } = await import("./packages/infra/src/stack/cache.js");
@@ -33,6 +33,7 @@ export default $config({
     const { createBudget } = await import("./packages/infra/src/stack/budget.js");
 
     const config = resolveStageConfig($app.stage, process.env);
+    if ($dev) assertDevAllowed(config);
     const network = createNetwork(config);
     const { table, globalIndexNames } = createTable(config);
     const { cache, nodeIds } = createCache(config, network);
@@ -64,7 +65,8 @@ export default $config({
       cacheNodeIds: nodeIds,
     };
     const alerts = createAlertTopic(config);
-    createAlarms(config, alerts, monitored);
+    // Nobody is paged for a laptop session: `sst dev` gets the dashboard, not the alarms.
+    if (!$dev) createAlarms(config, alerts, monitored);
     const { url: dashboardUrl } = createDashboard(config, monitored);
     createBudget(config, alerts);
 

@@ -52,11 +52,12 @@ describe("alarmSpecs", () => {
         "CacheNode1Cpu",
         "CacheNode1Memory",
         "CacheNode1Evictions",
+        "CacheNode1CpuCredits",
         "CacheHitRatio",
         "BookingFailures",
       ].sort(),
     );
-    expect(prodAlarms).toHaveLength(devAlarms.length + 3);
+    expect(prodAlarms).toHaveLength(devAlarms.length + 4);
     expect(new Set(prodAlarms.map((s) => s.key)).size).toBe(prodAlarms.length);
   });
 
@@ -87,6 +88,9 @@ describe("alarmSpecs", () => {
     expect(rate).toBeCloseTo(0.2);
     expect(rate).toBeGreaterThan(spec.threshold);
     expect(evaluate(spec.expression, { errors: 1, requests: 10 })).toBe(0); // too few requests
+    // API Gateway publishes nothing without requests; no 5xx datapoint means no 5xx.
+    expect(evaluate(spec.expression, { requests: 1_000 })).toBe(0);
+    expect(evaluate(spec.expression, {})).toBe(0);
   });
 
   it("fires on a cache hit ratio below 80% from the app's TravelPlatform metrics of this stage", () => {
@@ -101,6 +105,7 @@ describe("alarmSpecs", () => {
     });
     expect(evaluate(spec.expression, { hits: 70, searches: 100 })).toBe(70);
     expect(evaluate(spec.expression, { hits: 1, searches: 10 })).toBe(100); // too few searches
+    expect(evaluate(spec.expression, { searches: 100 })).toBe(0); // no hit datapoint: no hits
   });
 
   it("sums booking failures over every reason with a Metrics Insights query", () => {
@@ -138,6 +143,22 @@ describe("alarmSpecs", () => {
         Object.fromEntries(Object.keys(throttles.metrics).map((k) => [k, 1])),
       ),
     ).toBe(6);
+    // Throttle events exist only when non-zero: one throttled index alone must fire the alarm.
+    expect(evaluate(throttles.expression, { gsi2read: 3 })).toBe(3);
+    expect(evaluate(throttles.expression, {})).toBe(0);
+  });
+
+  it("watches the CPU credits of burstable cache nodes only", () => {
+    expect(byKey(prodAlarms, "CacheNode2CpuCredits")).toMatchObject({
+      comparison: "LessThanThreshold",
+      threshold: 30,
+      metric: { metricName: "CPUCreditBalance", dimensions: { CacheClusterId: "cache-002" } },
+    });
+    const large = resolveStageConfig("dev");
+    const graviton = { ...large, cache: { ...large.cache, nodeType: "r7g.large" } };
+    expect(alarmSpecs(graviton, resources("dev", 1)).map((s) => s.key)).not.toContain(
+      "CacheNode1CpuCredits",
+    );
   });
 
   it("has a runbook entry in the README for every alarm", () => {
@@ -164,11 +185,26 @@ describe("dashboardBody", () => {
     expect(body).toContain('"cache-002"');
     expect(body).toContain('"GlobalSecondaryIndexName","gsi2"');
   });
+
+  it("charts only metrics the platform emits, and leaves out widgets without metrics (no cache nodes under `sst dev`)", () => {
+    const body = dashboardBody(dev, resources("dev", 0));
+    expect(body.widgets.every((w) => w.properties.metrics.length > 0)).toBe(true);
+    expect(body.widgets.map((w) => w.properties.title)).not.toContain("Cache memory (%)");
+    expect(JSON.stringify(dashboardBody(prod, resources("production", 2)))).not.toContain(
+      "CacheErrors",
+    );
+  });
 });
 
-/** Evaluate the arithmetic subset of CloudWatch metric math these alarms use. */
+/**
+ * Evaluate the arithmetic subset of CloudWatch metric math these alarms use. A metric absent
+ * from `values` has no datapoint (`undefined`): arithmetic on it is missing (NaN) unless FILLed.
+ */
 function evaluate(expression: string, values: Record<string, number>): number {
-  const js = expression.replace(/IF\(([^,]+),([^,]+),([^)]+)\)/, "(($1) ? ($2) : ($3))");
-  const names = Object.keys(values);
-  return new Function(...names, `return ${js};`)(...names.map((n) => values[n]));
+  const ids = [...new Set(expression.match(/\b[a-z][a-z0-9]*\b/g) ?? [])];
+  const js = expression
+    .replace(/FILL\((\w+), (\d+)\)/g, "($1 ?? $2)")
+    .replace(/IF\(([^,]+),([^,]+),([^)]+)\)$/, "(($1) ? ($2) : ($3))");
+  const result = new Function(...ids, `return ${js};`)(...ids.map((n) => values[n]));
+  return Number.isNaN(result) ? Number.NaN : result;
 }

@@ -131,7 +131,8 @@ export function alarmSpecs<T>(
       runbook: "Api5xxRate",
       kind: "math",
       description: `API 5xx responses above ${a.api5xxRatePercent}% of requests over 5 minutes (windows with fewer than ${a.api5xxMinRequests} requests are ignored)`,
-      expression: `IF(requests >= ${a.api5xxMinRequests}, 100 * errors / requests, 0)`,
+      // FILL: API Gateway publishes nothing for a minute without requests.
+      expression: `IF(FILL(requests, 0) >= ${a.api5xxMinRequests}, 100 * FILL(errors, 0) / requests, 0)`,
       label: "5xx rate (%)",
       periodSeconds: fiveMinutes,
       metrics: {
@@ -217,7 +218,11 @@ export function alarmSpecs<T>(
       runbook: "TableThrottles",
       kind: "math",
       description: "DynamoDB throttled reads or writes on the table or one of its indexes",
-      expression: Object.keys(throttleMetrics).join(" + "),
+      // Throttle events are published only when non-zero: a missing term must count as 0, or
+      // the sum is missing whenever one index was not throttled.
+      expression: Object.keys(throttleMetrics)
+        .map((id) => `FILL(${id}, 0)`)
+        .join(" + "),
       label: "Throttle events",
       periodSeconds: minute,
       metrics: throttleMetrics,
@@ -265,6 +270,7 @@ export function alarmSpecs<T>(
     });
   }
 
+  const burstable = config.cache.nodeType.startsWith("t4g.");
   r.cacheNodeIds.forEach((nodeId, index) => {
     const node = `CacheNode${index + 1}`;
     const cache = (metricName: string, stat: string): MetricRef<T | string> => ({
@@ -312,6 +318,20 @@ export function alarmSpecs<T>(
         treatMissingData: "notBreaching",
       },
     );
+    if (burstable) {
+      specs.push({
+        key: `${node}CpuCredits`,
+        runbook: "CacheCpuCredits",
+        kind: "metric",
+        description: `Cache node ${index + 1} (burstable ${config.cache.nodeType}) has fewer than ${a.cacheCpuCreditsMin} CPU credits left: it will soon be held to its baseline CPU`,
+        metric: { ...cache("CPUCreditBalance", "Minimum"), periodSeconds: fiveMinutes },
+        comparison: "LessThanThreshold",
+        threshold: a.cacheCpuCreditsMin,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        treatMissingData: "missing",
+      });
+    }
   });
 
   specs.push(
@@ -320,7 +340,7 @@ export function alarmSpecs<T>(
       runbook: "CacheHitRatio",
       kind: "math",
       description: `Search cache hit ratio below ${a.cacheHitRatioPercent}% for 15 minutes (windows with fewer than ${a.cacheHitRatioMinSearches} searches are ignored)`,
-      expression: `IF(searches >= ${a.cacheHitRatioMinSearches}, 100 * hits / searches, 100)`,
+      expression: `IF(FILL(searches, 0) >= ${a.cacheHitRatioMinSearches}, 100 * FILL(hits, 0) / searches, 100)`,
       label: "Cache hit ratio (%)",
       periodSeconds: fiveMinutes,
       metrics: {
@@ -434,131 +454,139 @@ export function dashboardBody<T>(config: StageConfig, r: MonitoredResources<T>) 
     extra: { id?: string; visible?: boolean; label?: string } = {},
   ) => row(businessMetric<T>(config.stage, metricName), { ...extra });
 
-  return {
-    widgets: [
-      widget("API latency (ms)", [api("Latency", "p50"), api("Latency", "p99")], {
-        annotations: threshold("p99 alarm", a.apiP99LatencyMs),
-      }),
-      widget(
-        "API 5xx rate (%)",
-        [
-          [{ expression: "100 * errors / MAX([requests, 1])", label: "5xx %", id: "rate" }],
-          row(
-            {
-              namespace: "AWS/ApiGateway",
-              metricName: "5xx",
-              dimensions: { ApiId: r.apiId },
-              stat: "Sum",
-              periodSeconds: 300,
-            },
-            { id: "errors", visible: false },
-          ),
-          row(
-            {
-              namespace: "AWS/ApiGateway",
-              metricName: "Count",
-              dimensions: { ApiId: r.apiId },
-              stat: "Sum",
-              periodSeconds: 300,
-            },
-            { id: "requests", visible: false },
-          ),
-        ],
-        { period: 300, annotations: threshold("alarm", a.api5xxRatePercent) },
-      ),
-      widget("API requests", [api("Count", "Sum"), api("4xx", "Sum"), api("5xx", "Sum")]),
-      widget("Lambda errors", lambda("Errors", "Sum")),
-      widget("Lambda throttles", lambda("Throttles", "Sum")),
-      widget("Lambda duration p99 (ms)", lambda("Duration", "p99")),
-      widget(
-        "DynamoDB throttle events",
-        [undefined, ...r.globalIndexNames].flatMap((index) =>
-          (["ReadThrottleEvents", "WriteThrottleEvents"] as const).map((metricName) =>
-            row(
-              {
-                namespace: "AWS/DynamoDB",
-                metricName,
-                dimensions:
-                  index === undefined
-                    ? { TableName: r.tableName }
-                    : { TableName: r.tableName, GlobalSecondaryIndexName: index },
-                stat: "Sum",
-                periodSeconds: 60,
-              },
-              {
-                label: `${index ?? "table"} ${metricName === "ReadThrottleEvents" ? "reads" : "writes"}`,
-              },
-            ),
-          ),
-        ),
-      ),
-      widget(
-        "Stream iterator age (ms)",
-        [row(lambdaMetric(r.functions.consumer, "IteratorAge", "Maximum"))],
-        { annotations: threshold("alarm", a.streamIteratorAgeMs) },
-      ),
-      widget("Dead-letter queue depth", [
+  const widgets = [
+    widget("API latency (ms)", [api("Latency", "p50"), api("Latency", "p99")], {
+      annotations: threshold("p99 alarm", a.apiP99LatencyMs),
+    }),
+    widget(
+      "API 5xx rate (%)",
+      [
+        [{ expression: "100 * errors / MAX([requests, 1])", label: "5xx %", id: "rate" }],
         row(
           {
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: r.deadLetterQueues.stream },
-            stat: "Maximum",
-            periodSeconds: 60,
+            namespace: "AWS/ApiGateway",
+            metricName: "5xx",
+            dimensions: { ApiId: r.apiId },
+            stat: "Sum",
+            periodSeconds: 300,
           },
-          { label: "stream" },
+          { id: "errors", visible: false },
         ),
         row(
           {
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: r.deadLetterQueues.reconciler },
-            stat: "Maximum",
-            periodSeconds: 60,
+            namespace: "AWS/ApiGateway",
+            metricName: "Count",
+            dimensions: { ApiId: r.apiId },
+            stat: "Sum",
+            periodSeconds: 300,
           },
-          { label: "reconciler" },
+          { id: "requests", visible: false },
         ),
-      ]),
-      widget("Cache engine CPU (%)", cache("EngineCPUUtilization", "Average"), {
-        annotations: threshold("alarm", a.cacheCpuPercent),
-        yAxis: { left: { min: 0, max: 100 } },
-      }),
-      widget("Cache memory (%)", cache("DatabaseMemoryUsagePercentage", "Average"), {
-        annotations: threshold("alarm", a.cacheMemoryPercent),
-        yAxis: { left: { min: 0, max: 100 } },
-      }),
-      widget("Cache evictions", cache("Evictions", "Sum"), { period: 300 }),
-      widget(
-        "Search cache hit ratio (%)",
-        [
-          [{ expression: "100 * hits / MAX([searches, 1])", label: "hit ratio %", id: "ratio" }],
-          business("Searches", { id: "searches", visible: false }),
-          business("CacheHits", { id: "hits", visible: false }),
-        ],
+      ],
+      { period: 300, annotations: threshold("alarm", a.api5xxRatePercent) },
+    ),
+    widget("API requests", [api("Count", "Sum"), api("4xx", "Sum"), api("5xx", "Sum")]),
+    widget("Lambda errors", lambda("Errors", "Sum")),
+    widget("Lambda throttles", lambda("Throttles", "Sum")),
+    widget("Lambda duration p99 (ms)", lambda("Duration", "p99")),
+    widget(
+      "DynamoDB throttle events",
+      [undefined, ...r.globalIndexNames].flatMap((index) =>
+        (["ReadThrottleEvents", "WriteThrottleEvents"] as const).map((metricName) =>
+          row(
+            {
+              namespace: "AWS/DynamoDB",
+              metricName,
+              dimensions:
+                index === undefined
+                  ? { TableName: r.tableName }
+                  : { TableName: r.tableName, GlobalSecondaryIndexName: index },
+              stat: "Sum",
+              periodSeconds: 60,
+            },
+            {
+              label: `${index ?? "table"} ${metricName === "ReadThrottleEvents" ? "reads" : "writes"}`,
+            },
+          ),
+        ),
+      ),
+    ),
+    widget(
+      "Stream iterator age (ms)",
+      [row(lambdaMetric(r.functions.consumer, "IteratorAge", "Maximum"))],
+      { annotations: threshold("alarm", a.streamIteratorAgeMs) },
+    ),
+    widget("Dead-letter queue depth", [
+      row(
         {
-          period: 300,
-          annotations: threshold("alarm", a.cacheHitRatioPercent),
-          yAxis: { left: { min: 0, max: 100 } },
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: r.deadLetterQueues.stream },
+          stat: "Maximum",
+          periodSeconds: 60,
         },
+        { label: "stream" },
       ),
-      widget(
-        "Searches and bookings",
-        [business("Searches"), business("Bookings"), business("CacheErrors")],
-        { period: 300 },
+      row(
+        {
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: r.deadLetterQueues.reconciler },
+          stat: "Maximum",
+          periodSeconds: 60,
+        },
+        { label: "reconciler" },
       ),
-      widget(
-        "Booking failures by reason",
+    ]),
+    widget("Cache engine CPU (%)", cache("EngineCPUUtilization", "Average"), {
+      annotations: threshold("alarm", a.cacheCpuPercent),
+      yAxis: { left: { min: 0, max: 100 } },
+    }),
+    widget("Cache memory (%)", cache("DatabaseMemoryUsagePercentage", "Average"), {
+      annotations: threshold("alarm", a.cacheMemoryPercent),
+      yAxis: { left: { min: 0, max: 100 } },
+    }),
+    widget("Cache evictions", cache("Evictions", "Sum"), { period: 300 }),
+    ...(config.cache.nodeType.startsWith("t4g.")
+      ? [
+          widget("Cache CPU credit balance", cache("CPUCreditBalance", "Minimum"), {
+            period: 300,
+            annotations: threshold("alarm", a.cacheCpuCreditsMin),
+          }),
+        ]
+      : []),
+    widget(
+      "Search cache hit ratio (%)",
+      [
+        [{ expression: "100 * hits / MAX([searches, 1])", label: "hit ratio %", id: "ratio" }],
+        business("Searches", { id: "searches", visible: false }),
+        business("CacheHits", { id: "hits", visible: false }),
+      ],
+      {
+        period: 300,
+        annotations: threshold("alarm", a.cacheHitRatioPercent),
+        yAxis: { left: { min: 0, max: 100 } },
+      },
+    ),
+    widget(
+      "Searches and bookings",
+      [business("Searches"), business("Bookings"), business("Cancellations")],
+      { period: 300 },
+    ),
+    widget(
+      "Booking failures by reason",
+      [
         [
-          [
-            {
-              expression: `SEARCH('{${businessMetrics.namespace},reason,service,stage} MetricName="BookingFailures" service="${businessMetrics.service}" stage="${config.stage}"', 'Sum', 300)`,
-              label: "",
-              id: "failures",
-            },
-          ],
+          {
+            expression: `SEARCH('{${businessMetrics.namespace},reason,service,stage} MetricName="BookingFailures" service="${businessMetrics.service}" stage="${config.stage}"', 'Sum', 300)`,
+            label: "",
+            id: "failures",
+          },
         ],
-        { period: 300, annotations: threshold("alarm (all reasons)", a.bookingFailuresPer5Min) },
-      ),
-    ],
-  };
+      ],
+      { period: 300, annotations: threshold("alarm (all reasons)", a.bookingFailuresPer5Min) },
+    ),
+  ];
+  // CloudWatch rejects a widget without metrics: under `sst dev` there are no cache nodes.
+  return { widgets: widgets.filter((w) => w.properties.metrics.length > 0) };
 }

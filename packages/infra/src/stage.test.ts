@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseStageConfig, profileFor, resolveStageConfig, StageConfigError } from "./stage.js";
+import {
+  assertDevAllowed,
+  parseStageConfig,
+  profileFor,
+  resolveStageConfig,
+  StageConfigError,
+} from "./stage.js";
 
 const prodEnv = { ALARM_EMAIL: "oncall@example.com" };
 
@@ -46,11 +52,46 @@ describe("resolveStageConfig", () => {
     }
   });
 
-  it("treats `prod` as production and any other stage (personal, preview) as dev", () => {
+  it("treats `prod` as production, `staging` as staging and any other stage (personal, preview) as dev", () => {
     expect(resolveStageConfig("prod", prodEnv).profile).toBe("production");
+    expect(resolveStageConfig("staging").profile).toBe("staging");
     expect(resolveStageConfig("alice").profile).toBe("dev");
     expect(resolveStageConfig("pr-42").profile).toBe("dev");
-    expect(resolveStageConfig("staging").removal).toBe("remove");
+    expect(resolveStageConfig("staging-alice").profile).toBe("dev");
+  });
+
+  it("gives staging production's shape at smaller sizes, removable, no alarm email required", () => {
+    const prod = resolveStageConfig("production", prodEnv);
+    const staging = resolveStageConfig("staging");
+    expect(staging).toMatchObject({
+      removal: "remove",
+      protect: false,
+      network: prod.network,
+      table: { deletionProtection: false, encryption: "customer-managed" },
+      cache: { nodeType: "t4g.micro", replicas: 1, multiAz: true },
+      api: { corsAllowOrigins: [] },
+    });
+    expect(staging.api.memoryMb).toBeLessThan(prod.api.memoryMb);
+  });
+
+  it("answers no CORS in production and staging unless CORS_ALLOW_ORIGINS names origins; dev allows any", () => {
+    expect(resolveStageConfig("production", prodEnv).api.corsAllowOrigins).toEqual([]);
+    expect(resolveStageConfig("staging").api.corsAllowOrigins).toEqual([]);
+    expect(resolveStageConfig("dev").api.corsAllowOrigins).toEqual(["*"]);
+    expect(
+      resolveStageConfig("production", {
+        ...prodEnv,
+        CORS_ALLOW_ORIGINS: "https://app.example.com",
+      }).api.corsAllowOrigins,
+    ).toEqual(["https://app.example.com"]);
+  });
+
+  it("refuses `sst dev` on production and staging, allows it on personal stages", () => {
+    expect(() => assertDevAllowed(resolveStageConfig("alice"))).not.toThrow();
+    expect(() => assertDevAllowed(resolveStageConfig("prod", prodEnv))).toThrow(
+      /`sst dev` is refused on the production stage "prod".*--stage <your-name>/,
+    );
+    expect(() => assertDevAllowed(resolveStageConfig("staging"))).toThrow(StageConfigError);
   });
 
   it("applies validated deploy-time variables", () => {
@@ -129,7 +170,10 @@ describe("parseStageConfig", () => {
       }),
     ).toThrow(/api\.throttle\.burstLimit: burst limit must not exceed/);
     expect(() =>
-      parseStageConfig({ ...dev, reconciler: { everyMinutes: 1, timeoutSeconds: 60 } }),
+      parseStageConfig({
+        ...dev,
+        reconciler: { ...dev.reconciler, everyMinutes: 1, timeoutSeconds: 60 },
+      }),
     ).toThrow(/reconciler\.timeoutSeconds: the reconciler must finish before its next run/);
   });
 });

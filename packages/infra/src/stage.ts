@@ -3,10 +3,12 @@ import { z } from "zod";
 /**
  * Typed, validated configuration of one deployed stage.
  *
- * Two profiles exist: `production` (multi-AZ, replicas, deletion protection, retained data) and
- * `dev` (one AZ, smallest sizes, cheapest NAT). The stage named `production` (or `prod`) gets the
- * production profile; every other stage name (`dev`, `staging-alice`, `pr-42`, …) gets the dev
- * profile, so personal and preview stages are cheap by default.
+ * Three profiles exist: `production` (multi-AZ, replicas, deletion protection, retained data),
+ * `staging` (production's shape — two AZs, customer-managed key, cache replica with failover,
+ * no CORS by default — at smaller sizes, removable) and `dev` (one AZ, smallest sizes). The stage
+ * named `production` (or `prod`) gets the production profile, `staging` the staging profile;
+ * every other stage name (`dev`, `alice`, `pr-42`, …) gets the dev profile, so personal and
+ * preview stages are cheap by default.
  *
  * A handful of values come from the deploying shell's environment, because they differ per
  * account rather than per profile: `ALARM_EMAIL`, `BUDGET_MONTHLY_USD`, `CORS_ALLOW_ORIGINS`,
@@ -41,7 +43,7 @@ const stageName = z.string().regex(/^[a-z][a-z0-9-]{0,29}$/, {
 export const stageConfigSchema = z
   .object({
     stage: stageName,
-    profile: z.enum(["dev", "production"]),
+    profile: z.enum(["dev", "staging", "production"]),
     /** SST `removal`: what happens to resources when the stage is removed. */
     removal: z.enum(["remove", "retain", "retain-all"]),
     /** SST `protect`: refuse `sst remove` on this stage. */
@@ -77,7 +79,8 @@ export const stageConfigSchema = z
         rateLimit: z.number().int().positive(),
         burstLimit: z.number().int().positive(),
       }),
-      corsAllowOrigins: z.array(z.string().min(1)).min(1),
+      /** Browser origins API Gateway answers CORS for; empty: no CORS (server-to-server only). */
+      corsAllowOrigins: z.array(z.string().min(1)),
       logRetention: z.enum(logRetentionValues),
       /** Warm instances kept ready (0 = none; costs money every hour). */
       provisionedConcurrency: z.number().int().min(0),
@@ -97,6 +100,7 @@ export const stageConfigSchema = z
       /** How often the booking reconciler runs (1–5 minutes). */
       everyMinutes: z.number().int().min(1).max(5),
       timeoutSeconds: z.number().int().min(1).max(900),
+      memoryMb: z.number().int().min(128).max(10_240),
     }),
     alarms: z.object({
       /** Where alarm and budget notifications go; optional for dev, required for production. */
@@ -109,6 +113,8 @@ export const stageConfigSchema = z
       cacheCpuPercent: z.number().positive().max(100),
       cacheMemoryPercent: z.number().positive().max(100),
       cacheEvictionsPer5Min: z.number().int().min(0),
+      /** Burstable (t4g) cache nodes: alarm when the CPU credit balance falls below this. */
+      cacheCpuCreditsMin: z.number().min(0),
       cacheHitRatioPercent: z.number().min(0).max(100),
       /** The hit-ratio alarm ignores windows with fewer searches than this. */
       cacheHitRatioMinSearches: z.number().int().min(0),
@@ -190,6 +196,9 @@ const common = {
     cacheCpuPercent: 80,
     cacheMemoryPercent: 80,
     cacheEvictionsPer5Min: 100,
+    // A t4g node earns 12 (micro) or 24 (small, medium) credits an hour: below 30 it is a couple
+    // of hours from being throttled to its baseline CPU.
+    cacheCpuCreditsMin: 30,
     cacheHitRatioPercent: 80,
     cacheHitRatioMinSearches: 50,
     bookingFailuresPer5Min: 5,
@@ -222,7 +231,7 @@ const devProfile = (stage: string): StageConfigInput => ({
     maxRecordAgeSeconds: 3_600,
     parallelizationFactor: 1,
   },
-  reconciler: { everyMinutes: 5, timeoutSeconds: 120 },
+  reconciler: { everyMinutes: 5, timeoutSeconds: 120, memoryMb: 256 },
   alarms: { ...common.alarms },
   budget: { monthlyLimitUsd: 100, forecastAlertPercents: [80, 100] },
 });
@@ -240,7 +249,8 @@ const productionProfile = (stage: string): StageConfigInput => ({
     memoryMb: 1_024,
     timeoutSeconds: 10,
     throttle: { ...common.throttle },
-    corsAllowOrigins: ["*"],
+    // Platform teams call the API from their servers; browser origins are opted into.
+    corsAllowOrigins: [],
     logRetention: "1 month",
     provisionedConcurrency: 0,
   },
@@ -253,13 +263,32 @@ const productionProfile = (stage: string): StageConfigInput => ({
     maxRecordAgeSeconds: 21_600,
     parallelizationFactor: 2,
   },
-  reconciler: { everyMinutes: 2, timeoutSeconds: 90 },
+  reconciler: { everyMinutes: 2, timeoutSeconds: 90, memoryMb: 512 },
   alarms: { ...common.alarms },
   budget: { monthlyLimitUsd: 600, forecastAlertPercents: [80, 100, 120] },
 });
 
+/** Production's shape (two AZs, customer key, cache failover, no CORS) at smaller sizes. */
+const stagingProfile = (stage: string): StageConfigInput => {
+  const production = productionProfile(stage);
+  return {
+    ...production,
+    profile: "staging",
+    removal: "remove",
+    protect: false,
+    table: { deletionProtection: false, encryption: "customer-managed" },
+    cache: { ...production.cache, nodeType: "t4g.micro" },
+    api: { ...production.api, memoryMb: 512, logRetention: "2 weeks" },
+    consumer: { ...production.consumer, memoryMb: 256 },
+    reconciler: { ...production.reconciler, memoryMb: 256 },
+    budget: { monthlyLimitUsd: 150, forecastAlertPercents: [80, 100] },
+  };
+};
+
 /** Stage names that get the production profile. */
 export const productionStages: readonly string[] = ["production", "prod"];
+/** Stage names that get the staging profile. */
+export const stagingStages: readonly string[] = ["staging"];
 
 /** Environment variables read at deploy time (all optional; validated). */
 export const deployEnvSchema = z.object({
@@ -323,7 +352,21 @@ function formatIssues(prefix: string, error: z.ZodError): string[] {
 
 /** The profile (before deploy-time overrides) for a stage name. */
 export function profileFor(stage: string): StageConfigInput {
-  return productionStages.includes(stage) ? productionProfile(stage) : devProfile(stage);
+  if (productionStages.includes(stage)) return productionProfile(stage);
+  if (stagingStages.includes(stage)) return stagingProfile(stage);
+  return devProfile(stage);
+}
+
+/**
+ * `sst dev` runs the functions on the developer's machine against the stage's real resources:
+ * allowed on personal stages only.
+ *
+ * @throws StageConfigError for a production or staging stage.
+ */
+export function assertDevAllowed(config: StageConfig): void {
+  if (config.profile === "dev") return;
+  const issue = `\`sst dev\` is refused on the ${config.profile} stage "${config.stage}": it would run your machine's code against its data. Use a personal stage (\`sst dev --stage <your-name>\`) or \`sst deploy --stage ${config.stage}\`.`;
+  throw new StageConfigError(issue, [issue]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { itFollowsTheStackRules } from "./stack-rules.js";
 import { platformReady, type Synthesis, synthesize } from "./synth.js";
 
 // sst.config.ts run for the `dev` stage against SST's real components under Pulumi mocks.
@@ -7,6 +8,8 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
   beforeAll(async () => {
     stack = await synthesize("dev");
   }, 90_000);
+
+  itFollowsTheStackRules(() => stack, { customerKey: false, dev: false });
 
   it("is removable: no protect, removal `remove`", () => {
     expect(stack.app).toMatchObject({
@@ -162,7 +165,7 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     });
   });
 
-  it("runs the reconciler every 5 minutes, never overlapping, with a dead-letter queue", () => {
+  it("runs the reconciler every 5 minutes, without reserved concurrency, with a dead-letter queue", () => {
     expect(stack.one("aws:scheduler/schedule:Schedule").inputs).toMatchObject({
       scheduleExpression: "rate(5 minutes)",
       target: {
@@ -173,12 +176,20 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     const fn = stack
       .ofType("aws:lambda/function:Function")
       .find((f) => f.name.startsWith("BookingReconciler"));
-    expect(fn?.inputs).toMatchObject({ reservedConcurrentExecutions: 1, timeout: 120 });
+    expect(fn?.inputs).toMatchObject({ timeout: 120, memorySize: 256 });
+    // A new account's concurrency quota (10) cannot reserve any: the deploy would fail.
+    expect(fn?.inputs.reservedConcurrentExecutions).toBeUndefined();
   });
 
-  it("creates 17 alarms, all notifying the alert topic, a dashboard and a $100 budget; no email without ALARM_EMAIL", () => {
+  it("creates 18 alarms (CPU credits of the t4g node included), all notifying the alert topic, a dashboard and a $100 budget; no email without ALARM_EMAIL", () => {
     const alarms = stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-    expect(alarms).toHaveLength(17);
+    expect(alarms).toHaveLength(18);
+    expect(alarms.find((a) => a.name === "AlarmCacheNode1CpuCredits")?.inputs).toMatchObject({
+      metricName: "CPUCreditBalance",
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 30,
+    });
     for (const alarm of alarms) {
       expect(alarm.inputs.alarmActions, alarm.name).toEqual([
         expect.stringContaining("AlertsTopic"),

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { itFollowsTheStackRules } from "./stack-rules.js";
 import { platformReady, type Synthesis, synthesize } from "./synth.js";
 
 // sst.config.ts run for the `production` stage against SST's real components under Pulumi mocks.
@@ -7,6 +8,13 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
   beforeAll(async () => {
     stack = await synthesize("production", { ALARM_EMAIL: "oncall@example.com" });
   }, 90_000);
+
+  itFollowsTheStackRules(() => stack, { customerKey: true, dev: false });
+
+  it("answers no CORS unless CORS_ALLOW_ORIGINS names the origins", () => {
+    // SST writes `corsConfiguration: {}` for `cors: false`: no origin, method or header allowed.
+    expect(stack.one("aws:apigatewayv2/api:Api").inputs.corsConfiguration ?? {}).toEqual({});
+  });
 
   it("is protected and retains data", () => {
     expect(stack.app).toMatchObject({ removal: "retain", protect: true });
@@ -55,8 +63,8 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
     });
   });
 
-  it("alarms per cache node (20 alarms), emails the on-call address, budgets $600 with forecast alerts", () => {
-    expect(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(20);
+  it("alarms per cache node (22 alarms), emails the on-call address, budgets $600 with forecast alerts", () => {
+    expect(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(22);
     const cpu = stack
       .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
       .find((a) => a.name === "AlarmCacheNode2Cpu");

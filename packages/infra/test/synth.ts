@@ -97,6 +97,54 @@ function startRpcServer(): Promise<{ server: Server; url: string; calls: string[
   });
 }
 
+/** Pulumi hands mocks secret inputs as `{ <signature>: …, value }`; tests read the value. */
+const secretSignature = "4dabf18193072939515e22adb298388d";
+function revealSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revealSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (secretSignature in record) return revealSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revealSecrets(v)]));
+}
+
+interface PolicyStatementInput {
+  sid?: string;
+  effect?: string;
+  actions?: string[];
+  resources?: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  conditions?: { test: string; variable: string; values: string[] }[];
+}
+
+/** `aws.iam.getPolicyDocument`'s statements as the IAM JSON policy document AWS would store. */
+export function policyDocumentJson(statements: unknown): string {
+  const list = (Array.isArray(statements) ? statements : []) as PolicyStatementInput[];
+  const one = (values: string[]) => (values.length === 1 ? values[0] : values);
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: list.map((s) => {
+      const statement: Record<string, unknown> = {};
+      if (s.sid) statement.Sid = s.sid;
+      statement.Effect = s.effect ?? "Allow";
+      if (s.principals?.length) {
+        statement.Principal = Object.fromEntries(
+          s.principals.map((p) => [p.type === "*" ? "AWS" : p.type, one(p.identifiers)]),
+        );
+      }
+      if (s.actions) statement.Action = one(s.actions);
+      if (s.resources) statement.Resource = one(s.resources);
+      if (s.conditions?.length) {
+        const condition: Record<string, Record<string, unknown>> = {};
+        for (const c of s.conditions) {
+          condition[c.test] = { ...condition[c.test], [c.variable]: one(c.values) };
+        }
+        statement.Condition = condition;
+      }
+      return statement;
+    }),
+  });
+}
+
 /** Wait until no new resource has been registered for `quietMs` (SST creates many inside applies). */
 async function settle(count: () => number, quietMs = 500, timeoutMs = 30_000) {
   const start = Date.now();
@@ -122,7 +170,9 @@ async function settle(count: () => number, quietMs = 500, timeoutMs = 30_000) {
 export async function synthesize(
   stage: string,
   env: Record<string, string> = {},
+  options: { dev?: boolean } = {},
 ): Promise<Synthesis> {
+  const dev = options.dev === true;
   const rpc = await startRpcServer();
   const resources: RecordedResource[] = [];
   const errors: unknown[] = [];
@@ -144,7 +194,11 @@ export async function synthesize(
     await pulumi.runtime.setMocks(
       {
         newResource(args: { type: string; name: string; inputs: Record<string, unknown> }) {
-          resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+          resources.push({
+            type: args.type,
+            name: args.name,
+            inputs: revealSecrets(args.inputs) as Record<string, unknown>,
+          });
           const state: Record<string, unknown> = { ...args.inputs };
           // Attributes AWS computes and SST reads back.
           state.arn ??= `arn:aws:mock:us-east-1:123456789012:${args.name}`;
@@ -177,12 +231,9 @@ export async function synthesize(
                 zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
               };
             case "aws:iam/getPolicyDocument:getPolicyDocument":
-              return {
-                json: JSON.stringify({
-                  Version: "2012-10-17",
-                  Statement: args.inputs.statements ?? [],
-                }),
-              };
+              // Like the provider: the statements echoed back and the IAM JSON document. SST
+              // writes a role's inline policy only when `statements` is present.
+              return { ...args.inputs, json: policyDocumentJson(args.inputs.statements) };
             case "aws:ec2/getAmi:getAmi":
               return { id: "ami-mock", architecture: "arm64" };
             default:
@@ -205,10 +256,10 @@ export async function synthesize(
       protect: config.protect,
       providers: { aws: { version: "7.20.0" } },
     };
-    g.$dev = false;
+    g.$dev = dev;
     g.$cli = {
-      command: "deploy",
-      dev: false,
+      command: dev ? "dev" : "deploy",
+      dev,
       paths: {
         home: tmpdir(),
         root: repoRoot,
@@ -264,4 +315,49 @@ export async function synthesize(
   } finally {
     process.off("unhandledRejection", onRejection);
   }
+}
+
+/** An IAM statement as AWS stores it (what `policyDocumentJson` writes). */
+export interface IamStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const list = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** Every action of a statement, as a list. */
+export const actionsOf = (s: IamStatement) => list(s.Action);
+/** Every resource of a statement, as a list. */
+export const resourcesOf = (s: IamStatement) => list(s.Resource);
+
+/** The inline policy statements of the execution role of a Lambda function resource. */
+export function roleStatements(stack: Synthesis, functionResource: string): IamStatement[] {
+  const fn = stack.one("aws:lambda/function:Function", functionResource);
+  const roleName = String(fn.inputs.role).split(":").pop();
+  const role = stack.one("aws:iam/role:Role", roleName);
+  const policies = (role.inputs.inlinePolicies ?? []) as { policy: string }[];
+  return policies.flatMap((p) => (JSON.parse(p.policy) as { Statement: IamStatement[] }).Statement);
+}
+
+/** The Lambda function resources of the stack's three functions. */
+export const functionResources = {
+  api: "ApiHandlerFunction",
+  consumer: "TableSubscriberAnalyticsConsumerFunctionFunction",
+  reconciler: "BookingReconcilerHandlerFunction",
+} as const;
+
+interface DashboardWidget {
+  type: string;
+  properties: { title: string; metrics: unknown[][] };
+}
+
+/** The widgets of the stack's one dashboard, from the body CloudWatch would receive. */
+export function dashboardWidgets(stack: Synthesis): DashboardWidget[] {
+  const body = stack.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody;
+  return (JSON.parse(String(body)) as { widgets: DashboardWidget[] }).widgets;
 }

@@ -57,7 +57,10 @@ function metricArgs(spec: AlarmSpec<Id>): Partial<aws.cloudwatch.MetricAlarmArgs
   }
 }
 
-/** One CloudWatch alarm per spec in `alarmSpecs`, all notifying the alert topic (alarm and OK). */
+/**
+ * One CloudWatch alarm per spec in `alarmSpecs`, notifying the alert topic when it fires (not
+ * when it recovers: one email per incident; the dashboard shows the recovery).
+ */
 export function createAlarms(
   config: StageConfig,
   topic: sst.aws.SnsTopic,
@@ -74,7 +77,6 @@ export function createAlarms(
         datapointsToAlarm: spec.datapointsToAlarm,
         treatMissingData: spec.treatMissingData,
         alarmActions: [topic.arn],
-        okActions: [topic.arn],
         ...metricArgs(spec),
       }),
   );

@@ -32,7 +32,8 @@ export function createApi(config: StageConfig, deps: ApiDependencies) {
   });
 
   const api = new sst.aws.ApiGatewayV2("Api", {
-    cors: {
+    // No origins configured: no CORS at all (SST's default would allow every origin).
+    cors: config.api.corsAllowOrigins.length > 0 && {
       allowOrigins: config.api.corsAllowOrigins,
       allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
       allowHeaders: ["content-type", "x-api-key", "idempotency-key", "x-request-id"],

@@ -10,9 +10,11 @@ interface ReconcilerDependencies {
 
 /**
  * The booking reconciler on a schedule (EventBridge Scheduler via SST's `CronV2`; SST 4
- * deprecates `Cron` in its favour). Reserved concurrency 1 and a timeout shorter than the
- * interval mean runs never overlap; a failed run is not retried because the next one is minutes
- * away, and invocations the scheduler cannot deliver go to a dead-letter queue.
+ * deprecates `Cron` in its favour). A timeout shorter than the interval means runs do not overlap;
+ * no reserved concurrency (a new account's quota of 10 cannot spare it, and the reconciler's
+ * writes are conditional, so a rare duplicate delivery by the scheduler repeats no work). A failed
+ * run is not retried because the next one is minutes away, and invocations the scheduler cannot
+ * deliver go to a dead-letter queue.
  */
 export function createReconciler(config: StageConfig, deps: ReconcilerDependencies) {
   const deadLetterQueue = new sst.aws.Queue("ReconcilerDeadLetter", {
@@ -28,9 +30,8 @@ export function createReconciler(config: StageConfig, deps: ReconcilerDependenci
       handler: "packages/api/src/reconciler-lambda.handler",
       description: `${$app.name} ${$app.stage} booking reconciler`,
       timeout: `${config.reconciler.timeoutSeconds} seconds`,
-      memory: "512 MB",
+      memory: `${config.reconciler.memoryMb} MB`,
       retries: 0,
-      concurrency: { reserved: 1 },
       vpc: deps.vpc,
       link: [deps.table, deps.cache],
     },

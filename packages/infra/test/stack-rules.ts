@@ -1,0 +1,186 @@
+import { expect, it } from "vitest";
+import { tableDataActions, tableKeyUseActions } from "../src/permissions.js";
+import {
+  actionsOf,
+  dashboardWidgets,
+  functionResources,
+  type IamStatement,
+  resourcesOf,
+  roleStatements,
+  type Synthesis,
+} from "./synth.js";
+
+const table = "arn:aws:mock:us-east-1:123456789012:TableTable";
+
+/**
+ * Assertions every stage's synthesized stack must pass: least-privilege roles that can still
+ * reach the table (and its key), a dashboard CloudWatch accepts, alarm math that survives
+ * missing data. Registers `it` blocks in the caller's `describe`.
+ */
+export function itFollowsTheStackRules(
+  stack: () => Synthesis,
+  expected: { customerKey: boolean; dev: boolean },
+) {
+  const statements = (fn: keyof typeof functionResources) =>
+    roleStatements(stack(), functionResources[fn]);
+
+  it("grants every function the table's data-plane actions by name, never dynamodb:* or table administration", () => {
+    for (const fn of Object.keys(functionResources) as (keyof typeof functionResources)[]) {
+      const all = statements(fn);
+      const actions = all.flatMap(actionsOf);
+      expect(actions, fn).not.toContain("dynamodb:*");
+      expect(
+        actions.filter((a) => /^dynamodb:(Delete|Update|Create)Table$|^dynamodb:Scan$/.test(a)),
+        fn,
+      ).toEqual([]);
+      const tableStatement = all.find((s) => resourcesOf(s).includes(table));
+      expect(tableStatement, fn).toBeDefined();
+      expect(actionsOf(tableStatement as IamStatement).sort(), fn).toEqual(
+        [...tableDataActions].sort(),
+      );
+      expect(resourcesOf(tableStatement as IamStatement), fn).toEqual([table, `${table}/index/*`]);
+      expect(
+        actions.filter((a) => a.endsWith("*") && !a.startsWith("kms:")),
+        fn,
+      ).toEqual(expected.dev ? ["appsync:*", "s3:*"] : []);
+    }
+  });
+
+  it(
+    expected.customerKey
+      ? "lets the functions (and so the stream mapping, which reads with the consumer's role) use the table key through DynamoDB only"
+      : "uses the aws/dynamodb key: no KMS key, no KMS statement",
+    () => {
+      const keys = stack().ofType("aws:kms/key:Key");
+      for (const fn of Object.keys(functionResources) as (keyof typeof functionResources)[]) {
+        const kms = statements(fn).filter((s) => actionsOf(s).some((a) => a.startsWith("kms:")));
+        if (!expected.customerKey) {
+          expect(kms, fn).toEqual([]);
+          continue;
+        }
+        expect(kms, fn).toEqual([
+          {
+            Effect: "Allow",
+            Action: [...tableKeyUseActions],
+            Resource: "arn:aws:mock:us-east-1:123456789012:TableKey",
+            Condition: { StringEquals: { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" } },
+          },
+        ]);
+      }
+      if (!expected.customerKey) {
+        expect(keys).toHaveLength(0);
+        return;
+      }
+      const policy = JSON.parse(String(stack().one("aws:kms/key:Key").inputs.policy)) as {
+        Statement: IamStatement[];
+      };
+      const root = "arn:aws:iam::123456789012:root";
+      const use = policy.Statement.filter((s) => actionsOf(s).includes("kms:Decrypt"));
+      expect(use).toEqual([
+        expect.objectContaining({
+          Principal: { AWS: root },
+          Condition: {
+            StringEquals: {
+              "kms:ViaService": "dynamodb.us-east-1.amazonaws.com",
+              "kms:CallerAccount": "123456789012",
+            },
+          },
+        }),
+      ]);
+      // Administration never includes using the key.
+      const admin = policy.Statement.find((s) => s.Sid === "AccountAdministersKey");
+      expect(actionsOf(admin as IamStatement)).toContain("kms:Put*");
+      expect(
+        actionsOf(admin as IamStatement).filter((a) =>
+          /Decrypt|Encrypt|GenerateDataKey|CreateGrant/.test(a),
+        ),
+      ).toEqual([]);
+    },
+  );
+
+  it("lets the functions write X-Ray segments, and the consumer send to its DLQ and read only its stream", () => {
+    for (const fn of Object.keys(functionResources) as (keyof typeof functionResources)[]) {
+      expect(statements(fn).flatMap(actionsOf), fn).toEqual(
+        expect.arrayContaining(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]),
+      );
+    }
+    const consumer = statements("consumer");
+    expect(consumer).toContainEqual({
+      Effect: "Allow",
+      Action: "sqs:SendMessage",
+      Resource: expect.stringContaining("StreamDeadLetter"),
+    });
+    expect(consumer).toContainEqual({
+      Effect: "Allow",
+      Action: [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+      ],
+      Resource: `${table}/stream/2026`,
+    });
+    expect(statements("api").flatMap(actionsOf)).not.toContain("sqs:SendMessage");
+  });
+
+  it("feeds the consumer from the table's stream with partial batch failures and a DLQ", () => {
+    const mapping = stack().one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs;
+    expect(mapping).toMatchObject({
+      eventSourceArn: `${table}/stream/2026`,
+      startingPosition: "TRIM_HORIZON",
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      bisectBatchOnFunctionError: true,
+      destinationConfig: {
+        onFailure: { destinationArn: expect.stringContaining("StreamDeadLetter") },
+      },
+    });
+  });
+
+  it("builds a dashboard CloudWatch accepts: every widget has metrics, every metric row is well formed", () => {
+    const widgets = dashboardWidgets(stack());
+    expect(widgets.length).toBeGreaterThan(10);
+    for (const widget of widgets) {
+      const title = widget.properties.title;
+      expect(widget.properties.metrics.length, title).toBeGreaterThan(0);
+      for (const row of widget.properties.metrics) {
+        const last = row[row.length - 1];
+        if (typeof last === "object" && last !== null && "expression" in last) continue;
+        // [namespace, metricName, dimension name, value, …, options]
+        const names = row.filter((cell) => typeof cell !== "object");
+        expect(names.length % 2, `${title}: ${JSON.stringify(row)}`).toBe(0);
+        expect(
+          names.every((cell) => typeof cell === "string" && cell.length > 0),
+          title,
+        ).toBe(true);
+      }
+    }
+    const body = JSON.stringify(widgets);
+    expect(body).not.toContain("CacheErrors");
+  });
+
+  it(
+    expected.dev
+      ? "creates no alarms under `sst dev`"
+      : "alarms email only when they fire, and their math counts missing data as zero",
+    () => {
+      const alarms = stack().ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+      if (expected.dev) {
+        expect(alarms).toEqual([]);
+        return;
+      }
+      for (const alarm of alarms) {
+        expect(alarm.inputs.alarmActions, alarm.name).toEqual([
+          expect.stringContaining("AlertsTopic"),
+        ]);
+        expect(alarm.inputs.okActions ?? [], alarm.name).toEqual([]);
+        const queries = (alarm.inputs.metricQueries ?? []) as { id: string; expression?: string }[];
+        const metricIds = queries.filter((q) => !q.expression).map((q) => q.id);
+        const expression = queries.find((q) => q.expression && q.id === "result")?.expression ?? "";
+        for (const id of metricIds) {
+          // Every metric the expression adds or divides by is FILLed (or only guarded by IF).
+          expect(expression, `${alarm.name}: ${id}`).toMatch(new RegExp(`FILL\\(${id}, 0\\)`));
+        }
+      }
+    },
+  );
+}
