@@ -29,7 +29,7 @@ describe("planSeeding", () => {
     expect(plan).toMatchObject({
       action: "seed",
       resumed: false,
-      marker: { startDate: "2026-03-01", days: 90, completed: false },
+      marker: { startDate: "2026-03-01", days: 30, completed: false },
     });
   });
 

@@ -8,7 +8,7 @@ import {
 } from "@travel/core/seed";
 import type { LocalState, SeedMarker } from "./state.js";
 
-export const LOCAL_SEED_DAYS = 90;
+export const LOCAL_SEED_DAYS = 30;
 
 export type SeedPlan =
   | { action: "skip"; reason: string }

@@ -8,7 +8,7 @@ describe("pnpm seed flags", () => {
     expect(flags).toMatchObject({
       table: "travel",
       memory: false,
-      days: 90,
+      days: 30,
       seed: "travel-platform",
       concurrency: 8,
     });

@@ -26,7 +26,7 @@ const USAGE = `Usage: pnpm seed [options]
   --table <name>       table name (env TABLE_NAME, default "${tableDefinition.name}")
   --data-dir <dir>     embedded engine's data directory (default .data/dynamo)
   --memory             use an in-memory embedded engine (nothing is kept)
-  --days <n>           days of inventory from the start date (default 90)
+  --days <n>           days of inventory from the start date (default 30; more with e.g. --days 90)
   --start <date>       first day, YYYY-MM-DD (default today, UTC)
   --seed <text>        seed of the generator (default "${DEFAULT_SEED}")
   --concurrency <n>    BatchWriteItem requests in flight (default 8)
@@ -56,7 +56,7 @@ export const seedFlagsSchema = z
       .default(tableDefinition.name),
     "data-dir": z.string().min(1).default(resolve(REPO_ROOT, ".data/dynamo")),
     memory: z.boolean().default(false),
-    days: positiveInt(365).default(90),
+    days: positiveInt(365).default(30),
     start: isoDate.default(() => new Date().toISOString().slice(0, 10)),
     seed: z.string().min(1).max(200).default(DEFAULT_SEED),
     concurrency: positiveInt(64).default(8),

@@ -1,8 +1,8 @@
 import { type Airport, findAirport } from "../airports.js";
 import type { Cabin, FlightOfferRecord } from "../domain.js";
 import { seededId } from "../ids.js";
-import { carriersFor } from "./carriers.js";
-import { pick, type Random, randomBetween, randomFor, randomInt } from "./random.js";
+import { carrier } from "./carriers.js";
+import { type Random, randomBetween, randomFor, randomInt } from "./random.js";
 import { type SeedRoute, seedRoutes } from "./routes.js";
 import { dayOfWeek, daysBetween, daytimeOffsetMinutes, isoInstant } from "./time.js";
 
@@ -26,41 +26,47 @@ export interface ScheduledFlight {
   cabins: CabinPlan[];
 }
 
-/** Typical block speed of a jet airliner, km/h. */
-const CRUISE_KMH = 800;
-/** Taxi, climb and approach added to every leg, minutes. */
-const LEG_OVERHEAD_MINUTES = 30;
+/** Taxi out and in, added to every leg, minutes. */
+const TAXI_MINUTES = 25;
 
 const SHORT_HAUL_KM = 1_500;
 const LONG_HAUL_KM = 4_000;
 
-/** Flights a day on a route by its popularity rank: 4 on the top routes, 1 on the tail. */
-export function flightsPerDay(rank: number): number {
-  if (rank < 16) return 4;
-  if (rank < 60) return 3;
-  if (rank < 180) return 2;
-  return 1;
+/** Average block speed by stage length: short legs spend most of their time climbing. */
+function blockSpeedKmh(km: number): number {
+  if (km < 1_000) return 620;
+  if (km < 3_000) return 740;
+  return 830;
 }
 
-function stopsFor(random: Random, km: number): number {
-  const roll = random();
-  if (km < SHORT_HAUL_KM) return 0;
-  if (km < LONG_HAUL_KM) return roll < 0.1 ? 1 : 0;
-  if (km < 9_000) return roll < 0.03 ? 2 : roll < 0.25 ? 1 : 0;
-  return roll < 0.1 ? 2 : roll < 0.4 ? 1 : 0;
+/** East or west: the jet stream shortens eastbound and lengthens westbound long legs. */
+function windFactor(origin: Airport, destination: Airport, km: number): number {
+  if (km < 2_000) return 1;
+  const dLon = ((destination.longitude - origin.longitude + 540) % 360) - 180;
+  if (Math.abs(dLon) < 20) return 1;
+  return dLon > 0 ? 0.94 : 1.07;
 }
 
-/** Door-to-door minutes: flying time (with a detour per stop), leg overheads and layovers. */
-function durationFor(random: Random, km: number, stops: number): number {
-  const flown = km * (1 + 0.12 * stops);
-  let minutes = (flown / CRUISE_KMH) * 60 + LEG_OVERHEAD_MINUTES * (stops + 1);
-  for (let s = 0; s < stops; s++) minutes += randomInt(random, 60, 180);
-  return Math.ceil(minutes / 5) * 5;
+/** Scheduled block minutes of one carrier's flight: distance, wind, taxi and a little padding. */
+function blockMinutes(random: Random, origin: Airport, destination: Airport, km: number): number {
+  const airborne = (km / blockSpeedKmh(km)) * 60 * windFactor(origin, destination, km);
+  return Math.ceil((airborne + TAXI_MINUTES + randomInt(random, 0, 12)) / 5) * 5;
 }
 
-/** The cabins a flight of this length offers, with seat counts of a plausible aircraft. */
-function cabinsFor(random: Random, km: number): { cabin: Cabin; seatsTotal: number }[] {
-  if (km < SHORT_HAUL_KM) return [{ cabin: "economy", seatsTotal: randomInt(random, 132, 186) }];
+/** The cabins of a plausible aircraft for the leg: regional jet, narrow body, wide body. */
+function cabinsFor(
+  random: Random,
+  km: number,
+  lowCost: boolean,
+  dailyOnRoute: number,
+): { cabin: Cabin; seatsTotal: number }[] {
+  if (lowCost) return [{ cabin: "economy", seatsTotal: randomInt(random, 180, 230) }];
+  if (km < SHORT_HAUL_KM) {
+    // Thin routes get regional jets (E175: 76 seats), busy ones A320/737 family.
+    if (dailyOnRoute <= 2 && km < 900)
+      return [{ cabin: "economy", seatsTotal: randomInt(random, 64, 76) }];
+    return [{ cabin: "economy", seatsTotal: randomInt(random, 132, 186) }];
+  }
   if (km < LONG_HAUL_KM) {
     const cabins: { cabin: Cabin; seatsTotal: number }[] = [
       { cabin: "economy", seatsTotal: randomInt(random, 138, 174) },
@@ -92,27 +98,55 @@ function economyFareUsd(km: number): number {
   return 49 + 0.11 * km ** 0.97;
 }
 
-/** Departure times spread over the day (06:00–22:00), with a little per-flight jitter. */
-function departureMinutes(random: Random, count: number, km: number): number[] {
-  if (count === 1 && km > 7_000) {
-    // Single daily long-haul flights mostly leave in the evening, some late morning.
-    const evening = random() < 0.7;
-    return [
-      evening ? randomInt(random, 18 * 12, 23 * 12) * 5 : randomInt(random, 9 * 12, 13 * 12) * 5,
-    ];
+/**
+ * Local departure minutes of one carrier's `count` daily flights on a route. Frequent routes
+ * spread over 06:00–22:00 (each carrier offset so carriers interleave, as on a shuttle);
+ * long-haul flights from the Americas to Europe, Africa and the Middle East leave in the
+ * evening and arrive next morning; other long-haul flights leave in the morning or evening.
+ */
+function departureMinutes(
+  random: Random,
+  count: number,
+  km: number,
+  origin: Airport,
+  destination: Airport,
+  slot: number,
+): number[] {
+  const overnightEast =
+    km > 5_000 &&
+    origin.timeZone.startsWith("America/") &&
+    !destination.timeZone.startsWith("America/") &&
+    !destination.timeZone.startsWith("Pacific/") &&
+    !destination.timeZone.startsWith("Asia/Tokyo");
+  if (overnightEast) {
+    return Array.from(
+      { length: count },
+      (_, i) =>
+        (17 * 60 + Math.round((i * 330) / count / 5) * 5 + randomInt(random, 0, 6) * 5) % 1440,
+    ).map((m) => Math.min(m, 23 * 60 + 30));
+  }
+  if (km > 7_000 && count <= 3) {
+    return Array.from({ length: count }, (_, i) =>
+      i % 2 === 0
+        ? randomInt(random, 19 * 12, 23 * 12) * 5
+        : randomInt(random, 8 * 12, 13 * 12) * 5,
+    );
   }
   const first = 6 * 60;
-  const span = 16 * 60;
+  const span = 16 * 60 + 30;
+  const offset = ((slot * 0.37) % 1) * (span / count);
   return Array.from({ length: count }, (_, i) => {
-    const centre = first + (span * (i + 0.5)) / count;
-    const jitter = randomInt(random, -40, 40);
-    return Math.round((centre + jitter) / 5) * 5;
+    const centre = first + (span * i) / count + offset;
+    const jitter = randomInt(random, -10, 10);
+    return Math.min(22 * 60 + 30, Math.max(first, Math.round((centre + jitter) / 5) * 5));
   });
 }
 
 /**
- * The daily schedule of every seed route: carrier, flight number, departure time, stops,
- * duration and cabins. Depends only on the seed.
+ * The daily schedule of every seed route: carrier, flight number, departure time, duration and
+ * cabins. Every leg is nonstop (connections are built from legs at search time). A flight and
+ * its return share a number pair (`BA117` out, `BA118` back), taken from the carrier's range.
+ * Depends only on the seed.
  */
 export function buildFlightSchedule(
   seed: string,
@@ -120,36 +154,78 @@ export function buildFlightSchedule(
 ): ScheduledFlight[] {
   const nextNumber = new Map<string, number>();
   const schedule: ScheduledFlight[] = [];
+  const byKey = new Map(routes.map((r) => [`${r.origin}-${r.destination}`, r]));
   for (const route of routes) {
-    const random = randomFor(seed, "schedule", route.origin, route.destination);
+    if (route.rank % 2 === 1) continue; // the return is planned with its outbound
+    const back = byKey.get(`${route.destination}-${route.origin}`) as SeedRoute;
     const origin = findAirport(route.origin) as Airport;
     const destination = findAirport(route.destination) as Airport;
-    const carriers = carriersFor(origin.country, destination.country);
-    const count = flightsPerDay(route.rank);
-    for (const departMinute of departureMinutes(random, count, route.distanceKm)) {
-      const carrier = pick(random, carriers);
-      const number =
-        (nextNumber.get(carrier) ?? randomInt(random, 1, 40)) + randomInt(random, 1, 6);
-      nextNumber.set(carrier, number);
-      const stops = stopsFor(random, route.distanceKm);
+    route.carriers.forEach(({ carrier: code, daily }, slot) => {
+      const random = randomFor(seed, "schedule", route.origin, route.destination, code);
+      const { numbers, reach } = carrier(code);
+      const [low, high] = numbers;
+      const span = high - low + 1;
+      let next = nextNumber.get(code) ?? low + randomInt(random, 0, 20);
+      const lowCost = reach === "regional";
+      const outMinutes = blockMinutes(random, origin, destination, route.distanceKm);
+      const backMinutes = blockMinutes(random, destination, origin, route.distanceKm);
+      const outTimes = departureMinutes(random, daily, route.distanceKm, origin, destination, slot);
+      const backTimes = departureMinutes(
+        random,
+        daily,
+        route.distanceKm,
+        destination,
+        origin,
+        slot + 1,
+      );
+      const cabins = cabinsFor(random, route.distanceKm, lowCost, route.dailyFlights);
       const fare =
-        economyFareUsd(route.distanceKm) * 0.82 ** stops * randomBetween(random, 0.9, 1.15);
-      schedule.push({
-        route,
-        carrier,
-        flightNumber: `${carrier}${number}`,
-        departMinute,
-        stops,
-        durationMinutes: durationFor(random, route.distanceKm, stops),
-        cabins: cabinsFor(random, route.distanceKm).map(({ cabin, seatsTotal }) => ({
-          cabin,
-          seatsTotal,
-          baseFareMinor: Math.round(fare * CABIN_FARE_MULTIPLIER[cabin] * 100),
-        })),
-      });
-    }
+        economyFareUsd(route.distanceKm) * (lowCost ? 0.7 : 1) * randomBetween(random, 0.92, 1.12);
+      const plans = cabins.map(({ cabin, seatsTotal }) => ({
+        cabin,
+        seatsTotal,
+        baseFareMinor: Math.round(fare * CABIN_FARE_MULTIPLIER[cabin] * 100),
+      }));
+      for (let i = 0; i < daily; i++) {
+        // Odd number out, the next even one back; wrap inside the carrier's range.
+        const out = low + ((next - low + (next % 2 === 0 ? 1 : 0)) % span);
+        const ret = out + 1 > high ? low : out + 1;
+        next = out + 2 + (i === daily - 1 ? 2 * randomInt(random, 0, 4) : 0);
+        schedule.push(
+          {
+            route,
+            carrier: code,
+            flightNumber: `${code}${out}`,
+            departMinute: outTimes[i] as number,
+            stops: 0,
+            durationMinutes: outMinutes,
+            cabins: plans,
+          },
+          {
+            route: back,
+            carrier: code,
+            flightNumber: `${code}${ret}`,
+            departMinute: backTimes[i] as number,
+            stops: 0,
+            durationMinutes: backMinutes,
+            cabins: plans,
+          },
+        );
+      }
+      nextNumber.set(code, next);
+    });
   }
   return schedule;
+}
+
+/** Peak (morning and early evening business departures) costs more, late evening less. */
+function timeOfDayFactor(departMinute: number): number {
+  const hour = departMinute / 60;
+  if (hour < 7) return 0.9;
+  if (hour < 9.5) return 1.12;
+  if (hour < 16) return 0.96;
+  if (hour < 19.5) return 1.1;
+  return 0.88;
 }
 
 /** Busier on Fridays and Sundays, cheapest mid-week. */
@@ -201,7 +277,12 @@ export function generateFlightsForDay(
       const seatsAvailable =
         random() < 0.01 ? 0 : Math.max(0, Math.round(plan.seatsTotal * openShare));
       const scarcity = seatsAvailable < plan.seatsTotal * 0.15 ? 1.2 : 1;
-      const fare = plan.baseFareMinor * demand * scarcity * randomBetween(random, 0.94, 1.08);
+      const fare =
+        plan.baseFareMinor *
+        demand *
+        timeOfDayFactor(flight.departMinute) *
+        scarcity *
+        randomBetween(random, 0.94, 1.08);
       records.push({
         offerId: seededId("offer", departAt, random),
         origin: route.origin,

@@ -34,6 +34,7 @@ export const HOTEL_CITIES: Readonly<Record<string, number>> = {
   DEL: 0.5,
   MEX: 0.6,
   GRU: 0.6,
+  KUL: 0.6,
 };
 
 /** Hotel ids do not depend on the start date: the same seed always names the same hotels. */
