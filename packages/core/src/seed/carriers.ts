@@ -105,7 +105,7 @@ export function carrier(code: string): Carrier {
 /** Airline codes by home country: the carriers a seeded flight from or to it may be flown by. */
 export const CARRIERS_BY_COUNTRY: Readonly<Record<string, readonly string[]>> = (() => {
   const out: Record<string, string[]> = {};
-  for (const { code, country } of CARRIERS) (out[country] ??= []).push(code);
+  for (const { code, country } of CARRIERS) out[country] = [...(out[country] ?? []), code];
   return out;
 })();
 
