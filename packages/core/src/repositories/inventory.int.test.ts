@@ -13,7 +13,12 @@ import {
 let engine: LocalEngine;
 let inventory: InventoryRepository;
 // Two seeded days that straddle a month boundary.
-const seed = generateInventory({ seed: "inventory-test", startDate: "2026-04-30", days: 2 });
+const seed = generateInventory({
+  seed: "inventory-test",
+  startDate: "2026-04-30",
+  days: 2,
+  routePairs: 30,
+});
 const days = [...seed.days()];
 const flights: FlightOfferRecord[] = days.flatMap((d) => d.flights);
 const nights: RoomNightRecord[] = days.flatMap((d) => d.nights);

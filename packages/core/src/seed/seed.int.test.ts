@@ -35,6 +35,8 @@ async function scanAll(engine: LocalEngine): Promise<Record<string, unknown>[]> 
 }
 
 const options = { seed: "load-test", startDate: "2026-06-29", days: 2 } as const;
+/** The loader, not the network, is under test: the 30 busiest route pairs keep it quick. */
+const network = { routePairs: 30 } as const;
 /** Loading a few thousand items takes seconds, more on a busy CI machine. */
 const SLOW = { timeout: 180_000 };
 
@@ -45,10 +47,11 @@ describe("seedInventory", () => {
     const summary = await seedInventory({
       db: engine.db,
       ...options,
+      ...network,
       onProgress: (p) => progress.push(p),
     });
 
-    const expected = generateInventory(options);
+    const expected = generateInventory({ ...options, ...network });
     const days = [...expected.days()];
     const flights = days.reduce((n, d) => n + d.flights.length, 0);
     const nights = days.reduce((n, d) => n + d.nights.length, 0);
@@ -85,13 +88,13 @@ describe("seedInventory", () => {
     async () => {
       const [a, b] = await Promise.all([freshEngine(), freshEngine()]);
       const oneDay = { ...options, days: 1 };
-      await seedInventory({ db: a.db, ...oneDay });
-      await seedInventory({ db: b.db, ...oneDay });
+      await seedInventory({ db: a.db, ...oneDay, ...network });
+      await seedInventory({ db: b.db, ...oneDay, ...network });
       const first = await scanAll(a);
       expect(first.length).toBeGreaterThan(1_500);
       expect(JSON.stringify(await scanAll(b))).toBe(JSON.stringify(first));
 
-      await seedInventory({ db: a.db, ...oneDay });
+      await seedInventory({ db: a.db, ...oneDay, ...network });
       expect(JSON.stringify(await scanAll(a))).toBe(JSON.stringify(first));
     },
   );
@@ -102,9 +105,16 @@ describe("seedInventory", () => {
     async () => {
       const engine = await freshEngine();
       const inventory = createInventoryRepository(engine.db);
-      const seeding = startSeeding({ db: engine.db, ...options, days: 2, readyAfterDays: 1 });
+      const seeding = startSeeding({
+        db: engine.db,
+        ...options,
+        ...network,
+        days: 2,
+        readyAfterDays: 1,
+      });
       await seeding.ready;
-      const [firstFlight] = [...generateInventory(options).days()][0]?.flights ?? [];
+      const [firstFlight] =
+        [...generateInventory({ ...options, ...network }).days()][0]?.flights ?? [];
       if (!firstFlight) throw new Error("no flights generated");
       expect(await inventory.getFlightOffer(firstFlight.offerId)).toEqual(firstFlight);
       const summary = await seeding.done;
@@ -117,7 +127,7 @@ describe("seedInventory", () => {
     const engine = await freshEngine();
     await engine.stop();
     engines.splice(engines.indexOf(engine), 1);
-    const seeding = startSeeding({ db: engine.db, ...options, days: 1 });
+    const seeding = startSeeding({ db: engine.db, ...options, ...network, days: 1 });
     await expect(seeding.ready).rejects.toThrow();
     await expect(seeding.done).rejects.toThrow();
   });
@@ -152,7 +162,9 @@ function throttlingClient(real: DynamoDBDocumentClient, table: string, throttled
 describe("batch writer", () => {
   it("retries unprocessed items until every item is stored", async () => {
     const engine = await freshEngine();
-    const items = inventoryItems(engine.db, { hotels: generateInventory(options).hotels });
+    const items = inventoryItems(engine.db, {
+      hotels: generateInventory({ ...options, ...network }).hotels,
+    });
     const fake = throttlingClient(engine.db.client, engine.tableName, 5);
     const writer = createBatchWriter({
       client: fake.client,
@@ -169,7 +181,7 @@ describe("batch writer", () => {
   it("gives up with a clear error when items stay unprocessed", async () => {
     const engine = await freshEngine();
     const items = inventoryItems(engine.db, {
-      hotels: generateInventory(options).hotels.slice(0, 25),
+      hotels: generateInventory({ ...options, ...network }).hotels.slice(0, 25),
     });
     const fake = throttlingClient(engine.db.client, engine.tableName, 1_000);
     const writer = createBatchWriter({
@@ -196,7 +208,7 @@ describe("batch writer", () => {
         }
       },
     } as unknown as DynamoDBDocumentClient;
-    const [day] = [...generateInventory(options).days()];
+    const [day] = [...generateInventory({ ...options, ...network }).days()];
     const items = inventoryItems(engine.db, { flights: day?.flights ?? [] });
     const writer = createBatchWriter({ client: counting, table: engine.tableName, concurrency: 3 });
     await writer.write(items);
@@ -206,7 +218,7 @@ describe("batch writer", () => {
 
   it("builds items exactly as the ElectroDB entities write them", async () => {
     const engine = await freshEngine();
-    const [day] = [...generateInventory(options).days()];
+    const [day] = [...generateInventory({ ...options, ...network }).days()];
     const flight = day?.flights[0];
     const night = day?.nights[0];
     if (!flight || !night) throw new Error("nothing generated");

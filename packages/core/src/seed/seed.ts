@@ -34,6 +34,8 @@ export interface SeedInventoryOptions {
   startDate: string;
   days: number;
   seed?: string;
+  /** Only the busiest N route pairs (see `SeedOptions.routePairs`). */
+  routePairs?: number;
   /** BatchWriteItem requests in flight (default 8). */
   concurrency?: number;
   /** Called after the hotels and after each day, in date order, once that day is fully written. */
@@ -58,7 +60,12 @@ export async function seedInventory(options: SeedInventoryOptions): Promise<Seed
     table: db.table,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
-  const inventory = generateInventory({ seed, startDate, days });
+  const inventory = generateInventory({
+    seed,
+    startDate,
+    days,
+    ...(options.routePairs === undefined ? {} : { routePairs: options.routePairs }),
+  });
   const counts = { flights: 0, roomNights: 0, hotels: inventory.hotels.length };
 
   const progress = (
