@@ -7,7 +7,7 @@
  * normally runs: `Provider.Aws.Bootstrap` (asset bucket) and `Runtime.Build` (esbuild bundle of
  * a Lambda handler). The stand-in server here answers those two on 127.0.0.1; `Runtime.Build`
  * returns a directory holding a placeholder file, because these tests assert the stack's
- * resources and settings, not the handler code (the real bundle is measured by bench/bundle.ts).
+ * resources and settings, not the handler code (the real bundle is measured by bench/lambda).
  */
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";

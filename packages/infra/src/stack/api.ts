@@ -1,3 +1,4 @@
+import { API_FUNCTION } from "../bundling.js";
 import type { StageConfig } from "../stage.js";
 import { functionDefaults } from "./functions.js";
 
@@ -18,13 +19,12 @@ export function createApi(config: StageConfig, deps: ApiDependencies) {
   const defaults = functionDefaults(config, config.api.logRetention, deps.table);
   const handler = new sst.aws.Function("ApiHandler", {
     ...defaults,
-    handler: "packages/api/src/lambda.handler",
+    handler: API_FUNCTION.handler,
     description: `${$app.name} ${$app.stage} HTTP API`,
     memory: `${config.api.memoryMb} MB`,
     timeout: `${config.api.timeoutSeconds} seconds`,
     vpc: deps.vpc,
-    // `/docs` serves Swagger UI's static assets from the installed package at run time.
-    nodejs: { ...defaults.nodejs, install: ["swagger-ui-dist"] },
+    nodejs: { ...defaults.nodejs, install: [...API_FUNCTION.install] },
     link: [deps.table, deps.cache, deps.cursorSigningKey],
     ...(config.api.provisionedConcurrency > 0
       ? { versioning: true, concurrency: { provisioned: config.api.provisionedConcurrency } }

@@ -1,3 +1,4 @@
+import { LAMBDA_NODEJS, LAMBDA_RUNTIME } from "../bundling.js";
 import { lambdaEnvironment } from "../runtime-env.js";
 import type { StageConfig } from "../stage.js";
 
@@ -12,15 +13,14 @@ export function functionDefaults(
   table: sst.aws.Dynamo,
 ) {
   return {
-    runtime: "nodejs22.x",
-    architecture: "arm64",
+    ...LAMBDA_RUNTIME,
     environment: { ...lambdaEnvironment(config, { dev: $dev }), TABLE_NAME: table.name },
     logging: { retention: logRetention, format: "json" },
     nodejs: {
-      format: "esm",
-      minify: true,
-      sourcemap: true,
-      esbuild: { conditions: ["@travel/source"] },
+      format: LAMBDA_NODEJS.format,
+      minify: LAMBDA_NODEJS.minify,
+      sourcemap: LAMBDA_NODEJS.sourcemap,
+      esbuild: { conditions: [...LAMBDA_NODEJS.conditions] },
     },
     permissions: [
       { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },

@@ -1,0 +1,23 @@
+/**
+ * How SST builds the stage's Lambdas: runtime, architecture and esbuild settings, plus the API
+ * function's entry. Pure data, so the stack files and `bench/lambda` (which bundles the API the
+ * same way to measure what AWS runs) share one copy.
+ */
+
+/** Runtime and architecture of every Lambda of the stage. */
+export const LAMBDA_RUNTIME = { runtime: "nodejs22.x", architecture: "arm64" } as const;
+
+/** SST's `nodejs` bundling options for every Lambda: ESM, minified, source maps, `@travel/source`. */
+export const LAMBDA_NODEJS = {
+  format: "esm",
+  minify: true,
+  sourcemap: true,
+  conditions: ["@travel/source"],
+} as const;
+
+/** The API Lambda's entry, and the packages SST installs next to its bundle (not bundled). */
+export const API_FUNCTION = {
+  handler: "packages/api/src/lambda.handler",
+  // `/docs` serves Swagger UI's static assets from the installed package at run time.
+  install: ["swagger-ui-dist"],
+} as const;
