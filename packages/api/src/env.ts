@@ -10,10 +10,6 @@ export interface AppVariables {
   apiKey: ApiKeyRecord;
   /** Extra structured fields for the access log line (no PII), e.g. `{ cache: "hit" }`. */
   logFields: Record<string, string | number | boolean>;
-  /** This request's answer headers, collected before the handler (see `responseHeaders`). */
-  responseHeaders: Record<string, string>;
-  /** The answer built by `answer()` with those headers, if a route used it. */
-  answer: Response;
 }
 
 export interface AppEnv {

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DomainError, PROBLEM_CODES, type ProblemCode } from "@travel/core";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./env.js";
 import { RateLimitedError } from "./errors.js";
 import type { AppLogger } from "./observability.js";
@@ -89,9 +90,11 @@ export function problemResponse(
     requestId: c.get("requestId") ?? "unknown",
   };
   if (init.errors) body.errors = init.errors;
-  return new Response(JSON.stringify(body), {
-    status: init.status,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...init.headers },
+  // Through the context, so the headers middleware set before the handler (request id, rate
+  // limit, CORS) stay on the problem answer too.
+  return c.body(JSON.stringify(body), init.status as ContentfulStatusCode, {
+    ...init.headers,
+    "content-type": PROBLEM_CONTENT_TYPE,
   });
 }
 

@@ -5,15 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createAppDeps } from "../src/deps.js";
-import { SECURE_HEADERS } from "../src/middleware/response-headers/index.js";
 import { dayFromToday } from "./fixtures.js";
-import {
-  countResponsesBuilt,
-  readProblem,
-  startTestApp,
-  TEST_CURSOR_KEY,
-  type TestApp,
-} from "./harness.js";
+import { readProblem, startTestApp, TEST_CURSOR_KEY, type TestApp } from "./harness.js";
 
 describe("cross-cutting behaviour", () => {
   let t: TestApp;
@@ -82,16 +75,17 @@ describe("cross-cutting behaviour", () => {
     expect(preflight.headers.get("access-control-allow-headers")).toContain("x-api-key");
   });
 
-  it("collects the same security headers Hono's secureHeaders sets (less CORP)", async () => {
-    const hono = await new Hono()
-      .use(secureHeaders({ crossOriginResourcePolicy: false }))
-      .get("/", (c) => c.body(null, 204))
-      .request("/");
-    const fromHono = Object.fromEntries(hono.headers);
-    expect(fromHono).toEqual(SECURE_HEADERS);
-  });
-
   it("puts security headers, request id, rate limit and Vary on every kind of answer, once", async () => {
+    // The security headers are Hono's secureHeaders set, less CORP.
+    const SECURE_HEADERS = Object.fromEntries(
+      (
+        await new Hono()
+          .use(secureHeaders({ crossOriginResourcePolicy: false }))
+          .get("/", (c) => c.body(null, 204))
+          .request("/")
+      ).headers,
+    );
+    expect(SECURE_HEADERS["x-frame-options"]).toBe("SAMEORIGIN");
     const key = await t.createKey(["search"]);
     const origin = { origin: "https://app.example" };
     const search = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${dayFromToday(9)}`;
@@ -149,23 +143,6 @@ describe("cross-cutting behaviour", () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("x-frame-options")).toBe("SAMEORIGIN");
     expect(preflight.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-  });
-
-  it("builds a search answer once with CORS on, with or without an accepted encoding", async () => {
-    const key = await t.createKey(["search"]);
-    const search = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${dayFromToday(9)}`;
-    await t.request(search, { key });
-    const variants: Record<string, string>[] = [
-      { origin: "https://app.example" },
-      { origin: "https://app.example", "accept-encoding": "identity" },
-      { origin: "https://evil.example", "accept-encoding": "br;q=1, *;q=0" },
-    ];
-    for (const headers of variants) {
-      const { res, built } = await countResponsesBuilt(() => t.request(search, { key, headers }));
-      expect(res.status, JSON.stringify(headers)).toBe(200);
-      expect(res.headers.get("content-encoding"), JSON.stringify(headers)).toBeNull();
-      expect(built, JSON.stringify(headers)).toBe(1);
-    }
   });
 
   it("compresses large JSON answers when the client accepts gzip", async () => {

@@ -70,31 +70,6 @@ export async function startTestApp(
   };
 }
 
-/**
- * Runs `request` and counts the Responses built meanwhile. Hono rebuilds a finished answer
- * (`new Response(res.body, res)`) when a header is set on it with `c.header` after the
- * handler; on Node that turns a written string into a WHATWG stream (~12 % of a cached
- * search's CPU), so a hot answer must be built exactly once.
- */
-export async function countResponsesBuilt(
-  request: () => Promise<Response>,
-): Promise<{ res: Response; built: number }> {
-  const Original = globalThis.Response;
-  let built = 0;
-  globalThis.Response = class extends Original {
-    constructor(...args: ConstructorParameters<typeof Response>) {
-      super(...args);
-      built++;
-    }
-  } as typeof Response;
-  try {
-    const res = await request();
-    return { res, built };
-  } finally {
-    globalThis.Response = Original;
-  }
-}
-
 /** Reads a problem+json answer, asserting the media type. */
 export async function readProblem(res: Response): Promise<Record<string, unknown>> {
   const type = res.headers.get("content-type") ?? "";

@@ -12,7 +12,7 @@ import {
   JFK_LAX,
   roomNights,
 } from "./fixtures.js";
-import { countResponsesBuilt, readProblem, startTestApp, type TestApp } from "./harness.js";
+import { readProblem, startTestApp, type TestApp } from "./harness.js";
 
 interface FlightOfferBody {
   id: string;
@@ -131,14 +131,6 @@ describe("search, offers and admin updates through HTTP (dynalite, in-process ca
     expect(zipped.headers.get("vary")).toMatch(/accept-encoding/i);
     const unzipped = JSON.parse(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString());
     expect(unzipped.data.map((o: FlightOfferBody) => o.id)).toEqual(body.data.map((o) => o.id));
-  });
-
-  it("builds a search answer once: no middleware rebuilds it as a streamed Response after the handler", async () => {
-    await flights(base); // filled
-    const { res: answer, built } = await countResponsesBuilt(() => flights(base));
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get("vary")).toBe("Accept-Encoding");
-    expect(built).toBe(1);
   });
 
   it("serves a different sort and a different page from the same cache entry", async () => {

@@ -2,13 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   flightSearchResponseSchema,
   hotelSearchResponseSchema,
-  type SearchMeta,
   type SearchService,
 } from "@travel/search";
 import type { Context } from "hono";
 import type { AppDeps } from "../deps.js";
 import type { AppEnv } from "../env.js";
-import { answer } from "../middleware/response-headers/index.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
 
@@ -62,20 +60,9 @@ function hotelSearchRoute(search: SearchService) {
   });
 }
 
-/** The search's cache status in the access log; `json` puts it in the answer's `x-cache`. */
+/** The search's cache status in the access log (the answer carries it in `x-cache`). */
 function logCache(c: Context<AppEnv>, status: "hit" | "miss" | "stale"): void {
   c.get("logFields").cache = status;
-}
-
-/**
- * The answer as `c.json` would write it, with the collected headers handed over as they are
- * (`answer`). Typed as `c.json`'s result so the route keeps its OpenAPI response type.
- */
-function json<T extends { meta: SearchMeta }>(c: Context<AppEnv>, result: T) {
-  const body = JSON.stringify(result);
-  return answer(c, body, 200, "application/json", {
-    "x-cache": result.meta.cache.status.toUpperCase(),
-  }) as unknown as ReturnType<typeof c.json<T, 200>>;
 }
 
 /** `GET /v1/flights/search` and `GET /v1/hotels/search` (scope `search`). */
@@ -88,13 +75,15 @@ export function createSearchRoutes(deps: AppDeps) {
       tenantId: c.get("tenantId"),
     });
     logCache(c, result.meta.cache.status);
-    return json(c, result);
+    c.header("x-cache", result.meta.cache.status.toUpperCase());
+    return c.json(result, 200);
   });
 
   router.openapi(hotelSearchRoute(search), async (c) => {
     const result = await search.searchHotels(c.req.valid("query"), { tenantId: c.get("tenantId") });
     logCache(c, result.meta.cache.status);
-    return json(c, result);
+    c.header("x-cache", result.meta.cache.status.toUpperCase());
+    return c.json(result, 200);
   });
 
   return router;

@@ -2,7 +2,6 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.js";
 import { RateLimitedError } from "../../errors.js";
 import { problemResponse } from "../../problem.js";
-import { setResponseHeader } from "../response-headers/index.js";
 import type { KeyRateLimiter } from "./limiter.js";
 
 export type { KeyRateLimiter, RateLimitDecision } from "./limiter.js";
@@ -11,8 +10,7 @@ export { createKeyRateLimiter } from "./limiter.js";
 /**
  * Spends one request of the authenticated key's budget and puts `RateLimit-Limit`,
  * `RateLimit-Remaining` and `RateLimit-Reset` on the answer, whatever it is (errors included);
- * over the limit it answers 429 `rate_limited` with `Retry-After`. Mount after `apiKeyAuth`
- * (and `responseHeaders`, which puts the headers on whatever answer comes back).
+ * over the limit it answers 429 `rate_limited` with `Retry-After`. Mount after `apiKeyAuth`.
  *
  * @example
  * app.use("/v1/*", apiKeyAuth({ keys }), rateLimit({ limiter }));
@@ -23,9 +21,9 @@ export function rateLimit(options: { limiter: KeyRateLimiter }): MiddlewareHandl
     const key = c.get("apiKey");
     const decision = await limiter.consume(key.keyId, key.rateLimitPerMinute);
     if (decision.failedOpen) c.get("logFields").rateLimit = "fail-open";
-    setResponseHeader(c, "ratelimit-limit", String(decision.limit));
-    setResponseHeader(c, "ratelimit-remaining", String(decision.remaining));
-    setResponseHeader(c, "ratelimit-reset", String(decision.resetSeconds));
+    c.header("ratelimit-limit", String(decision.limit));
+    c.header("ratelimit-remaining", String(decision.remaining));
+    c.header("ratelimit-reset", String(decision.resetSeconds));
     if (decision.allowed) {
       await next();
     } else {
