@@ -19,17 +19,25 @@ export type ApiLambdaEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent | ALB
  * flush of buffered work (search events, EMF metrics) in every invocation, because a frozen
  * Lambda may never run its timers again. With a `postResponse` runner (the internal extension of
  * `post-response.ts`) the flush runs after the response has left; without one, before it.
+ * Every log line of an invocation carries its Lambda context (request id, function, `cold_start`),
+ * and the first invocation of a process counts a `ColdStart` metric.
  *
  * @example
  * export const handler = createLambdaHandler(app, deps, postResponse);
  */
 export function createLambdaHandler(
   app: ReturnType<typeof createApp>,
-  deps: Pick<AppDeps, "flush">,
+  deps: Pick<AppDeps, "flush" | "logger" | "metrics">,
   postResponse?: PostResponseRunner,
 ) {
   const honoHandler = handle(app);
+  let coldStart = true;
   return async function handler(event: ApiLambdaEvent, context: LambdaContext) {
+    deps.logger.addContext(context);
+    if (coldStart) {
+      coldStart = false;
+      deps.metrics.increment("ColdStart");
+    }
     try {
       // Hono types `body` as `string | null` where @types/aws-lambda says optional: same data.
       return await honoHandler(event as HonoLambdaEvent, context);

@@ -5,6 +5,7 @@ import { createAppDeps } from "./deps.js";
 import { environmentWithResources, type LinkedResources } from "./lambda-env.js";
 import { createLambdaHandler } from "./lambda-handler.js";
 import { registerPostResponseExtension } from "./post-response.js";
+import { instrumentDynamo, registerLambdaTracing } from "./xray/tracing.js";
 
 /** Reads the links SST attached to this function (decrypted by `sst/resource`), if any. */
 function linkedResources(): LinkedResources {
@@ -17,9 +18,12 @@ function linkedResources(): LinkedResources {
   return linked;
 }
 
+// Before anything starts a span: spans reach X-Ray through the daemon Lambda runs for active tracing.
+const tracing = registerLambdaTracing({ daemonAddress: process.env.AWS_XRAY_DAEMON_ADDRESS });
 // Built once per cold start; a bad configuration fails the init, naming the variable.
 const config = loadConfig(environmentWithResources(process.env, linkedResources()));
 const deps = await createAppDeps(config, { emitEmf: true });
+if (tracing.provider) instrumentDynamo(deps.dynamo.raw, deps.tracer);
 const app = createApp(deps);
 // Registered during init (before the runtime's first event request), or not at all.
 const postResponse = config.postResponseFlush
@@ -29,4 +33,4 @@ const postResponse = config.postResponseFlush
     })
   : undefined;
 
-export const handler = createLambdaHandler(app, deps, postResponse);
+export const handler = tracing.wrap(createLambdaHandler(app, deps, postResponse));

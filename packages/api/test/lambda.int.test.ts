@@ -7,8 +7,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLambdaHandler } from "../src/lambda-handler.js";
+import { createLogger, createMetrics } from "../src/observability.js";
 import { registerPostResponseExtension } from "../src/post-response.js";
 import { dayFromToday, flightRecords, insertInventory } from "./fixtures.js";
 import { startTestApp, type TestApp } from "./harness.js";
@@ -106,6 +107,41 @@ describe("Lambda handler (API Gateway HTTP API, payload 2.0)", () => {
     // The handler flushed the search event before returning: it is already in the table.
     const recorded = (await scanSearchEvents(t.engine.db)).get(body.meta.searchId);
     expect(recorded).toMatchObject({ route: "JFK-LAX", cacheStatus: "miss", resultCount: 4 });
+  });
+
+  it("logs with the invocation's Lambda context and counts one ColdStart per process", async () => {
+    const logger = createLogger({ serviceName: "travel-api", logLevel: "INFO" });
+    const metrics = createMetrics({ serviceName: "travel-api", emitEmf: false });
+    const handler = createLambdaHandler(t.app, { logger, metrics, flush: async () => {} });
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      for (const awsRequestId of ["cold-1", "warm-2"]) {
+        await handler(httpApiEvent({ method: "GET", path: "/health" }), {
+          ...lambdaContext,
+          awsRequestId,
+        } as Context);
+        logger.info("probe");
+      }
+    } finally {
+      write.mockRestore();
+    }
+    const probes = lines
+      .flatMap((l) => l.split("\n"))
+      .filter((l) => l.includes('"probe"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(probes).toMatchObject([
+      {
+        function_request_id: "cold-1",
+        cold_start: expect.any(Boolean),
+        function_name: "travel-api",
+      },
+      { function_request_id: "warm-2", cold_start: false },
+    ]);
+    expect(metrics.snapshot().ColdStart).toBe(1);
   });
 
   it("answers a POST body event and a problem for a missing key", async () => {
@@ -276,6 +312,8 @@ describe("flushing after the response (Lambda internal extension)", () => {
     let flushed = 0;
     // The flush is held at a gate the test opens: the answer must not wait for it.
     const gatedDeps = {
+      logger: t.deps.logger,
+      metrics: t.deps.metrics,
       flush: async () => {
         await gate.promise;
         await t.deps.flush();
