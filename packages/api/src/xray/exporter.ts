@@ -77,7 +77,10 @@ export class XRayDaemonExporter implements SpanExporter {
   export(spans: ReadableSpan[], done: (result: { code: number; error?: Error }) => void): void {
     let pending = spans.length;
     let failure: Error | undefined;
-    if (pending === 0) return done({ code: SUCCESS });
+    if (pending === 0) {
+      done({ code: SUCCESS });
+      return;
+    }
     for (const span of spans) {
       const datagram = header + JSON.stringify(subsegmentOf(span));
       this.#socket.send(datagram, this.#port, this.#host, (error) => {
