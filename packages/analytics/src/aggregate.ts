@@ -1,7 +1,10 @@
 import {
+  type AggregateCounts,
   type AggregateDelta,
+  type AggregateRowDelta,
   ALL_SCOPE,
-  type AnalyticsRepository,
+  addCounts,
+  emptyCounts,
   type ParsedStreamImage,
   parseSearchEventBatch,
   type SearchEventRecord,
@@ -13,8 +16,7 @@ import { MalformedStreamRecordError } from "./errors.js";
 /** A batch item (core's `searchEventBatch`): its searches as one string (deflated or plain JSON). */
 const searchEventBatchSchema = z.object({ events: z.string() });
 
-import type { BusinessMetrics } from "./metrics.js";
-import type { StreamChange, StreamRecordHandler } from "./stream-record.js";
+import type { StreamChange } from "./stream-record.js";
 
 /** Default write shards per (day, scope): 10 × DynamoDB's 1,000 WCU/s per partition key. */
 export const DEFAULT_AGGREGATE_SHARDS = 10;
@@ -109,8 +111,10 @@ export function contributionsOf(change: StreamChange): {
     let searches: SearchEventRecord[];
     try {
       searches = parseSearchEventBatch(batch.events);
-    } catch {
-      throw new MalformedStreamRecordError(change.eventId, "searchEventBatch events invalid");
+    } catch (error) {
+      throw new MalformedStreamRecordError(change.eventId, "searchEventBatch events invalid", {
+        cause: error,
+      });
     }
     return {
       contributions: searches.map((search) => {
@@ -126,35 +130,6 @@ export function contributionsOf(change: StreamChange): {
   }
   const { contribution, failure } = contributionOf(change);
   return { contributions: contribution ? [contribution] : [], ...(failure ? { failure } : {}) };
-}
-
-/** Adds `b` into `a`; money only in the same currency (one record never mixes them). */
-function addDelta(a: AggregateDelta, b: AggregateDelta): AggregateDelta {
-  const sum = (x?: number, y?: number) => (x ?? 0) + (y ?? 0) || undefined;
-  const money = (
-    x: AggregateDelta["revenue"],
-    y: AggregateDelta["revenue"],
-  ): AggregateDelta["revenue"] => {
-    if (!x || !y) return x ?? y;
-    if (x.currency !== y.currency) {
-      throw new RangeError(`cannot add ${x.currency} and ${y.currency} in one counter row`);
-    }
-    return { minor: x.minor + y.minor, currency: x.currency };
-  };
-  const out: AggregateDelta = {};
-  const searches = sum(a.searches, b.searches);
-  const cacheHits = sum(a.cacheHits, b.cacheHits);
-  const bookings = sum(a.bookings, b.bookings);
-  const cancellations = sum(a.cancellations, b.cancellations);
-  const revenue = money(a.revenue, b.revenue);
-  const cancelledRevenue = money(a.cancelledRevenue, b.cancelledRevenue);
-  if (searches) out.searches = searches;
-  if (cacheHits) out.cacheHits = cacheHits;
-  if (bookings) out.bookings = bookings;
-  if (cancellations) out.cancellations = cancellations;
-  if (revenue) out.revenue = revenue;
-  if (cancelledRevenue) out.cancelledRevenue = cancelledRevenue;
-  return out;
 }
 
 function bookingContribution(
@@ -204,111 +179,40 @@ function dayOf(instant: string): string {
   return new Date(instant).toISOString().slice(0, 10);
 }
 
-/** FNV-1a (32 bit): a cheap, stable spread of eventIDs over shards. */
-export function shardOf(eventId: string, shards: number): number {
+/** FNV-1a (32 bit): a cheap, stable spread of ids over shards. */
+export function shardOf(id: string, shards: number): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < eventId.length; i++) {
-    hash ^= eventId.charCodeAt(i);
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0) % shards;
 }
 
-/**
- * Row writes one record keeps in flight. A batch item of 500 searches can touch hundreds of
- * (day, route) rows; with the consumer's records in parallel on top, unbounded fan-out would
- * only queue up in the HTTP agent and the table's partitions.
- */
-export const ROW_WRITES_IN_FLIGHT = 16;
-
-/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
+/** What the records of one batch add, summed per aggregate row (day, scope). */
+export function rowsOf(contributions: Iterable<Contribution>): AggregateRowDelta[] {
+  const byRow = new Map<string, AggregateRowDelta>();
+  for (const c of contributions) {
+    const counts = countsOf(c.delta);
+    for (const scope of [ALL_SCOPE, c.route]) {
+      const key = `${c.day}|${scope}`;
+      const row = byRow.get(key) ?? { day: c.day, scope, delta: emptyCounts() };
+      addCounts(row.delta, counts);
+      byRow.set(key, row);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  }
+  return [...byRow.values()];
 }
 
-export interface AnalyticsAggregatorOptions {
-  repository: AnalyticsRepository;
-  metrics: BusinessMetrics;
-  clock: { now(): Date };
-  /**
-   * Write shards per (day, scope). Hot keys: every record's counters go to the row of shard
-   * hash(eventID) % shards, so the writes of one day (and of one busy route on that day) are
-   * spread evenly over `shards` partition keys, each good for 1,000 WCU/s; readers sum the
-   * shards. Raise it (never lower it: readers read shards 0..N-1) when a day's write rate
-   * nears shards × ~250 records/s (a record costs about 2 small writes per row it touches on
-   * that row's partition: the conditional ADD and the release).
-   */
-  shards?: number;
-}
-
-/**
- * The analytics record handler: applies each record's contribution to the ALL row and the
- * route row of its day exactly once, through the claim / addOnce / markApplied / release
- * protocol of `AnalyticsRepository` (why that is crash-safe is explained there), and counts
- * the business metrics of first deliveries only.
- */
-export function createAnalyticsAggregator(
-  options: AnalyticsAggregatorOptions,
-): StreamRecordHandler {
-  const { repository, metrics, clock } = options;
-  const shards = options.shards ?? DEFAULT_AGGREGATE_SHARDS;
-  return {
-    name: "analytics",
-    async handle(change) {
-      const { contributions, failure } = contributionsOf(change);
-      if (contributions.length === 0 && !failure) return;
-      const eventId = change.eventId;
-      const state = await repository.claim(eventId, clock.now());
-      const shard = shardOf(eventId, shards);
-      // One row per (day, scope): each day's ALL row and each route's row, deltas summed (a
-      // batch of searches touches each row once). The first row is the first day's ALL row.
-      const byRow = new Map<string, { day: string; scope: string; delta: AggregateDelta }>();
-      for (const c of contributions) {
-        for (const scope of [ALL_SCOPE, c.route]) {
-          const key = `${c.day}|${scope}`;
-          const row = byRow.get(key);
-          if (row) row.delta = addDelta(row.delta, c.delta);
-          else byRow.set(key, { day: c.day, scope, delta: c.delta });
-        }
-      }
-      const rows = [...byRow.values()].map((row) => ({ eventId, shard, ...row }));
-      const release = () =>
-        mapLimit(rows, ROW_WRITES_IN_FLIGHT, ({ delta: _delta, ...row }) =>
-          repository.releasePending(row),
-        );
-      if (state === "applied") {
-        // A redelivery of a finished record: only make sure its in-flight marks are gone.
-        await release();
-        return;
-      }
-      let firstTime = rows.length === 0;
-      if (rows.length > 0) {
-        const added = await mapLimit(rows, ROW_WRITES_IN_FLIGHT, (row) => repository.addOnce(row));
-        // The first row decides whether this delivery is the one that counted.
-        firstTime = added[0] === true;
-      }
-      await repository.markApplied(eventId, clock.now());
-      await release();
-      if (!firstTime) return;
-      if (failure) metrics.bookingFailure(failure.reason);
-      for (const { events: event } of contributions) {
-        if (event.kind === "search") metrics.search(event.cacheHit);
-        if (event.kind === "booking") metrics.booking();
-        if (event.kind === "cancellation") metrics.cancellation();
-      }
-    },
-  };
+function countsOf(delta: AggregateDelta): AggregateCounts {
+  const counts = emptyCounts();
+  counts.searches = delta.searches ?? 0;
+  counts.cacheHits = delta.cacheHits ?? 0;
+  counts.bookings = delta.bookings ?? 0;
+  counts.cancellations = delta.cancellations ?? 0;
+  if (delta.revenue) counts.revenue[delta.revenue.currency] = delta.revenue.minor;
+  if (delta.cancelledRevenue) {
+    counts.cancelledRevenue[delta.cancelledRevenue.currency] = delta.cancelledRevenue.minor;
+  }
+  return counts;
 }

@@ -1,10 +1,7 @@
-export type { AnalyticsAggregatorOptions, Contribution } from "./aggregate.js";
-export {
-  contributionOf,
-  createAnalyticsAggregator,
-  DEFAULT_AGGREGATE_SHARDS,
-  shardOf,
-} from "./aggregate.js";
+export type { Contribution } from "./aggregate.js";
+export { contributionOf, DEFAULT_AGGREGATE_SHARDS, rowsOf, shardOf } from "./aggregate.js";
+export type { AnalyticsAggregatorOptions } from "./aggregator.js";
+export { createAnalyticsAggregator } from "./aggregator.js";
 export type {
   LocalChangeFeed,
   LocalChangeFeedOptions,
@@ -39,5 +36,10 @@ export type { AnalyticsService, AnalyticsServiceOptions } from "./service.js";
 export { createAnalyticsService } from "./service.js";
 export type { ConsumerLogger, StreamConsumer, StreamConsumerOptions } from "./stream-consumer.js";
 export { createStreamConsumer } from "./stream-consumer.js";
-export type { ImageParser, StreamChange, StreamRecordHandler } from "./stream-record.js";
+export type {
+  ImageParser,
+  RecordRejection,
+  StreamBatchHandler,
+  StreamChange,
+} from "./stream-record.js";
 export { parseStreamRecord } from "./stream-record.js";

@@ -5,45 +5,52 @@ import {
   roomNightRecordSchema,
 } from "@travel/core";
 import { MalformedStreamRecordError } from "./errors.js";
-import type { StreamRecordHandler } from "./stream-record.js";
+import type { RecordRejection, StreamBatchHandler } from "./stream-record.js";
 
 /**
- * Passes the new state of every inventory item (`flightOffer`, `roomNight`) that the stream
- * carries to an `InventoryChangeListener`: the backstop that keeps a search read model in line
- * with writers that did not publish their change themselves (issue #8). Removals carry no new
- * state and are skipped.
+ * Passes the new state of every inventory item (`flightOffer`, `roomNight`) a batch carries to
+ * an `InventoryChangeListener`, in ONE call per batch: the backstop that keeps a search read
+ * model in line with writers that did not publish their change themselves (issue #8). The
+ * listener applies changes version-guarded, so a redelivered or reordered record changes
+ * nothing (idempotent like the aggregates). Removals carry no new state and are skipped; an
+ * image its schema rejects is refused alone.
  *
  * @example
  * createStreamConsumer({ parser, handlers: [aggregator, createInventoryChangeHandler(search)] });
  */
 export function createInventoryChangeHandler(
   listener: InventoryChangeListener,
-): StreamRecordHandler {
+): StreamBatchHandler {
   return {
     name: "inventory",
-    async handle(change) {
-      const image = change.newImage;
-      if (!image) return;
-      let inventoryChange: InventoryChange;
-      if (image.entity === "flightOffer") {
-        const parsed = flightOfferRecordSchema.safeParse(image.item);
-        if (!parsed.success) throw invalid(change.eventId, image.entity);
-        inventoryChange = { type: "flightOffer", record: parsed.data };
-      } else if (image.entity === "roomNight") {
-        const parsed = roomNightRecordSchema.safeParse(image.item);
-        if (!parsed.success) throw invalid(change.eventId, image.entity);
-        inventoryChange = { type: "roomNight", record: parsed.data };
-      } else {
-        return;
+    async handleBatch(changes) {
+      const rejections: RecordRejection[] = [];
+      const inventoryChanges: InventoryChange[] = [];
+      for (const change of changes) {
+        const image = change.newImage;
+        if (image?.entity === "flightOffer") {
+          const parsed = flightOfferRecordSchema.safeParse(image.item);
+          if (parsed.success) inventoryChanges.push({ type: "flightOffer", record: parsed.data });
+          else rejections.push(invalid(change.eventId, image.entity, parsed.error));
+        } else if (image?.entity === "roomNight") {
+          const parsed = roomNightRecordSchema.safeParse(image.item);
+          if (parsed.success) inventoryChanges.push({ type: "roomNight", record: parsed.data });
+          else rejections.push(invalid(change.eventId, image.entity, parsed.error));
+        }
       }
-      await listener.inventoryChanged([inventoryChange]);
+      if (inventoryChanges.length > 0) await listener.inventoryChanged(inventoryChanges);
+      return rejections;
     },
   };
 }
 
-function invalid(eventId: string, entity: string): MalformedStreamRecordError {
-  return new MalformedStreamRecordError(
+function invalid(eventId: string, entity: string, cause: unknown): RecordRejection {
+  return {
     eventId,
-    `${entity} image does not match its record schema`,
-  );
+    error: new MalformedStreamRecordError(
+      eventId,
+      `${entity} image does not match its record schema`,
+      { cause },
+    ),
+  };
 }

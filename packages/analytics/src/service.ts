@@ -1,15 +1,17 @@
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import {
+  createAggregateWriteRepository,
   createAnalyticsRepository,
   type InventoryChangeListener,
   type TravelService,
 } from "@travel/core";
-import { createAnalyticsAggregator, DEFAULT_AGGREGATE_SHARDS } from "./aggregate.js";
+import { DEFAULT_AGGREGATE_SHARDS } from "./aggregate.js";
+import { createAnalyticsAggregator } from "./aggregator.js";
 import { createInventoryChangeHandler } from "./inventory-handler.js";
 import { createBusinessMetrics } from "./metrics.js";
 import { createAnalyticsQueries } from "./queries.js";
 import { type ConsumerLogger, createStreamConsumer } from "./stream-consumer.js";
-import type { StreamRecordHandler } from "./stream-record.js";
+import type { StreamBatchHandler } from "./stream-record.js";
 
 export interface AnalyticsServiceOptions {
   db: TravelService;
@@ -21,8 +23,8 @@ export interface AnalyticsServiceOptions {
   logger?: ConsumerLogger;
   /** Also feed inventory changes from the stream to this listener (search read model). */
   inventoryListener?: InventoryChangeListener;
-  /** More record handlers, run after the built-in ones. */
-  handlers?: readonly StreamRecordHandler[];
+  /** More batch handlers, run beside the built-in ones. */
+  handlers?: readonly StreamBatchHandler[];
 }
 
 /**
@@ -38,9 +40,9 @@ export function createAnalyticsService(options: AnalyticsServiceOptions) {
   const repository = createAnalyticsRepository(options.db);
   const shards = options.shards ?? DEFAULT_AGGREGATE_SHARDS;
   const businessMetrics = createBusinessMetrics(options.metrics);
-  const handlers: StreamRecordHandler[] = [
+  const handlers: StreamBatchHandler[] = [
     createAnalyticsAggregator({
-      repository,
+      writes: createAggregateWriteRepository(options.db),
       metrics: businessMetrics,
       clock: options.clock,
       shards,

@@ -1,5 +1,10 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { createAnalyticsRepository, type InventoryChange } from "@travel/core";
+import {
+  type AggregateWriteRepository,
+  createAggregateWriteRepository,
+  createAnalyticsRepository,
+  type InventoryChange,
+} from "@travel/core";
 import { type LocalEngine, startLocalEngine } from "@travel/core/local";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -10,7 +15,7 @@ import {
   streamEvent,
   streamRecord,
 } from "../test/stream-events.js";
-import { createAnalyticsAggregator, ROW_WRITES_IN_FLIGHT, shardOf } from "./aggregate.js";
+import { createAnalyticsAggregator, ROW_WRITES_IN_FLIGHT } from "./aggregator.js";
 import { BUSINESS_METRICS, createBusinessMetrics } from "./metrics.js";
 import { createAnalyticsService } from "./service.js";
 import { createStreamConsumer } from "./stream-consumer.js";
@@ -245,6 +250,7 @@ describe("stream consumer on the embedded engine", () => {
 
   it("writes a 500-search item touching 200 routes with at most ROW_WRITES_IN_FLIGHT row writes in flight, and counts it exactly", async () => {
     const repository = createAnalyticsRepository(engine.db);
+    const writes = createAggregateWriteRepository(engine.db);
     let inFlight = 0;
     let peak = 0;
     const counted =
@@ -258,16 +264,16 @@ describe("stream consumer on the embedded engine", () => {
           inFlight--;
         }
       };
-    const watched = {
-      ...repository,
-      addOnce: counted(repository.addOnce),
-      releasePending: counted(repository.releasePending),
+    const watched: AggregateWriteRepository = {
+      ...writes,
+      addRow: counted(writes.addRow),
+      releaseTokens: counted(writes.releaseTokens),
     };
     const consumer = createStreamConsumer({
       parser: repository,
       handlers: [
         createAnalyticsAggregator({
-          repository: watched,
+          writes: watched,
           metrics: createBusinessMetrics(undefined),
           clock,
           shards: 4,
@@ -316,53 +322,6 @@ describe("stream consumer on the embedded engine", () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: bad.dynamodb?.SequenceNumber }]);
     const summary = await analytics.queries.summary({ from: "2026-04-12", to: "2026-04-12" });
     expect(summary.searches).toBe(1);
-  });
-
-  it("counts once when a previous delivery crashed half way", async () => {
-    const db = engine.db;
-    const day = "2026-03-03";
-    const repository = createAnalyticsRepository(db);
-    const afterAdd = streamRecord({
-      eventName: "INSERT",
-      newItem: searchEventItem(db, {
-        searchId: "srch_c1",
-        route: "JFK-SFO",
-        day,
-        cacheStatus: "miss",
-      }),
-    });
-    const afterClaim = streamRecord({
-      eventName: "INSERT",
-      newItem: searchEventItem(db, {
-        searchId: "srch_c2",
-        route: "JFK-SFO",
-        day,
-        cacheStatus: "miss",
-      }),
-    });
-    // Crash 1: claimed and counted in both rows, never marked applied.
-    const id1 = afterAdd.eventID as string;
-    await repository.claim(id1, clock.now());
-    for (const scope of ["ALL", "JFK-SFO"]) {
-      await repository.addOnce({
-        eventId: id1,
-        day,
-        shard: shardOf(id1, 4),
-        scope,
-        delta: { searches: 1 },
-      });
-    }
-    // Crash 2: claimed only.
-    await repository.claim(afterClaim.eventID as string, clock.now());
-
-    const response = await analytics.consumer.handle(streamEvent([afterAdd, afterClaim]));
-
-    expect(response.batchItemFailures).toEqual([]);
-    const summary = await analytics.queries.summary({ from: day, to: day });
-    expect(summary.searches).toBe(2);
-    expect(summary.topRoutes).toEqual([
-      { route: "JFK-SFO", type: "flight", searches: 2, bookings: 0 },
-    ]);
   });
 
   it("reports a poison record alone in batchItemFailures and applies the rest", async () => {

@@ -1,10 +1,14 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { MalformedStreamRecordError } from "./errors.js";
 import type { BusinessMetrics } from "./metrics.js";
-import { type ImageParser, parseStreamRecord, type StreamRecordHandler } from "./stream-record.js";
+import {
+  type ImageParser,
+  parseStreamRecord,
+  type StreamBatchHandler,
+  type StreamChange,
+} from "./stream-record.js";
 
-/** Where the consumer reports what it skipped or failed (ids only: images may hold PII). */
+/** Where the consumer reports what it refused or failed (ids and errors only: images may hold PII). */
 export interface ConsumerLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
@@ -13,17 +17,11 @@ export interface ConsumerLogger {
 export interface StreamConsumerOptions {
   /** Parses images through the `@travel/core` models (`createAnalyticsRepository(db)`). */
   parser: ImageParser;
-  /** Run for every record, in order; a record fails when any of them throws. */
-  handlers: readonly StreamRecordHandler[];
+  /** Run on every batch, side by side; see `StreamBatchHandler`. */
+  handlers: readonly StreamBatchHandler[];
   /** Published once per batch. */
   metrics?: BusinessMetrics;
   logger?: ConsumerLogger;
-  /**
-   * Records processed at once within a batch (default 10). Powertools runs a batch's records
-   * in parallel; unbounded, a 100-record batch would issue ~600 writes at once, which only
-   * queues up in the HTTP agent and the table's partitions and times requests out.
-   */
-  maxConcurrency?: number;
 }
 
 export interface StreamConsumer {
@@ -32,74 +30,75 @@ export interface StreamConsumer {
 }
 
 /**
- * A DynamoDB Streams consumer with partial batch failures (Powertools `BatchProcessor` +
- * `processPartialResponse`): each record is parsed and passed to every registered handler; a
- * record that throws is reported in `batchItemFailures` alone, so one poison record neither
- * fails nor replays the others' work (with ReportBatchItemFailures Lambda retries from the
- * first failed record; handlers are idempotent per eventID, so records after it that succeeded
- * are not counted again). When every record fails, Powertools throws and the whole batch is
- * retried, as AWS expects.
+ * A DynamoDB Streams consumer that works by batch, with partial batch failures
+ * (ReportBatchItemFailures): the batch's records are parsed, and every handler gets them all
+ * at once (the analytics aggregates cost writes per row per batch, not per record). A record
+ * that cannot be parsed, or that a handler refuses, is reported alone in `batchItemFailures`
+ * (Lambda retries from it; the records after it that went through are idempotent). A handler
+ * that throws fails every record of the batch, logged once with its cause.
+ *
+ * Powertools' BatchProcessor is not used: it runs a handler per record, which is what made
+ * exactly-once cost several writes per record; the response here is its documented shape.
  *
  * @example
- * const consumer = createStreamConsumer({
- *   parser: repository,
- *   handlers: [createAnalyticsAggregator({ repository, metrics, clock })],
- *   metrics,
- * });
+ * const consumer = createStreamConsumer({ parser: repository, handlers: [aggregator] });
  * export const handler = (event: DynamoDBStreamEvent) => consumer.handle(event);
  */
 export function createStreamConsumer(options: StreamConsumerOptions): StreamConsumer {
   const { parser, handlers, metrics, logger } = options;
-  const limit = createLimiter(options.maxConcurrency ?? 10);
-
-  async function processRecord(record: DynamoDBRecord): Promise<void> {
-    await limit.acquire();
-    try {
-      const change = parseStreamRecord(record, parser);
-      for (const handler of handlers) await handler.handle(change);
-    } catch (error) {
-      logger?.[error instanceof MalformedStreamRecordError ? "warn" : "error"](
-        "stream record failed",
-        {
-          eventId: record?.eventID,
-          error: error instanceof Error ? error.message : String(error),
-        },
-      );
-      throw error;
-    } finally {
-      limit.release();
-    }
-  }
 
   return {
     async handle(event) {
-      // One processor per batch: its state (successes, failures) belongs to this invocation.
-      const processor = new BatchProcessor(EventType.DynamoDBStreams);
+      const records: DynamoDBRecord[] = Array.isArray(event?.Records) ? event.Records : [];
+      const failed = new Set<DynamoDBRecord>();
+      const changes: StreamChange[] = [];
+      const recordsById = new Map<string, DynamoDBRecord[]>();
+      for (const record of records) {
+        try {
+          const change = parseStreamRecord(record, parser);
+          changes.push(change);
+          const same = recordsById.get(change.eventId);
+          if (same) same.push(record);
+          else recordsById.set(change.eventId, [record]);
+        } catch (error) {
+          refuse(record, error);
+        }
+      }
+
+      function refuse(record: DynamoDBRecord, error: unknown): void {
+        failed.add(record);
+        logger?.[error instanceof MalformedStreamRecordError ? "warn" : "error"](
+          "stream record refused",
+          { eventId: record?.eventID, error },
+        );
+      }
+
       try {
-        return await processPartialResponse(event, processRecord, processor);
+        const outcomes = await Promise.allSettled(
+          handlers.map((handler) => handler.handleBatch(changes)),
+        );
+        outcomes.forEach((outcome, index) => {
+          if (outcome.status === "fulfilled") {
+            for (const { eventId, error } of outcome.value ?? []) {
+              for (const record of recordsById.get(eventId) ?? []) refuse(record, error);
+            }
+            return;
+          }
+          logger?.error("stream batch failed", {
+            handler: handlers[index]?.name,
+            records: records.length,
+            error: outcome.reason,
+          });
+          for (const record of records) failed.add(record);
+        });
       } finally {
         metrics?.publish();
       }
-    },
-  };
-}
-
-/** A counting semaphore (no library needed for these few lines). */
-function createLimiter(max: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    async acquire(): Promise<void> {
-      if (active < max) {
-        active++;
-        return;
-      }
-      await new Promise<void>((resolve) => waiting.push(resolve));
-    },
-    release(): void {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
+      return {
+        batchItemFailures: records
+          .filter((record) => failed.has(record))
+          .map((record) => ({ itemIdentifier: record?.dynamodb?.SequenceNumber ?? "" })),
+      };
     },
   };
 }

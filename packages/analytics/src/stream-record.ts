@@ -16,10 +16,25 @@ export interface StreamChange {
   newImage: ParsedStreamImage | undefined;
 }
 
-/** Something the stream consumer runs for each record (analytics, a read model, ...). */
-export interface StreamRecordHandler {
+/** A record a handler refuses as it is (a poison record); the rest of its batch went through. */
+export interface RecordRejection {
+  eventId: string;
+  error: Error;
+}
+
+/**
+ * Something the stream consumer runs on every batch (analytics, a read model, webhooks, ...).
+ * The consumer's subscriber interface: a second consumer of the change stream implements it.
+ */
+export interface StreamBatchHandler {
   readonly name: string;
-  handle(change: StreamChange): Promise<void>;
+  /**
+   * Every parsed change of one batch, in stream order (commit order per item). Records arrive
+   * at least once (a retry repeats records that already went through), so the handler must be
+   * idempotent per `eventId`. Returns the records it refuses; throwing fails the whole batch,
+   * which is then delivered again.
+   */
+  handleBatch(changes: readonly StreamChange[]): Promise<readonly RecordRejection[] | undefined>;
 }
 
 /** The ElectroDB parse step, `AnalyticsRepository.parseImage`. */

@@ -9,6 +9,7 @@ export * from "./hotel-times.js";
 export * from "./ids.js";
 export * from "./money.js";
 export * from "./places.js";
+export * from "./repositories/aggregate-writes.js";
 export * from "./repositories/analytics.js";
 export * from "./repositories/api-keys.js";
 export * from "./repositories/bookings.js";

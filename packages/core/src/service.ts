@@ -1,4 +1,5 @@
 import { Service } from "electrodb";
+import { createAggregateBatchEntity } from "./entities/aggregate-batch.js";
 import { createApiKeyEntity } from "./entities/api-key.js";
 import { createBookingEntity } from "./entities/booking.js";
 import { createBookingReferenceEntity } from "./entities/booking-reference.js";
@@ -6,6 +7,7 @@ import { createDailyAggregateEntity } from "./entities/daily-aggregate.js";
 import { createFlightOfferEntity } from "./entities/flight-offer.js";
 import { createHotelEntity } from "./entities/hotel.js";
 import { createIdempotencyEntity } from "./entities/idempotency.js";
+import { createRecordClaimsEntity } from "./entities/record-claims.js";
 import { createRoomNightEntity } from "./entities/room-night.js";
 import { createSearchEventBatchEntity, createSearchEventEntity } from "./entities/search-event.js";
 import { createStreamMarkerEntity } from "./entities/stream-marker.js";
@@ -31,6 +33,8 @@ export function createTravelService(config: EntityConfig) {
     searchEventBatch: createSearchEventBatchEntity(config),
     dailyAggregate: createDailyAggregateEntity(config),
     streamMarker: createStreamMarkerEntity(config),
+    aggregateBatch: createAggregateBatchEntity(config),
+    recordClaims: createRecordClaimsEntity(config),
   };
   const service = new Service(entities, config);
   return { entities, service, client: config.client, table: config.table };

@@ -11,8 +11,10 @@ import type { EntityConfig } from "./types.js";
  * days, which is how readers build totals and per-route totals without scanning: a year is
  * 13 × N Queries, not 366 × N. Revenue is kept per currency in flat
  * attributes `rev_<CUR>` / `cxlrev_<CUR>` (DynamoDB cannot `ADD` into a map member that does
- * not exist yet), and `pending` is the set of stream eventIDs whose `ADD` is in flight (see
- * `repositories/analytics.ts`). Written and read through `repositories/analytics.ts` only.
+ * not exist yet), and attributes `b_<batchId>` mark the consumer's batches that counted the row
+ * and may still be rolled forward (see `repositories/aggregate-writes.ts`; `pending` is the
+ * in-flight set of the earlier per-record protocol). Written through `repositories/aggregate-writes.ts`
+ * and read through `repositories/analytics.ts` only.
  */
 export function createDailyAggregateEntity({ client, table }: EntityConfig) {
   return new Entity(

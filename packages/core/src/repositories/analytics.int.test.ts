@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalEngine, startLocalEngine } from "../local/engine.js";
-import { ALL_SCOPE, createAnalyticsRepository } from "./analytics.js";
+import { createAggregateWriteRepository } from "./aggregate-writes.js";
+import { ALL_SCOPE, createAnalyticsRepository, emptyCounts } from "./analytics.js";
 
 let engine: LocalEngine;
 
@@ -15,6 +16,7 @@ afterAll(async () => {
 describe("analytics aggregates partitioned by month and shard", () => {
   it("sums exactly the days of a range, across months and years, in one shard", async () => {
     const analytics = createAnalyticsRepository(engine.db);
+    const writes = createAggregateWriteRepository(engine.db);
     // One search per day on these days, in shard 2, overall and on JFK-LAX; one in shard 3.
     const days = [
       "2026-12-30",
@@ -27,22 +29,18 @@ describe("analytics aggregates partitioned by month and shard", () => {
     let n = 0;
     for (const day of days) {
       for (const scope of [ALL_SCOPE, "JFK-LAX"]) {
-        const added = await analytics.addOnce({
-          eventId: `e-${n++}`,
+        const added = await writes.addRow(`b${n++}`, 2, {
           day,
-          shard: 2,
           scope,
-          delta: { searches: 1, cacheHits: day.endsWith("-01") ? 1 : 0 },
+          delta: { ...emptyCounts(), searches: 1, cacheHits: day.endsWith("-01") ? 1 : 0 },
         });
         expect(added).toBe(true);
       }
     }
-    await analytics.addOnce({
-      eventId: "other",
+    await writes.addRow("other", 3, {
       day: "2027-01-15",
-      shard: 3,
       scope: ALL_SCOPE,
-      delta: { searches: 5 },
+      delta: { ...emptyCounts(), searches: 5 },
     });
 
     const range = async (from: string, to: string, shard = 2) => {

@@ -1,5 +1,4 @@
-import { BatchGetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { isConditionalCheckFailed } from "../errors.js";
+import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { TravelService } from "../service.js";
 import { monthOf } from "../time.js";
 
@@ -61,36 +60,22 @@ export interface ParsedStreamImage {
   item: Record<string, unknown>;
 }
 
-const REVENUE_PREFIX = "rev_";
-const CANCELLED_REVENUE_PREFIX = "cxlrev_";
-const CURRENCY = /^[A-Z]{3}$/;
+export const REVENUE_PREFIX = "rev_";
+export const CANCELLED_REVENUE_PREFIX = "cxlrev_";
 const BATCH_GET_LIMIT = 100;
 
 type Key = Record<string, string>;
 
 /**
- * Storage of the analytics aggregates and of the consumer's per-record progress.
- *
- * Exactly-once counting without transactions (the embedded engine has none): a record is
- * applied in four idempotent steps, and every crash point between them is safe to retry.
- * 1. `claim(eventId)` creates the record's marker as `claimed`, or returns `applied` if a
- *    previous delivery finished (→ duplicate, skip).
- * 2. `addOnce(...)` per scope: ONE conditional UpdateItem that `ADD`s the counters *and* adds
- *    the eventID to the row's `pending` set, on condition that the set does not contain it yet.
- *    Counting and remembering are atomic in the same item, so a retry after a crash between
- *    "added" and "marked" fails the condition instead of counting twice.
- * 3. `markApplied(eventId)`: from now on redeliveries stop at step 1.
- * 4. `releasePending(...)` removes the eventID from each row's `pending` set, which therefore
- *    only holds records in flight and stays small. A redelivery after a crash between 3 and 4
- *    stops at step 1 and runs 4 again (a DELETE from a set is idempotent).
- * Markers expire via TTL after the stream's 24 h retention plus margin.
+ * Reads of the analytics aggregates, and the parse step of stream images. The consumer's
+ * writes (exactly-once, by batch) are `createAggregateWriteRepository` in `aggregate-writes.ts`.
  *
  * @example
  * const analytics = createAnalyticsRepository(db);
- * if ((await analytics.claim(id, now)) === "claimed") { ... }
+ * const rows = await analytics.readRangeShard("2026-01-01", "2026-01-31", 0);
  */
 export function createAnalyticsRepository(db: TravelService) {
-  const { dailyAggregate, streamMarker } = db.entities;
+  const { dailyAggregate } = db.entities;
   const client = db.client;
 
   function aggregateKey(day: string, shard: number, scope: string): Key {
@@ -98,143 +83,6 @@ export function createAnalyticsRepository(db: TravelService) {
   }
 
   return {
-    /** Step 1: returns "applied" when an earlier delivery of this record already finished. */
-    async claim(
-      eventId: string,
-      now: Date,
-      ttlSeconds = 48 * 3600,
-    ): Promise<"claimed" | "applied"> {
-      const params = streamMarker.get({ eventId }).params();
-      const result = await client.send(
-        new UpdateCommand({
-          TableName: params.TableName,
-          Key: params.Key,
-          UpdateExpression:
-            "SET #state = if_not_exists(#state, :claimed), #processedAt = :now, #ttl = :ttl, #e = :e, #v = :v, #eventId = :eventId",
-          ExpressionAttributeNames: {
-            "#state": "state",
-            "#processedAt": "processedAt",
-            "#ttl": "ttl",
-            "#e": "__edb_e__",
-            "#v": "__edb_v__",
-            "#eventId": "eventId",
-          },
-          ExpressionAttributeValues: {
-            ":claimed": "claimed",
-            ":now": now.toISOString(),
-            ":ttl": Math.floor(now.getTime() / 1000) + ttlSeconds,
-            ":e": "streamMarker",
-            ":v": "1",
-            ":eventId": eventId,
-          },
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return result.Attributes?.state === "applied" ? "applied" : "claimed";
-    },
-
-    /**
-     * Step 2: adds `delta` to one row, at most once per eventID. Returns false when the row
-     * already counted this eventID (a retry after a crash), true when it counted it now.
-     */
-    async addOnce(input: {
-      eventId: string;
-      day: string;
-      shard: number;
-      scope: string;
-      delta: AggregateDelta;
-    }): Promise<boolean> {
-      const names: Record<string, string> = {
-        "#pending": "pending",
-        "#e": "__edb_e__",
-        "#v": "__edb_v__",
-        "#month": "month",
-        "#day": "day",
-        "#shard": "shard",
-        "#scope": "scope",
-      };
-      const values: Record<string, unknown> = {
-        ":id": input.eventId,
-        ":ids": new Set([input.eventId]),
-        ":e": "dailyAggregate",
-        ":v": "2",
-        ":month": monthOf(input.day),
-        ":day": input.day,
-        ":shard": input.shard,
-        ":scope": input.scope,
-      };
-      const adds = ["#pending :ids"];
-      const counter = (attribute: string, amount: number | undefined) => {
-        if (!amount) return;
-        const token = `c${adds.length}`;
-        names[`#${token}`] = attribute;
-        values[`:${token}`] = amount;
-        adds.push(`#${token} :${token}`);
-      };
-      counter("searches", input.delta.searches);
-      counter("cacheHits", input.delta.cacheHits);
-      counter("bookings", input.delta.bookings);
-      counter("cancellations", input.delta.cancellations);
-      for (const [prefix, money] of [
-        [REVENUE_PREFIX, input.delta.revenue],
-        [CANCELLED_REVENUE_PREFIX, input.delta.cancelledRevenue],
-      ] as const) {
-        if (!money) continue;
-        if (!CURRENCY.test(money.currency)) {
-          throw new RangeError(`"${money.currency}" is not an ISO 4217 currency code`);
-        }
-        counter(`${prefix}${money.currency}`, money.minor);
-      }
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: aggregateKey(input.day, input.shard, input.scope),
-            UpdateExpression: `SET #e = :e, #v = :v, #month = :month, #day = :day, #shard = :shard, #scope = :scope ADD ${adds.join(", ")}`,
-            ConditionExpression: "attribute_not_exists(#pending) OR NOT contains(#pending, :id)",
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
-    },
-
-    /** Step 3. */
-    async markApplied(eventId: string, now: Date): Promise<void> {
-      await streamMarker
-        .patch({ eventId })
-        .set({ state: "applied", processedAt: now.toISOString() })
-        .go({ response: "none" });
-    },
-
-    /** Step 4: forgets the eventID in a row's in-flight set (idempotent). */
-    async releasePending(input: {
-      eventId: string;
-      day: string;
-      shard: number;
-      scope: string;
-    }): Promise<void> {
-      await client
-        .send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: aggregateKey(input.day, input.shard, input.scope),
-            UpdateExpression: "DELETE #pending :ids",
-            ConditionExpression: "attribute_exists(#pending)",
-            ExpressionAttributeNames: { "#pending": "pending" },
-            ExpressionAttributeValues: { ":ids": new Set([input.eventId]) },
-          }),
-        )
-        .catch((error: unknown) => {
-          // The row has no in-flight set at all: nothing to release.
-          if (!isConditionalCheckFailed(error)) throw error;
-        });
-    },
-
     /**
      * Every scope's counters from `from` to `to` (days, both included) in one shard, summed over
      * those days: one Query (paginated) per month the range touches.
