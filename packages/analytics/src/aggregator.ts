@@ -10,7 +10,7 @@ import {
 } from "./aggregate.js";
 import { MalformedStreamRecordError } from "./errors.js";
 import type { BusinessMetrics } from "./metrics.js";
-import type { RecordRejection, StreamBatchHandler, StreamChange } from "./stream-record.js";
+import type { RecordRejection, StreamBatchHandler } from "./stream-record.js";
 
 /** Row writes kept in flight at once (a batch item of 500 searches can touch hundreds of rows). */
 export const ROW_WRITES_IN_FLIGHT = 16;
