@@ -24,15 +24,15 @@ describe("resolveStageConfig", () => {
     expect(dev.alarms.email).toBeUndefined();
   });
 
-  it("gives production multi-AZ, managed NAT, a replica, deletion protection, retain and protect", () => {
+  it("gives production multi-AZ, a NAT instance per AZ, a replica, deletion protection, retain and protect", () => {
     const prod = resolveStageConfig("production", prodEnv);
     expect(prod).toMatchObject({
       profile: "production",
       removal: "retain",
       protect: true,
-      network: { availabilityZones: 2, nat: "managed" },
+      network: { availabilityZones: 2, nat: "ec2" },
       table: { deletionProtection: true, encryption: "customer-managed" },
-      cache: { nodeType: "t4g.small", replicas: 1, multiAz: true },
+      cache: { nodeType: "t4g.micro", replicas: 1, multiAz: true },
       alarms: { email: "oncall@example.com" },
     });
   });

@@ -53,7 +53,7 @@ export const stageConfigSchema = z
     network: z.object({
       /** Number of availability zones; private + public subnet per AZ. */
       availabilityZones: z.number().int().min(1).max(3),
-      /** `ec2`: one t4g.nano NAT instance per AZ (~$3/month each); `managed`: NAT Gateway per AZ. */
+      /** `ec2`: one t4g.nano NAT instance per AZ (~$7/month each with its IPv4); `managed`: NAT Gateway per AZ (~$36). */
       nat: z.enum(["ec2", "managed"]),
     }),
     table: z.object({
@@ -242,9 +242,12 @@ const productionProfile = (stage: string): StageConfigInput => ({
   removal: "retain",
   protect: true,
   logLevel: "INFO",
-  network: { availabilityZones: 2, nat: "managed" },
+  // A t4g.nano NAT instance per AZ (COST.md): only webhook and supplier egress uses NAT; the
+  // table goes through the gateway endpoint and Valkey stays in the VPC.
+  network: { availabilityZones: 2, nat: "ec2" },
   table: { deletionProtection: true, encryption: "customer-managed" },
-  cache: { nodeType: "t4g.small", replicas: 1, multiAz: true },
+  // Primary + replica in another AZ; the memory and CPU-credit alarms say when to size up.
+  cache: { nodeType: "t4g.micro", replicas: 1, multiAz: true },
   api: {
     memoryMb: 1_024,
     timeoutSeconds: 10,

@@ -120,7 +120,7 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     expect(stage.defaultRouteSettings).toEqual({
       throttlingRateLimit: 10_000,
       throttlingBurstLimit: 5_000,
-      detailedMetricsEnabled: true,
+      detailedMetricsEnabled: false,
     });
     expect(stage.accessLogSettings).toMatchObject({
       destinationArn: expect.stringContaining("ApiAccessLog"),

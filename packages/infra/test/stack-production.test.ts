@@ -20,10 +20,12 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
     expect(stack.app).toMatchObject({ removal: "retain", protect: true });
   });
 
-  it("spans two AZs with a managed NAT gateway in each", () => {
+  it("spans two AZs with a t4g.nano NAT instance in each (no NAT gateway, COST.md)", () => {
     expect(stack.ofType("aws:ec2/subnet:Subnet")).toHaveLength(4);
-    expect(stack.ofType("aws:ec2/natGateway:NatGateway")).toHaveLength(2);
-    expect(stack.ofType("aws:ec2/instance:Instance")).toHaveLength(0);
+    expect(stack.ofType("aws:ec2/natGateway:NatGateway")).toHaveLength(0);
+    const nats = stack.ofType("aws:ec2/instance:Instance");
+    expect(nats.map((n) => n.inputs.instanceType)).toEqual(["t4g.nano", "t4g.nano"]);
+    expect(new Set(nats.map((n) => n.inputs.subnetId)).size).toBe(2);
     expect(stack.one("aws:ec2/vpcEndpoint:VpcEndpoint").inputs.routeTableIds).toHaveLength(2);
   });
 
@@ -40,7 +42,7 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
   it("runs Valkey with a replica in another AZ and automatic failover", () => {
     expect(stack.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs).toMatchObject({
       engine: "valkey",
-      nodeType: "cache.t4g.small",
+      nodeType: "cache.t4g.micro",
       numCacheClusters: 2,
       multiAzEnabled: true,
       automaticFailoverEnabled: true,
