@@ -14,22 +14,16 @@ describe("loadConfig", () => {
       apiKeyCacheSeconds: 30,
       searchCacheTtlSeconds: 600,
       readModelNearCache: true,
-      cacheDecodedReuse: true,
-      cacheReadBatch: true,
       postResponseFlush: true,
     });
   });
 
-  it("turns the read model's near cache, decoded reuse, the read batch and the post-response flush off", () => {
+  it("turns the read model's near cache and the post-response flush off", () => {
     const config = loadConfig({
       READ_MODEL_NEAR_CACHE: "off",
-      CACHE_DECODED_REUSE: "off",
-      CACHE_READ_BATCH: "off",
       POST_RESPONSE_FLUSH: "off",
     });
     expect(config.readModelNearCache).toBe(false);
-    expect(config.cacheDecodedReuse).toBe(false);
-    expect(config.cacheReadBatch).toBe(false);
     expect(config.postResponseFlush).toBe(false);
   });
 
@@ -56,8 +50,6 @@ describe("loadConfig", () => {
     ["API_KEY_CACHE_SECONDS", "120"],
     ["DYNAMO_ENDPOINT", "not a url"],
     ["READ_MODEL_NEAR_CACHE", "yes"],
-    ["CACHE_DECODED_REUSE", "1"],
-    ["CACHE_READ_BATCH", "no"],
     ["POST_RESPONSE_FLUSH", "true"],
   ])("fails at start naming %s when it is %j", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

@@ -66,16 +66,6 @@ const envSchema = z.object({
   CACHE_COMMAND_TIMEOUT_MS: intInRange(5, 5_000, 100),
   /** Keep decoded read-model entries in process, checked against Redis on every read. */
   READ_MODEL_NEAR_CACHE: onOff(true),
-  /**
-   * Reuse decoded cache entries while Redis (or the in-process cache) returns the same bytes:
-   * every read still goes to the cache; only decoding is saved. Values become shared, frozen.
-   */
-  CACHE_DECODED_REUSE: onOff(true),
-  /**
-   * Redis cache: the entry reads started together go out as one MGET (with the invalidation
-   * sequence), still strict; `off` sends one command per read. Ignored for the in-process cache.
-   */
-  CACHE_READ_BATCH: onOff(true),
   /** Lambda only: flush search events and metrics after the response is sent (`on`) or before (`off`). */
   POST_RESPONSE_FLUSH: onOff(true),
 });
@@ -101,10 +91,6 @@ export type AppConfig = {
   cacheCommandTimeoutMs: number;
   /** Decoded read-model entries kept in process (reused while their Redis generation holds). */
   readModelNearCache: boolean;
-  /** Decoded cache entries reused while the cache returns the same bytes (`decodedReuse`). */
-  cacheDecodedReuse: boolean;
-  /** Redis cache: entry reads started together sent as one MGET (`readBatch`). */
-  cacheReadBatch: boolean;
   /** Lambda: run the end-of-invocation flush after the response (internal extension). */
   postResponseFlush: boolean;
 };
@@ -148,8 +134,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,
     cacheCommandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
     readModelNearCache: e.READ_MODEL_NEAR_CACHE,
-    cacheDecodedReuse: e.CACHE_DECODED_REUSE,
-    cacheReadBatch: e.CACHE_READ_BATCH,
     postResponseFlush: e.POST_RESPONSE_FLUSH,
   };
 }

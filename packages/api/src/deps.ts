@@ -169,10 +169,7 @@ export async function createAppDeps(
   });
 
   // What both cache backends take from the configuration.
-  const cacheCommon = {
-    keyPrefix: `${config.redisKeyPrefix}:`,
-    decodedReuse: { enabled: config.cacheDecodedReuse },
-  };
+  const cacheCommon = { keyPrefix: `${config.redisKeyPrefix}:` };
   const cache =
     overrides.cache ??
     createCache(
@@ -183,7 +180,6 @@ export async function createAppDeps(
             url: config.redisUrl,
             commandTimeoutMs: config.cacheCommandTimeoutMs,
             recordsNearCache: { enabled: config.readModelNearCache },
-            readBatch: { enabled: config.cacheReadBatch },
           }
         : { ...cacheCommon, backend: "memory" },
       { clock: { now: () => clock.now().getTime() }, tracer },

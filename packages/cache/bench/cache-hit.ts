@@ -19,7 +19,6 @@ import {
   createMemoryCache,
   createRedisCache,
   createRedisClient,
-  type RedisCacheOptions,
   type RedisClient,
 } from "../src/index.js";
 import { createSerializer } from "../src/serializer.js";
@@ -248,25 +247,6 @@ async function main(): Promise<void> {
     );
   };
   addSpread(`getOrLoad hit (Redis, 20 tags, ${KEY_COUNT} keys)`, plain);
-  /** A cache with one option changed, and its untagged and 20-tag hit scenarios (one key each). */
-  const addVariant = (label: string, options: Partial<RedisCacheOptions>): Cache => {
-    const cache = createRedisCache({ redis: newClient(), ...benchTimeouts, keyPrefix, ...options });
-    caches.push(cache);
-    add(
-      `getOrLoad hit (Redis, no tags, ${label})`,
-      (load) => () => cache.getOrLoad("plain", load, { namespace: "search" }),
-    );
-    add(
-      `getOrLoad hit (Redis, 20 tags, ${label})`,
-      (load) => () => cache.getOrLoad("tagged", load, { namespace: "search", tags }),
-    );
-    return cache;
-  };
-  // One command per read (readBatch off): what every read costs without a batch to share.
-  const unbatched = addVariant("readBatch off", { readBatch: { enabled: false } });
-  addSpread(`getOrLoad hit (Redis, 20 tags, ${KEY_COUNT} keys, readBatch off)`, unbatched);
-  // The same reads decoding every answer (decodedReuse off): a private copy per call.
-  addVariant("decodedReuse off", { decodedReuse: { enabled: false } });
   // Another cache (its own key prefix, so its own invalidation sequence) whose entry predates
   // unrelated invalidations, so every read checks all 20 stamps. The other caches' entries are
   // newer than every invalidation of their prefix: the common case, when entries are refreshed

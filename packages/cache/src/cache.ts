@@ -102,9 +102,8 @@ export interface Cache {
   readonly backend: "redis" | "memory";
   /**
    * Cache-aside read with stale-while-revalidate, single flight and negative caching. Never
-   * throws for cache faults. Treat the value as read-only: with `decodedReuse` (the default) a
-   * hit may be a value shared with other callers in the process, deeply frozen (plain objects
-   * and arrays; binary data is not frozen), while a miss returns the loader's own object.
+   * throws for cache faults. Treat the value as read-only: with the near cache on, a hit may be
+   * a value shared with other callers in the process.
    */
   getOrLoad<T>(
     key: string,

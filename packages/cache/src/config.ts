@@ -10,7 +10,7 @@ const namespacePolicySchema = z.object({
   negativeTtlSeconds: z.number().min(0).optional(),
 });
 
-/** Decoded copies kept in process: on by default, bounded by estimated heap (32 MiB). */
+/** Decoded record maps kept in process: on by default, bounded by estimated heap (32 MiB). */
 const decodedCopiesSchema = z.object({
   enabled: z.boolean().default(true),
   maxBytes: z
@@ -31,14 +31,6 @@ const commonSchema = z.object({
   compressThresholdBytes: z.number().int().min(0).default(DEFAULT_COMPRESS_THRESHOLD_BYTES),
   /** How long a tag invalidation is remembered; caps every entry's TTL + stale TTL. */
   tagRetentionSeconds: z.number().int().positive().default(86_400),
-  /**
-   * Decoded `getOrLoad`/`get` entries kept in process: a read that brings back exactly the bytes
-   * it brought back last time for that key reuses the decoded value (every read still goes to
-   * the store; only the decoding is saved). Reused values are shared and deeply frozen. `maxBytes`
-   * is estimated heap (stored bytes + 6 × the MessagePack they inflate to). Off: every read
-   * decodes a private, mutable copy.
-   */
-  decodedReuse: decodedCopiesSchema.prefault({}),
 });
 
 export const memoryCacheConfigSchema = commonSchema.extend({
@@ -95,19 +87,6 @@ const resilienceSchema = z.object({
    * needed in cluster mode), `auto` (seq unless cluster).
    */
   tagCheck: z.enum(["auto", "seq", "script", "mget"]).default("auto"),
-  /**
-   * With `tagCheck` `seq` (the standalone default): the entry reads of one event-loop turn are
-   * sent as one `MGET` of up to `maxKeys` keys plus the invalidation sequence, and readers of
-   * one key in that turn share its answer. Every read still reaches Redis after it started
-   * (an invalidation seen before a read is never missed); under concurrency it saves most of
-   * the per-command cost on both sides. Off: one command per read.
-   */
-  readBatch: z
-    .object({
-      enabled: z.boolean().default(true),
-      maxKeys: z.number().int().min(1).max(1_000).default(100),
-    })
-    .prefault({}),
 });
 
 export const redisCacheOptionsSchema = commonSchema.extend(resilienceSchema.shape);

@@ -12,7 +12,6 @@ import type {
   KeyOptions,
   VersionedRecordMap,
 } from "./cache.js";
-import type { DecodedReuse } from "./decoded-reuse.js";
 import { CacheConfigError } from "./errors.js";
 import type { CacheMetrics, MetricEvent, MetricsSnapshot } from "./metrics.js";
 import type { NearCache } from "./near-cache.js";
@@ -52,8 +51,6 @@ export interface EngineOptions {
   tagRetentionMs: number;
   lock: LockOptions;
   nearCache?: NearCache;
-  /** Decoded entries in process, reused while a read brings back the very same bytes. */
-  decodedReuse?: DecodedReuse;
   /** Decoded record maps in process, reused while their generation is unchanged. */
   recordsNearCache?: RecordsNearCacheOptions;
 }
@@ -305,11 +302,7 @@ export class CacheEngine implements Cache {
     if (!bytes) return ABSENT;
     let envelope: unknown;
     try {
-      // Reuse compares the bytes as stored (tag header included): the same bytes, the same value.
-      const reuse = this.#o.decodedReuse;
-      envelope = reuse
-        ? reuse.decode(key, bytes, this.#decodeStored)
-        : this.#o.serializer.decode(entryBody(bytes));
+      envelope = this.#o.serializer.decode(entryBody(bytes));
     } catch (error) {
       this.#storeError("decode", error);
       return ABSENT;
@@ -318,10 +311,6 @@ export class CacheEngine implements Cache {
     this.#o.nearCache?.set(key, envelope, bytes.length, generation);
     return { kind: "found", envelope, layer: "store" };
   }
-
-  /** Decodes stored bytes past their tag header, reporting the packed size (decoded reuse). */
-  readonly #decodeStored = (bytes: Uint8Array) =>
-    this.#o.serializer.decodeMeasured(entryBody(bytes));
 
   async #currentSeq(): Promise<number | undefined> {
     try {

@@ -22,7 +22,6 @@ export {
   type RedisCacheOptions,
 } from "./config.js";
 export { createCache } from "./create-cache.js";
-export { deepFreeze } from "./decoded-reuse.js";
 export {
   CacheArgumentError,
   CacheConfigError,

@@ -1,10 +1,12 @@
 import { LRUCache } from "lru-cache";
 import type { ApplyResult, VersionedEntry, VersionedRecord, VersionedRecordMap } from "./cache.js";
-import { HEAP_PER_ENCODED_BYTE } from "./decoded-reuse.js";
 import { CacheArgumentError, CacheUnavailableError } from "./errors.js";
 import type { Guard } from "./resilience.js";
 import type { Serializer } from "./serializer.js";
 import type { Store } from "./store.js";
+
+/** Decoded values take ~5–6× their MessagePack bytes on the heap (flight offers). */
+const HEAP_PER_ENCODED_BYTE = 6;
 
 export interface RecordsNearCacheOptions {
   /** Heap the decoded copies may take, estimated as 6 × the MessagePack they decode from. */
@@ -124,7 +126,7 @@ export function createRecordMap(
     let bytes = 0;
     try {
       for (const [field, { version, bytes: stored }] of raw.fields) {
-        // Charged like decoded entries (DecodedReuse): by the MessagePack, inflated if deflated.
+        // Charged by the MessagePack, inflated if deflated.
         const { value, packedBytes } = serializer.decodeMeasured(stored);
         out.set(field, Object.freeze({ version, value: value as V }));
         bytes += packedBytes + field.length;

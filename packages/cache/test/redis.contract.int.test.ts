@@ -17,16 +17,8 @@ describeRedis("redis cache: contract", ({ url }) => {
 
   // One contract run per way of configuring the Redis cache.
   const variants: [title: string, options: Partial<RedisCacheOptions>][] = [
-    ["standalone client built from options (defaults: reads batched per turn)", {}],
-    [
-      "one command per read (readBatch off: an MGET of the entry and the sequence)",
-      { readBatch: { enabled: false } },
-    ],
+    ["standalone client built from options (defaults: an MGET of the entry and the sequence)", {}],
     ["tag stamps checked by a Lua script next to the GET", { tagCheck: "script" }],
-    [
-      "decoded entries not reused (every read decodes a private copy)",
-      { decodedReuse: { enabled: false } },
-    ],
     ["tag stamps checked with MGET (the cluster-mode path)", { tagCheck: "mget" }],
     ["with the near cache on", { nearCache: { ttlMs: 60_000 } }],
   ];

@@ -3,7 +3,6 @@ import type { Cache } from "../cache.js";
 import type { CacheDeps, MemoryCacheConfig } from "../config.js";
 import { memoryCacheConfigSchema } from "../config.js";
 import { parseConfig } from "../config-error.js";
-import { decodedReuseFor } from "../decoded-reuse.js";
 import { CacheEngine } from "../engine.js";
 import { CacheMetrics } from "../metrics.js";
 import { directGuard } from "../resilience.js";
@@ -43,6 +42,5 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
     namespaces: config.namespaces,
     tagRetentionMs: config.tagRetentionSeconds * 1000,
     lock: { ttlMs: 0, waitMs: 0, pollMs: 1 },
-    decodedReuse: decodedReuseFor(config.decodedReuse),
   });
 }

@@ -3,7 +3,6 @@ import type { Cache } from "../cache.js";
 import type { CacheDeps, RedisCacheOptions } from "../config.js";
 import { redisCacheOptionsSchema } from "../config.js";
 import { parseConfig } from "../config-error.js";
-import { decodedReuseFor } from "../decoded-reuse.js";
 import { CacheEngine } from "../engine.js";
 import { CacheConfigError } from "../errors.js";
 import { CacheMetrics } from "../metrics.js";
@@ -51,10 +50,6 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
     ownsClient: owns,
     subscribe: config.nearCache !== undefined,
     tagCheck,
-    // Batches need the entries and the sequence in one MGET: standalone (`seq`) only.
-    ...(config.readBatch.enabled && tagCheck === "seq"
-      ? { readBatch: { maxKeys: config.readBatch.maxKeys } }
-      : {}),
     onConnectionError: (error) => metrics.record({ type: "error", operation: "connection", error }),
   });
   const guard = createBreakerGuard({
@@ -75,7 +70,6 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
     tagRetentionMs: config.tagRetentionSeconds * 1000,
     lock: config.lock,
     ...(config.nearCache ? { nearCache: new NearCache(config.nearCache, clock) } : {}),
-    decodedReuse: decodedReuseFor(config.decodedReuse),
     ...(config.recordsNearCache.enabled
       ? {
           recordsNearCache: {

@@ -10,7 +10,6 @@ import {
   tagHeaderSeq,
   withTagHeader,
 } from "../tags.js";
-import { ReadBatch } from "./read-batch.js";
 import { APPLY_RECORDS, GET_ENTRY, INVALIDATE, UNLOCK } from "./scripts.js";
 
 export type RedisClient = Redis | Cluster;
@@ -41,11 +40,6 @@ export interface RedisStoreOptions {
    * of the stamps.
    */
   tagCheck: "seq" | "script" | "mget";
-  /**
-   * With `tagCheck: "seq"`: the entry reads of one event-loop turn go out as one `MGET` (with
-   * the sequence) of at most `maxKeys` keys; see `ReadBatch`. Off: one command per read.
-   */
-  readBatch?: { maxKeys: number };
   onConnectionError?: (error: unknown) => void;
 }
 
@@ -66,7 +60,6 @@ export class RedisStore implements Store {
   #subscriber: RedisClient | undefined;
   readonly #listeners: ((message: InvalidationMessage) => void)[] = [];
   readonly #tagCheck: RedisStoreOptions["tagCheck"];
-  readonly #batch: ReadBatch<Uint8Array | undefined> | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.#options = options;
@@ -77,15 +70,6 @@ export class RedisStore implements Store {
     this.#tagPrefix = `${slot}:t:`;
     this.#channel = `${options.keyPrefix}cache-invalidation`;
     this.#tagCheck = options.tagCheck;
-    // MGET of entries and the sequence needs one server: never on a cluster client.
-    if (options.readBatch && options.tagCheck === "seq" && !("nodes" in options.client)) {
-      this.#batch = new ReadBatch({
-        client: this.#client,
-        seqKey: this.#seqKey,
-        maxKeys: options.readBatch.maxKeys,
-        judge: (stored, seq) => this.#judge(stored, seq),
-      });
-    }
     const client = options.client as RedisClient & Partial<ScriptCommands>;
     if (!client.travelCacheGetEntryBuffer) {
       client.defineCommand("travelCacheGetEntry", { numberOfKeys: 1, lua: GET_ENTRY });
@@ -105,7 +89,6 @@ export class RedisStore implements Store {
   getEntry(key: string, expectTags: boolean): Promise<Uint8Array | undefined> {
     // Not async: each path is one `then` on the client's promise (a hit's only await). Entries
     // come back as stored, tag header included (the engine skips it when it decodes).
-    if (this.#batch) return this.#batch.read(this.#prefix + key);
     if (expectTags && this.#tagCheck === "seq") {
       return this.#client
         .mgetBuffer(this.#prefix + key, this.#seqKey)
