@@ -261,17 +261,6 @@ async function main(): Promise<void> {
     "getOrLoad hit (Redis, 20 tags, every stamp checked)",
     (load) => () => checked.getOrLoad("tagged-old", load, { namespace: "search", tags }),
   );
-  const script = createRedisCache({
-    redis: newClient(),
-    ...benchTimeouts,
-    keyPrefix,
-    tagCheck: "script",
-  });
-  caches.push(script);
-  add(
-    "getOrLoad hit (Redis, 20 tags, Lua script path)",
-    (load) => () => script.getOrLoad("tagged", load, { namespace: "search", tags }),
-  );
   const mget = createRedisCache({
     redis: newClient(),
     ...benchTimeouts,

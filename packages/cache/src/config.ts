@@ -83,10 +83,10 @@ const resilienceSchema = z.object({
   /**
    * How a read checks the entry's tag stamps: `seq` (one MGET of the entry and the invalidation
    * sequence; the stamps only when something was invalidated since the entry was written;
-   * standalone only), `script` (one Lua round trip; standalone only), `mget` (GET then MGET;
-   * needed in cluster mode), `auto` (seq unless cluster).
+   * standalone only), `mget` (GET then MGET; needed in cluster mode), `auto` (seq unless
+   * cluster).
    */
-  tagCheck: z.enum(["auto", "seq", "script", "mget"]).default("auto"),
+  tagCheck: z.enum(["auto", "seq", "mget"]).default("auto"),
 });
 
 export const redisCacheOptionsSchema = commonSchema.extend(resilienceSchema.shape);

@@ -21,8 +21,8 @@ export interface Serializer {
 /**
  * msgpackr with its record extension: an object shape (its keys) is written once per value and
  * every object of that shape after it is just its values. Search results are arrays of
- * same-shaped offers, so this halves the bytes before compression and decodes ~2× faster than
- * plain MessagePack maps or `JSON.parse` (bench/RESULTS.md). The shapes travel inside each value,
+ * same-shaped offers, so their keys are not repeated per offer (fewer bytes to store, send and
+ * decode than plain MessagePack maps or JSON; BENCHMARKS.md). The shapes travel inside each value,
  * never in shared state, so every process reads every other's bytes. Plain data (objects, arrays,
  * strings, numbers, booleans, null) round-trips exactly, with two msgpackr rules: `-0` comes back
  * as `0` (as through JSON), and a key named `__proto__` comes back as `__proto_` (msgpackr's guard

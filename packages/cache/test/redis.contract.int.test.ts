@@ -18,7 +18,6 @@ describeRedis("redis cache: contract", ({ url }) => {
   // One contract run per way of configuring the Redis cache.
   const variants: [title: string, options: Partial<RedisCacheOptions>][] = [
     ["standalone client built from options (defaults: an MGET of the entry and the sequence)", {}],
-    ["tag stamps checked by a Lua script next to the GET", { tagCheck: "script" }],
     ["tag stamps checked with MGET (the cluster-mode path)", { tagCheck: "mget" }],
     ["with the near cache on", { nearCache: { ttlMs: 60_000 } }],
   ];

@@ -36,9 +36,9 @@ export function createRedisCache(options: RedisCacheFactoryOptions): Cache {
   const owns = !isClient(redis);
   const client = isClient(redis) ? redis : createRedisClient(redis);
   const cluster = "nodes" in client;
-  if (cluster && (config.tagCheck === "seq" || config.tagCheck === "script")) {
+  if (cluster && config.tagCheck === "seq") {
     if (owns) client.disconnect();
-    // Both read the entry and the invalidation sequence together: different hash slots.
+    // It reads the entry and the invalidation sequence together: different hash slots.
     throw new CacheConfigError(
       `tagCheck "${config.tagCheck}" needs a standalone server; use "mget" or "auto" with a cluster`,
     );

@@ -10,12 +10,11 @@ import {
   tagHeaderSeq,
   withTagHeader,
 } from "../tags.js";
-import { APPLY_RECORDS, GET_ENTRY, INVALIDATE, UNLOCK } from "./scripts.js";
+import { APPLY_RECORDS, INVALIDATE, UNLOCK } from "./scripts.js";
 
 export type RedisClient = Redis | Cluster;
 
 interface ScriptCommands {
-  travelCacheGetEntryBuffer(key: string, tagPrefix: string, seqKey: string): Promise<Buffer | null>;
   travelCacheUnlock(key: string, token: string): Promise<number>;
   travelCacheInvalidate(...args: (string | number)[]): Promise<number>;
   travelCacheApplyRecords(
@@ -35,11 +34,10 @@ export interface RedisStoreOptions {
   /**
    * How a tagged read checks its tag stamps. `seq` (standalone): the entry and the global
    * invalidation sequence in one MGET; the stamps are read (second MGET) only when something
-   * was invalidated since the entry was written. `script`: a Lua script does the same next to
-   * the GET in one round trip (costs Redis ~15 µs a call). `mget` (cluster too): GET, then MGET
-   * of the stamps.
+   * was invalidated since the entry was written. `mget` (cluster too): GET, then MGET of the
+   * stamps.
    */
-  tagCheck: "seq" | "script" | "mget";
+  tagCheck: "seq" | "mget";
   onConnectionError?: (error: unknown) => void;
 }
 
@@ -71,9 +69,6 @@ export class RedisStore implements Store {
     this.#channel = `${options.keyPrefix}cache-invalidation`;
     this.#tagCheck = options.tagCheck;
     const client = options.client as RedisClient & Partial<ScriptCommands>;
-    if (!client.travelCacheGetEntryBuffer) {
-      client.defineCommand("travelCacheGetEntry", { numberOfKeys: 1, lua: GET_ENTRY });
-    }
     if (!client.travelCacheUnlock)
       client.defineCommand("travelCacheUnlock", { numberOfKeys: 1, lua: UNLOCK });
     if (!client.travelCacheInvalidate)
@@ -93,13 +88,6 @@ export class RedisStore implements Store {
       return this.#client
         .mgetBuffer(this.#prefix + key, this.#seqKey)
         .then((reply) => this.#judge(reply[0] ?? null, reply[1] ?? null));
-    }
-    if (expectTags && this.#tagCheck === "script") {
-      // One round trip: the script checks the tag stamps next to the GET. Lua costs Redis
-      // ~15 µs a call against ~0.5 µs for a GET, so untagged reads use a plain GET.
-      return this.#client
-        .travelCacheGetEntryBuffer(this.#prefix + key, this.#tagPrefix, this.#seqKey)
-        .then((stored) => stored ?? undefined);
     }
     return this.#client.getBuffer(this.#prefix + key).then((stored) => {
       if (!stored) return undefined;

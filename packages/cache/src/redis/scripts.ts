@@ -1,30 +1,5 @@
 /** Lua run atomically by Redis/Valkey. Each script touches one key or one hash slot (cluster-safe). */
 
-/**
- * KEYS[1] entry · ARGV[1] tag-stamp key prefix, ARGV[2] global sequence key. Returns the entry
- * unless one of the tags named in its `T<seq>|tag\x1ftag…\n` header was invalidated after <seq>.
- * When nothing at all was invalidated since <seq>, the tags are not even parsed.
- * Standalone only: the stamps are not declared keys (cluster mode uses a separate MGET).
- */
-export const GET_ENTRY = `
-local v = redis.call('GET', KEYS[1])
-if not v or string.byte(v, 1) ~= 84 then return v end
-local bar = string.find(v, '|', 1, true)
-local seq = tonumber(string.sub(v, 2, bar - 1))
-if tonumber(redis.call('GET', ARGV[2]) or '0') <= seq then return v end
-local nl = string.find(v, '\\n', 1, true)
-local keys = {}
-for tag in string.gmatch(string.sub(v, bar + 1, nl - 1), '[^\\31]+') do
-  keys[#keys + 1] = ARGV[1] .. tag
-end
-if #keys > 0 then
-  local stamps = redis.call('MGET', unpack(keys))
-  for i = 1, #stamps do
-    if stamps[i] and tonumber(stamps[i]) > seq then return false end
-  end
-end
-return v`;
-
 /** KEYS[1] lock · ARGV[1] token. Deletes the lock only if we still own it. */
 export const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

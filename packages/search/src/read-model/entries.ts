@@ -17,8 +17,8 @@ import type { FlightFields, HotelFields, NightFields } from "../offers.js";
  * the city's hotel descriptions). Why a month and not the searched date: a route × date entry is
  * filled by one search and rarely read again (600 routes × 90 days = 54k entries for ~70k flight
  * searches a day), so its warm-up alone would cost as many DynamoDB reads as TTL caching does;
- * route × month gives ~2.4k entries that stay warm all day, at ~10 KB each (measured in
- * bench/RESULTS.md), and a search filters the month in memory.
+ * route × month gives a few thousand entries that stay warm all day, and a search filters the
+ * month in memory.
  *
  * Fields: flights `<offerId>`; nights `n:<hotelId>:<date>`; hotels `h:<hotelId>`; and `~fill`,
  * the time of the entry's last fill. Values are compact tuples (msgpack in the cache).

@@ -49,8 +49,7 @@ export const readModelOptionsSchema = z.object({
   /**
    * Safety-net lifetime of an entry after its last fill. Changes are applied in place, so this
    * only bounds how long a change that reached neither the write path nor the stream could
-   * linger. 24 h: at 100k searches/day a 6 h net alone costs ~6% of flight searches a refill
-   * (bench/RESULTS.md), 24 h ~2%.
+   * linger. 24 h: a shorter net makes more searches pay a refill (`pnpm bench:hit-ratio`).
    */
   ttlSeconds: z
     .int()
