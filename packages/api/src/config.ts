@@ -55,7 +55,14 @@ const envSchema = z.object({
   ),
   BODY_LIMIT_BYTES: intInRange(1024, 10 * 1024 * 1024, 64 * 1024),
   LOG_LEVEL: z
-    .enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"])
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(
+      z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"], {
+        message: "must be one of DEBUG, INFO, WARN, ERROR, SILENT (any case)",
+      }),
+    )
     .optional()
     .transform((v) => v ?? "INFO"),
   SERVICE_NAME: optionalString.transform((v) => v ?? "travel-api"),

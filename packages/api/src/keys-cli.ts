@@ -2,13 +2,18 @@
  * `pnpm keys`: manage API keys directly in the table — how the first key of a deployed stage is
  * made (every later key can be made through `POST /v1/admin/api-keys` with an admin key).
  *
- *   pnpm keys create --tenant acme --scopes search,book --name "Checkout" [--rate-limit 600]
+ *   pnpm keys create --tenant acme --scopes search,book [--name "Checkout"] [--rate-limit 600]
  *   pnpm keys list --tenant acme
  *   pnpm keys revoke key_01J…
  *
- * Uses `TABLE_NAME` (or `--table`) and the usual AWS credentials/region, or `--endpoint` (or
- * `DYNAMO_ENDPOINT`) for a local engine such as the one `pnpm start` prints.
+ * Where the keys live, first match wins:
+ * - `--endpoint` / `DYNAMO_ENDPOINT`: that DynamoDB endpoint;
+ * - `--table` / `TABLE_NAME` / the SST link `Table` (inside `sst shell --stage <stage>`): that
+ *   table in AWS, with the usual credentials and region;
+ * - otherwise local mode: the engine `pnpm start` is running on `.data/dynamo` (found through
+ *   the file it writes beside it), or, when none runs, that data directory opened directly.
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -17,18 +22,25 @@ import {
   createApiKeyRepository,
   createDynamoClients,
   createTravelService,
+  type DynamoClients,
   tableDefinition,
 } from "@travel/core";
 import { z } from "zod";
 
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
 const USAGE = `Usage:
-  pnpm keys create --tenant <id> --scopes <s1,s2> --name <text> [--rate-limit <n>]
+  pnpm keys create --tenant <id> --scopes <s1,s2> [--name <text>] [--rate-limit <n>]
   pnpm keys list --tenant <id>
   pnpm keys revoke <keyId>
 
+Where (first match wins):
+  --endpoint <url>    a DynamoDB endpoint (env DYNAMO_ENDPOINT)
+  --table <name>      a table in AWS (env TABLE_NAME, or the stage's Table inside
+                      \`sst shell --stage <stage> -- pnpm keys …\`)
+  (neither)           local mode: the engine \`pnpm start\` runs, else its data directory
+                      (env LOCAL_DATA_DIR, default .data)
 Options:
-  --table <name>      table name (env TABLE_NAME, default "${tableDefinition.name}")
-  --endpoint <url>    DynamoDB endpoint, e.g. the local engine (env DYNAMO_ENDPOINT)
   --region <region>   AWS region (env AWS_REGION, default us-east-1)
   --help              show this help
 Scopes: ${apiKeyScopeSchema.options.join(", ")}`;
@@ -37,16 +49,21 @@ const tenant = z
   .string({ error: "is required" })
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 characters of A–Z a–z 0–9 _ -");
 const common = {
-  table: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "is not a DynamoDB table name"),
+  table: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "is not a DynamoDB table name")
+    .optional(),
   endpoint: z.url({ message: "must be a URL such as http://127.0.0.1:8000" }).optional(),
   region: z.string().min(1),
+  /** Local mode's state directory (its engine data is `<dataDir>/dynamo`). */
+  dataDir: z.string().min(1),
 };
 
 const commandSchema = z.discriminatedUnion("command", [
   z.object({
     command: z.literal("create"),
     tenant,
-    name: z.string({ error: "is required" }).trim().min(1, "is required").max(100),
+    name: z.string().trim().min(1, "must not be empty").max(100).optional(),
     scopes: z
       .string({ error: "is required (comma list)" })
       .transform((s) =>
@@ -89,15 +106,17 @@ export function parseKeysCommand(argv: string[], env: Record<string, string | un
       help: { type: "boolean" },
     },
   });
-  if (values.help || positionals.length === 0) throw new UsageError(USAGE);
+  if (values.help) throw new HelpRequested(USAGE);
+  if (positionals.length === 0) throw new UsageError(USAGE);
   const [command, id] = positionals;
   const parsed = commandSchema.safeParse({
     ...values,
     command,
     id,
-    table: values.table ?? env.TABLE_NAME ?? tableDefinition.name,
+    table: values.table ?? (env.TABLE_NAME || linkedTableName(env)),
     endpoint: values.endpoint ?? (env.DYNAMO_ENDPOINT || undefined),
     region: values.region ?? env.AWS_REGION ?? "us-east-1",
+    dataDir: resolve(REPO_ROOT, env.LOCAL_DATA_DIR || ".data"),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
@@ -108,6 +127,17 @@ export function parseKeysCommand(argv: string[], env: Record<string, string | un
   return parsed.data;
 }
 
+/** The table of the SST link `Table`, which `sst shell` exposes as `SST_RESOURCE_Table`. */
+function linkedTableName(env: Record<string, string | undefined>): string | undefined {
+  if (!env.SST_RESOURCE_Table) return undefined;
+  try {
+    const name = (JSON.parse(env.SST_RESOURCE_Table) as { name?: unknown }).name;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    throw new UsageError("SST_RESOURCE_Table is not the JSON `sst shell` sets");
+  }
+}
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -115,19 +145,89 @@ export class UsageError extends Error {
   }
 }
 
+/** `--help`: the usage, on stdout, exit 0. */
+export class HelpRequested extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HelpRequested";
+  }
+}
+
+interface Target {
+  clients: DynamoClients;
+  table: string;
+  /** Where the command ran, for the output. */
+  where: string;
+  close(): Promise<void>;
+}
+
+/** Opens where the keys live (see the module comment). */
+async function openTarget(command: Command): Promise<Target> {
+  const local = (endpoint: string) =>
+    createDynamoClients({
+      region: command.region,
+      endpoint,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+  if (command.endpoint) {
+    const clients = local(command.endpoint);
+    const table = command.table ?? tableDefinition.name;
+    return {
+      clients,
+      table,
+      where: `${command.endpoint} table ${table}`,
+      close: async () => clients.raw.destroy(),
+    };
+  }
+  if (command.table) {
+    const clients = createDynamoClients({ region: command.region });
+    return {
+      clients,
+      table: command.table,
+      where: `table ${command.table} (${command.region})`,
+      close: async () => clients.raw.destroy(),
+    };
+  }
+  const dataDir = resolve(command.dataDir, "dynamo");
+  const { findRunningLocalEngine, LocalDataDirInUseError, startLocalEngine } = await import(
+    "@travel/core/local"
+  );
+  const running = findRunningLocalEngine(dataDir);
+  if (running) {
+    const clients = local(running.endpoint);
+    return {
+      clients,
+      table: running.tableName,
+      where: `local engine ${running.endpoint} (pnpm start)`,
+      close: async () => clients.raw.destroy(),
+    };
+  }
+  if (!existsSync(dataDir)) {
+    throw new UsageError(
+      `no local data in ${dataDir}: run pnpm start once, or name a deployed stage's table (sst shell --stage <stage> -- pnpm keys …)`,
+    );
+  }
+  try {
+    const engine = await startLocalEngine({ dataDir });
+    return {
+      clients: engine.clients,
+      table: engine.tableName,
+      where: `local data ${dataDir}`,
+      close: () => engine.stop(),
+    };
+  } catch (error) {
+    if (error instanceof LocalDataDirInUseError) {
+      throw new UsageError(`${error.message}; stop it and retry, or pass --endpoint`);
+    }
+    throw error;
+  }
+}
+
 export async function runKeysCommand(command: Command): Promise<unknown> {
-  const clients = createDynamoClients({
-    region: command.region,
-    ...(command.endpoint
-      ? {
-          endpoint: command.endpoint,
-          credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        }
-      : {}),
-  });
+  const target = await openTarget(command);
   try {
     const keys = createApiKeyRepository(
-      createTravelService({ client: clients.document, table: command.table }),
+      createTravelService({ client: target.clients.document, table: target.table }),
     );
     const view = (r: {
       keyId: string;
@@ -150,7 +250,7 @@ export async function runKeysCommand(command: Command): Promise<unknown> {
       case "create": {
         const { record, plainKey } = await keys.create({
           tenantId: command.tenant,
-          name: command.name,
+          name: command.name ?? `${command.tenant} key`,
           scopes: command.scopes,
           rateLimitPerMinute: command["rate-limit"],
           now: new Date(),
@@ -173,28 +273,42 @@ export async function runKeysCommand(command: Command): Promise<unknown> {
       }
       case "revoke": {
         const revoked = await keys.revoke(command.id, new Date());
-        if (!revoked) throw new UsageError(`No API key ${command.id} in table ${command.table}.`);
+        if (!revoked) throw new UsageError(`No API key ${command.id} in ${target.where}.`);
         return view(revoked);
       }
     }
   } finally {
-    clients.raw.destroy();
+    await target.close();
   }
 }
 
 const isEntry =
   process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1]);
 if (isEntry) {
+  // The SDK's "node >=22 from 2027" notice is noise for a CLI (Lambda runs 22): the SDK's own
+  // switch silences that one warning and no other.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   try {
     const command = parseKeysCommand(process.argv.slice(2), process.env);
     const result = await runKeysCommand(command);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${error.message}\n`);
+      process.exit(0);
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`keys: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.LOG_LEVEL?.trim().toUpperCase() === "DEBUG") console.error(error);
+    else {
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+      process.stderr.write(
+        `keys: ${error instanceof Error ? error.message : String(error)}${cause} (LOG_LEVEL=DEBUG shows the stack)\n`,
+      );
+    }
     process.exit(1);
   }
 }

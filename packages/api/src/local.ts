@@ -10,10 +10,11 @@ import { serve } from "@hono/node-server";
 import { createLocalChangeFeed } from "@travel/analytics";
 import { startReconcilerLoop } from "@travel/booking";
 import { type ApiKeyRepository, apiKeyScopeSchema, createInventoryRepository } from "@travel/core";
-import { startLocalEngine } from "@travel/core/local";
+import { LocalDataDirInUseError, startLocalEngine } from "@travel/core/local";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { createAppDeps } from "./deps.js";
+import { ConfigError } from "./errors.js";
 import { planSeeding, runSeeding } from "./local/seeding.js";
 import { createLocalState, type LocalState } from "./local/state.js";
 
@@ -56,6 +57,9 @@ async function ensureDemoKey(state: LocalState, apiKeys: ApiKeyRepository): Prom
 }
 
 async function main(): Promise<void> {
+  // The SDK's "node >=22 from 2027" notice is noise on every local start (Lambda runs 22): the
+  // SDK's own switch silences that one warning and no other.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const started = performance.now();
   const state = createLocalState(DATA_DIR);
   let stopping = false;
@@ -198,6 +202,19 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  // Expected failures (bad configuration, data directory in use) are one line; the stack of
+  // anything only with LOG_LEVEL=DEBUG.
+  if (process.env.LOG_LEVEL?.trim().toUpperCase() === "DEBUG") console.error(error);
+  else if (error instanceof ConfigError || error instanceof LocalDataDirInUseError) {
+    const hint =
+      error instanceof LocalDataDirInUseError
+        ? " (is pnpm start already running? stop it, or set LOCAL_DATA_DIR to another directory)"
+        : "";
+    console.error(`pnpm start: ${error.message}${hint}`);
+  } else {
+    console.error(
+      `pnpm start failed: ${error instanceof Error ? error.message : String(error)} (LOG_LEVEL=DEBUG shows the stack)`,
+    );
+  }
   process.exit(1);
 });

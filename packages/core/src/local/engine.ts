@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import {
   CreateTableCommand,
@@ -10,6 +11,8 @@ import { createTravelService, type TravelService } from "../service.js";
 import { tableDefinition } from "../table.js";
 import { type EngineChangeListener, startCapturingDynalite } from "./change-capture.js";
 import { createTableInput } from "./create-table.js";
+
+const require = createRequire(import.meta.url);
 
 export interface LocalEngineOptions {
   /** Directory for on-disk data (LevelDB); in memory when omitted. */
@@ -36,6 +39,80 @@ export interface LocalEngine {
   stop(): Promise<void>;
 }
 
+/**
+ * The data directory is held by another process (LevelDB allows one process per directory):
+ * `pnpm start`, `pnpm seed` or `pnpm keys` on the same `.data/dynamo`. `running` is that
+ * process's engine when it announced itself (see `findRunningLocalEngine`).
+ */
+export class LocalDataDirInUseError extends Error {
+  readonly running: RunningLocalEngine | undefined;
+  constructor(dataDir: string, running: RunningLocalEngine | undefined, options?: ErrorOptions) {
+    super(
+      running
+        ? `${dataDir} is in use by process ${running.pid} (its engine serves ${running.endpoint})`
+        : `${dataDir} is in use by another process`,
+      options,
+    );
+    this.name = "LocalDataDirInUseError";
+    this.running = running;
+  }
+}
+
+/** What an engine on a data directory announces beside it, for other local tools to find. */
+export interface RunningLocalEngine {
+  endpoint: string;
+  tableName: string;
+  pid: number;
+}
+
+const announcementPath = (dataDir: string) => `${dataDir.replace(/[\\/]+$/, "")}.endpoint.json`;
+
+/**
+ * The engine another process is serving on `dataDir` (`pnpm start`), read from the file it
+ * writes beside the directory while it runs; undefined when none is running.
+ *
+ * @example
+ * const running = findRunningLocalEngine(".data/dynamo"); // { endpoint, tableName, pid } | undefined
+ */
+export function findRunningLocalEngine(dataDir: string): RunningLocalEngine | undefined {
+  let running: RunningLocalEngine;
+  try {
+    running = JSON.parse(readFileSync(announcementPath(dataDir), "utf8")) as RunningLocalEngine;
+  } catch {
+    return undefined;
+  }
+  try {
+    process.kill(running.pid, 0);
+  } catch (error) {
+    // ESRCH: that process is gone (killed without cleaning up); EPERM: alive, not ours.
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return undefined;
+  }
+  return running;
+}
+
+/**
+ * Fails with `LocalDataDirInUseError` when another process holds `dataDir`'s LevelDB lock.
+ * dynalite opens its database lazily and turns a lock failure into an uncaught "Database is
+ * closed" on the first request, so the lock is tried here first (one open and close, a few ms).
+ */
+async function assertDataDirFree(dataDir: string): Promise<void> {
+  const requireFromDynalite = createRequire(require.resolve("dynalite"));
+  const { Level } = requireFromDynalite("level") as {
+    Level: new (path: string) => { open(): Promise<void>; close(): Promise<void> };
+  };
+  const db = new Level(dataDir);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code === "LEVEL_LOCKED") {
+      throw new LocalDataDirInUseError(dataDir, findRunningLocalEngine(dataDir), { cause: error });
+    }
+    throw error;
+  }
+  await db.close();
+}
+
 /** Credentials dynalite accepts (it checks the signature's shape, not the secret). */
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
@@ -49,7 +126,10 @@ export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local
  * await engine.stop();
  */
 export async function startLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    await assertDataDirFree(options.dataDir);
+  }
   const { server, onChange } = startCapturingDynalite({
     ...(options.dataDir ? { path: options.dataDir } : {}),
     createTableMs: 0,
@@ -78,6 +158,14 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   }
   await waitForActive(clients, tableName);
 
+  // Announce the engine beside its data directory, so `pnpm keys` / `pnpm seed` find it.
+  const announced = options.dataDir ? announcementPath(options.dataDir) : undefined;
+  if (announced) {
+    const running: RunningLocalEngine = { endpoint, tableName, pid: process.pid };
+    writeFileSync(`${announced}.tmp`, JSON.stringify(running));
+    renameSync(`${announced}.tmp`, announced);
+  }
+
   return {
     endpoint,
     tableName,
@@ -86,6 +174,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     reused,
     onChange,
     async stop() {
+      if (announced) rmSync(announced, { force: true });
       clients.raw.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

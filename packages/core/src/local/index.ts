@@ -7,7 +7,12 @@ export type {
 export { seedInventory, startSeeding } from "../seed/seed.js";
 export type { EngineChange, EngineChangeListener, WireItem } from "./change-capture.js";
 export { createTableInput } from "./create-table.js";
-export type { LocalEngine, LocalEngineOptions } from "./engine.js";
-export { LOCAL_CREDENTIALS, startLocalEngine } from "./engine.js";
+export type { LocalEngine, LocalEngineOptions, RunningLocalEngine } from "./engine.js";
+export {
+  findRunningLocalEngine,
+  LOCAL_CREDENTIALS,
+  LocalDataDirInUseError,
+  startLocalEngine,
+} from "./engine.js";
 export { type LocalEngineProcess, startLocalEngineProcess } from "./engine-process.js";
 export { scanSearchEvents } from "./inspect.js";

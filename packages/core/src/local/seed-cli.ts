@@ -15,7 +15,7 @@ import { DEFAULT_SEED } from "../seed/inventory.js";
 import { type SeedProgress, type SeedSummary, seedInventory } from "../seed/seed.js";
 import { createTravelService, type TravelService } from "../service.js";
 import { tableDefinition } from "../table.js";
-import { LOCAL_CREDENTIALS } from "./engine.js";
+import { findRunningLocalEngine, LOCAL_CREDENTIALS } from "./engine.js";
 import { type LocalEngineProcess, startLocalEngineProcess } from "./engine-process.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -112,6 +112,16 @@ export class UsageError extends Error {
   }
 }
 
+/** An error and its causes' messages on one line. */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 4; e = (e as Error).cause) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    if (!(e instanceof Error)) break;
+  }
+  return parts.join(": ");
+}
+
 const number = new Intl.NumberFormat("en-US");
 
 function progressLine(p: SeedProgress): string {
@@ -168,9 +178,12 @@ async function connect(
       ...(flags.memory ? {} : { dataDir: resolve(flags["data-dir"]) }),
     });
   } catch (error) {
-    if (String(error).includes("LOCK")) {
+    if (String(error).includes("LocalDataDirInUseError")) {
+      const running = findRunningLocalEngine(resolve(flags["data-dir"]));
       throw new UsageError(
-        `${flags["data-dir"]} is in use by another process (is pnpm start running?); pass --endpoint to load into it`,
+        running
+          ? `${flags["data-dir"]} is in use by process ${running.pid} (pnpm start?); load into its engine with: pnpm seed --endpoint ${running.endpoint}`
+          : `${flags["data-dir"]} is in use by another process; stop it, or pass --endpoint to load into its engine`,
       );
     }
     throw error;
@@ -228,6 +241,9 @@ export async function runSeedCli(argv: string[], env: NodeJS.ProcessEnv): Promis
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // The SDK's "node >=22 from 2027" notice on every run is noise for a local tool (Lambda runs
+  // 22); the SDK's own switch turns off that one warning and nothing else.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   runSeedCli(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;
@@ -238,7 +254,13 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         process.exitCode = 2;
         return;
       }
-      console.error("pnpm seed failed:", error);
+      // One line (with the cause's message); the stack only when asked for with LOG_LEVEL=DEBUG.
+      if (process.env.LOG_LEVEL?.toUpperCase() === "DEBUG")
+        console.error("pnpm seed failed:", error);
+      else
+        console.error(
+          `pnpm seed failed: ${describeError(error)} (LOG_LEVEL=DEBUG shows the stack)`,
+        );
       process.exitCode = 1;
     },
   );
