@@ -40,6 +40,17 @@ describe("loadConfig", () => {
     expect(config.searchCacheTtlSeconds).toBe(300);
   });
 
+  it.each(["debug", "Info", " warn ", "SILENT"])(
+    "accepts the log level %j in any case",
+    (level) => {
+      expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level.trim().toUpperCase());
+    },
+  );
+
+  it("treats an empty LOG_LEVEL as unset", () => {
+    expect(loadConfig({ LOG_LEVEL: "" }).logLevel).toBe("INFO");
+  });
+
   it.each([
     ["PORT", "eighty"],
     ["PORT", "70000"],

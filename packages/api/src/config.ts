@@ -58,12 +58,15 @@ const envSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .pipe(
-      z.enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"], {
-        message: "must be one of DEBUG, INFO, WARN, ERROR, SILENT (any case)",
-      }),
-    )
     .optional()
+    .transform((v) => v || undefined)
+    .pipe(
+      z
+        .enum(["DEBUG", "INFO", "WARN", "ERROR", "SILENT"], {
+          message: "must be one of DEBUG, INFO, WARN, ERROR, SILENT (any case)",
+        })
+        .optional(),
+    )
     .transform((v) => v ?? "INFO"),
   SERVICE_NAME: optionalString.transform((v) => v ?? "travel-api"),
   DEFAULT_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
