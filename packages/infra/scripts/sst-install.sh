@@ -6,10 +6,21 @@
 #   package `bun` (a devDependency of @travel/infra) installed to ~/.config/sst/bin/bun and set
 #   SST_SKIP_DEPENDENCY_CHECK=1. `sst install` itself only needs the npm registry.
 # - `sst install` evaluates sst.config.ts's app() for a stage; SST_STAGE defaults to "dev".
+# - `--if-missing` (what `pnpm test` / `pnpm typecheck` of @travel/infra run first): do nothing
+#   when .sst/platform already matches the installed sst version.
 set -euo pipefail
 
 infra_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repo_root="$(cd "$infra_dir/../.." && pwd)"
+
+if [[ "${1:-}" == "--if-missing" ]]; then
+  wanted="$(node -p "require(\"$infra_dir/node_modules/sst/package.json\").version" 2>/dev/null || true)"
+  if [[ -f "$repo_root/.sst/platform/config.d.ts" && -d "$repo_root/.sst/platform/node_modules/@pulumi/aws" &&
+    "$(cat "$repo_root/.sst/platform/version" 2>/dev/null)" == "$wanted" ]]; then
+    exit 0
+  fi
+  echo "sst-install: preparing SST's platform types in .sst/platform (offline, once)"
+fi
 
 bun_pkg_dir="$(cd "$infra_dir" && node -p 'require("node:path").dirname(require.resolve("bun/package.json"))')"
 bun_bin="$bun_pkg_dir/bin/bun.exe"
