@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// Runs the local commands of the root README as written, in a fresh clone of HEAD, so the
+// README cannot drift from what works. Commands come from the README itself: every `sh` code
+// block and every `pnpm …` code span in the first column of a command table, in order, except
+// the "Deploying with SST" section (AWS; its stack is checked offline by @travel/infra's synth
+// tests).
+//
+//   node scripts/readme-check.mjs [--skip "<command>"]... [--keep]
+//
+// - `pnpm start` runs in the background until its banner says it is serving; the commands after
+//   it in the same section run against it; it is stopped (SIGINT, must exit 0) at the section's end.
+// - A command whose output is a JSON problem (status ≥ 400) fails, as does any non-zero exit.
+// - `--skip` leaves out a command (CI runs `pnpm test` as its own step, and the benchmarks take
+//   tens of minutes); skipped commands are listed in the summary.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const repoRoot = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const { values: flags } = parseArgs({
+  options: { skip: { type: "string", multiple: true, default: [] }, keep: { type: "boolean" } },
+});
+const skipped = new Set(flags.skip);
+
+/** The README's sections, each with its commands in order. */
+export function readmeCommands(markdown) {
+  const sections = [];
+  let section = { title: "", commands: [] };
+  sections.push(section);
+  const lines = markdown.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.startsWith("## ")) {
+      section = { title: line.slice(3).trim(), commands: [] };
+      sections.push(section);
+    } else if (line.startsWith("```sh")) {
+      const block = [];
+      for (i++; i < lines.length && !lines[i].startsWith("```"); i++) block.push(lines[i]);
+      section.commands.push(block.join("\n").trim());
+    } else if (line.startsWith("| `pnpm ")) {
+      const firstCell = line.split(/(?<!\\)\|/)[1];
+      for (const [, code] of firstCell.matchAll(/`([^`]+)`/g)) section.commands.push(code.trim());
+    }
+  }
+  return sections.filter((s) => s.commands.length > 0 && !/^Deploying/.test(s.title));
+}
+
+function freePort(preferred) {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once("error", () => {
+      const any = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = any.address();
+        any.close(() => done(port));
+      });
+    });
+    server.listen(preferred, "127.0.0.1", () => server.close(() => done(preferred)));
+  });
+}
+
+function step(message) {
+  process.stdout.write(`\n--- readme-check: ${message}\n`);
+}
+
+function failIfProblem(command, stdout) {
+  const text = stdout.trim();
+  if (!text.startsWith("{")) return;
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (typeof body.status === "number" && body.status >= 400) {
+    throw new Error(`${command}\n  answered a problem: ${text.slice(0, 300)}`);
+  }
+}
+
+async function main() {
+  const sections = readmeCommands(readFileSync(join(repoRoot, "README.md"), "utf8"));
+  const clone = mkdtempSync(join(tmpdir(), "readme-check-"));
+  step(`fresh clone of HEAD in ${clone}`);
+  const cloned = spawnSync("git", ["clone", "--quiet", repoRoot, clone], { stdio: "inherit" });
+  if (cloned.status !== 0) throw new Error("git clone failed");
+  // The README says localhost:3000; another server on this machine may hold it.
+  const port = await freePort(3000);
+  const env = { ...process.env, PORT: String(port), FORCE_COLOR: "0" };
+  const asWritten = (command) =>
+    port === 3000 ? command : command.replaceAll("localhost:3000", `localhost:${port}`);
+  if (port !== 3000)
+    step(`port 3000 is taken here: PORT=${port} and localhost:${port} in the commands`);
+
+  const ran = [];
+  let server;
+  try {
+    for (const section of sections) {
+      for (const command of section.commands) {
+        if (skipped.has(command)) {
+          ran.push(`skipped  ${command}`);
+          continue;
+        }
+        const parts =
+          command === "pnpm install && pnpm start" ? ["pnpm install", "pnpm start"] : [command];
+        for (const part of parts) {
+          if (part === "pnpm start") {
+            step("pnpm start (background, until it serves)");
+            server = await startServer(clone, env);
+            ran.push("ok       pnpm start");
+            continue;
+          }
+          step(part);
+          const started = Date.now();
+          const result = spawnSync("bash", ["-euo", "pipefail", "-c", asWritten(part)], {
+            cwd: clone,
+            env,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "inherit"],
+            maxBuffer: 256 * 1024 * 1024,
+          });
+          process.stdout.write(result.stdout ?? "");
+          if (result.status !== 0) throw new Error(`${part}\n  exited with ${result.status}`);
+          failIfProblem(part, result.stdout ?? "");
+          ran.push(
+            `ok       ${part.split("\n")[0]}${part.includes("\n") ? " …" : ""}  (${Math.round((Date.now() - started) / 1000)} s)`,
+          );
+        }
+      }
+      if (server) {
+        step(`stopping pnpm start (end of "${section.title}")`);
+        await server.stop();
+        server = undefined;
+      }
+    }
+  } finally {
+    if (server) await server.stop().catch(() => {});
+    process.stdout.write(`\nreadme-check summary:\n${ran.map((r) => `  ${r}`).join("\n")}\n`);
+    if (flags.keep) process.stdout.write(`clone kept in ${clone}\n`);
+    else rmSync(clone, { recursive: true, force: true });
+  }
+}
+
+function startServer(cwd, env) {
+  const child = spawn("pnpm", ["start"], {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  });
+  let output = "";
+  const exited = new Promise((done) =>
+    child.once("exit", (code, signal) => done({ code, signal })),
+  );
+  return new Promise((ready, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error("pnpm start did not serve within 5 minutes")),
+      300_000,
+    );
+    child.stdout.on("data", (chunk) => {
+      process.stdout.write(chunk);
+      output += chunk;
+      if (/serving on http/.test(output)) {
+        clearTimeout(timer);
+        ready({
+          async stop() {
+            process.kill(-child.pid, "SIGINT");
+            const { code, signal } = await exited;
+            if (code !== 0) throw new Error(`pnpm start exited with ${code ?? signal} on SIGINT`);
+          },
+        });
+      }
+    });
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      fail(new Error(`pnpm start exited with ${code} before serving`));
+    });
+  });
+}
+
+main().catch((error) => {
+  process.stderr.write(`\nreadme-check FAILED: ${error.message}\n`);
+  process.exit(1);
+});
