@@ -12,6 +12,7 @@ import { accessLog } from "./middleware/access-log/index.js";
 import { apiKeyAuth, requireScope } from "./middleware/auth/index.js";
 import { rateLimit } from "./middleware/rate-limit/index.js";
 import { requestId } from "./middleware/request-id/index.js";
+import { finishOpenApiDocument } from "./openapi.js";
 import { createErrorHandler, handleNotFound, problemResponse } from "./problem.js";
 import { createRouter } from "./router.js";
 import { createAnalyticsRoutes } from "./routes/analytics.js";
@@ -129,11 +130,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // as `doc31` would; a generation failure goes to onError (a plain 500) rather than echoing it.
   let openApiDocument: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get("/openapi.json", (c) => {
-    openApiDocument ??= app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: OPENAPI_INFO,
-      servers: [{ url: "/" }],
-    });
+    openApiDocument ??= finishOpenApiDocument(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: OPENAPI_INFO,
+        servers: [{ url: "/" }],
+      }),
+    );
     c.header("cache-control", "public, max-age=300");
     return c.json(openApiDocument);
   });

@@ -10,7 +10,7 @@ import type { AppLogger } from "./observability.js";
 /** The RFC 9457 body every error answer carries. */
 export const problemSchema = z
   .object({
-    type: z.string().openapi({ example: "urn:travel:problem:validation_failed" }),
+    type: z.string().openapi({ description: "`urn:travel:problem:<code>`" }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),

@@ -1,4 +1,5 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
+import { generateInventory } from "@travel/core/seed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./harness.js";
 
@@ -121,7 +122,135 @@ describe("OpenAPI document", () => {
       "limit",
       "cursor",
     ]);
+    // /health needs no key: an explicit empty requirement, not an omitted one.
     const health = doc.paths["/health"]?.get as { security?: unknown };
-    expect(health.security).toBeUndefined();
+    expect(health.security).toEqual([]);
+  });
+
+  it("passes Redocly's recommended lint rules with no errors", async () => {
+    const { createConfig, lintFromString } = await import("@redocly/openapi-core");
+    const problems = await lintFromString({
+      source: JSON.stringify(doc),
+      absoluteRef: "openapi.json",
+      config: await createConfig({ extends: ["recommended"] }),
+    });
+    const errors = problems
+      .filter((p) => p.severity === "error")
+      .map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? "?"}`);
+    expect(errors).toEqual([]);
+  });
+
+  const operations = () =>
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ method, path, op: op as Operation })),
+    );
+
+  it("names every operation once, carries a license", () => {
+    const ids = operations().map(({ op }) => op.operationId);
+    expect(ids.every((id) => typeof id === "string" && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths["/v1/flights/search"]?.get?.operationId).toBe("searchFlights");
+    expect((doc as unknown as { info: { license: unknown } }).info.license).toEqual({
+      name: "MIT",
+      identifier: "MIT",
+    });
+  });
+
+  it("shows each error status its own problem, never one validation_failed for all", () => {
+    for (const { method, path, op } of operations()) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        const media = response.content?.["application/problem+json"];
+        if (!media) continue;
+        const examples = Object.values(media.examples ?? {}).map((e) => e.value);
+        expect(examples.length, `${method} ${path} ${status} has no example`).toBeGreaterThan(0);
+        for (const example of examples) {
+          expect(example.status, `${method} ${path} ${status}`).toBe(Number(status));
+          expect(example.type).toBe(`urn:travel:problem:${example.code}`);
+        }
+      }
+    }
+    const booking = doc.paths["/v1/bookings"]?.post as Operation;
+    const codes = (status: string) =>
+      Object.values(
+        booking.responses[status]?.content?.["application/problem+json"]?.examples ?? {},
+      ).map((e) => e.value.code);
+    expect(codes("401")).toEqual(["unauthorized"]);
+    expect(codes("409")).toEqual(
+      expect.arrayContaining(["sold_out", "price_changed", "idempotency_conflict"]),
+    );
+    expect(codes("422")).toEqual(["validation_failed"]);
+  });
+
+  it("gives request examples that succeed on the first try: a seeded route, future dates", async () => {
+    const example = (path: string) =>
+      Object.fromEntries(
+        ((doc.paths[path]?.get as Operation | undefined)?.parameters ?? [])
+          .filter((p) => p.in === "query" && p.example !== undefined)
+          .map((p) => [p.name, String(p.example)]),
+      );
+    const flights = example("/v1/flights/search");
+    expect(flights.origin).not.toBe(flights.destination);
+    expect(flights.departureDate! > new Date().toISOString().slice(0, 10)).toBe(true);
+    const hotels = example("/v1/hotels/search");
+    expect(hotels.checkOut! > hotels.checkIn!).toBe(true);
+    // The seeded inventory of those days on that route and in that city (what `pnpm start` loads).
+    const inventory = generateInventory({
+      seed: "openapi",
+      startDate: flights.departureDate!,
+      days: 3,
+    });
+    const puts: Promise<unknown>[] = [];
+    for (const day of inventory.days()) {
+      for (const f of day.flights) {
+        if (f.origin === flights.origin && f.destination === flights.destination) {
+          puts.push(t.engine.db.entities.flightOffer.put(f).go());
+        }
+      }
+      for (const n of day.nights) {
+        if (n.city === hotels.city) puts.push(t.engine.db.entities.roomNight.put(n).go());
+      }
+    }
+    for (const h of inventory.hotels) {
+      if (h.city === hotels.city) puts.push(t.engine.db.entities.hotel.put(h).go());
+    }
+    await Promise.all(puts);
+    // Exactly what Swagger UI's "Try it out" sends with the examples filled in.
+    for (const [path, query] of [
+      ["/v1/flights/search", flights],
+      ["/v1/hotels/search", hotels],
+    ] as const) {
+      const res = await t.request(`${path}?${new URLSearchParams(query)}`, { key: allScopes });
+      expect(res.status, `${path}?${new URLSearchParams(query)}`).toBe(200);
+      expect(((await res.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("uses a distinct instant for each example field", () => {
+    const instants: string[] = [];
+    const walk = (node: unknown, key: string) => {
+      if (typeof node === "string" && /^\d{4}-\d{2}-\d{2}T/.test(node) && key !== "value")
+        instants.push(`${key}=${node}`);
+      else if (node && typeof node === "object")
+        for (const [k, v] of Object.entries(node))
+          walk(v, /^\d+$/.test(k) || k === "example" ? key : k);
+    };
+    walk((doc as unknown as { components: unknown }).components, "");
+    const values = instants.map((i) => i.split("=")[1]);
+    expect(instants.length).toBeGreaterThan(4);
+    expect(new Set(values).size, instants.join(", ")).toBe(values.length);
   });
 });
+
+interface Operation {
+  operationId?: string;
+  parameters?: { name: string; in: string; example?: unknown }[];
+  responses: Record<
+    string,
+    {
+      content?: Record<
+        string,
+        { examples?: Record<string, { value: { status: number; code: string; type: string } }> }
+      >;
+    }
+  >;
+}

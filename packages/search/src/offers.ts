@@ -8,7 +8,9 @@ import {
 } from "@travel/core";
 import { z } from "zod";
 
-const instant = z.iso.datetime().meta({ example: "2026-12-01T08:15:00Z" });
+/** An ISO instant; every field gets its own example, so departure, arrival and pricing differ. */
+const instant = (example: string, description?: string) =>
+  z.iso.datetime().meta(description ? { example, description } : { example });
 const iata = z.string().regex(/^[A-Z]{3}$/);
 const isoDate = z.iso.date();
 
@@ -21,8 +23,8 @@ export const flightOfferSchema = z
     type: z.literal("flight"),
     origin: iata,
     destination: iata,
-    departAt: instant,
-    arriveAt: instant,
+    departAt: instant("2027-01-15T13:05:00Z"),
+    arriveAt: instant("2027-01-15T19:20:00Z"),
     durationMinutes: z.int().positive(),
     stops: z.int().min(0).max(2),
     carrier: z.string().meta({ example: "AA" }),
@@ -30,8 +32,8 @@ export const flightOfferSchema = z
     cabin: cabinSchema,
     seatsAvailable: z.int().min(0),
     price: moneySchema.meta({ description: "Price per traveller" }),
-    pricedAt: instant.meta({ description: "When this price was read from its source" }),
-    expiresAt: instant.meta({ description: "Re-price (GET /v1/offers/{id}) after this instant" }),
+    pricedAt: instant("2026-12-08T09:30:12Z", "When this price was read from its source"),
+    expiresAt: instant("2026-12-08T09:45:12Z", "Re-price (GET /v1/offers/{id}) after this instant"),
   })
   .meta({ id: "FlightOffer" });
 export type FlightOffer = z.infer<typeof flightOfferSchema>;
@@ -50,8 +52,8 @@ export const hotelOfferSchema = z
     nights: z.int().min(1),
     roomsAvailable: z.int().min(0).meta({ description: "Fewest rooms free on any night" }),
     price: moneySchema.meta({ description: "Whole stay, per room" }),
-    pricedAt: instant,
-    expiresAt: instant,
+    pricedAt: instant("2026-12-08T09:31:40Z"),
+    expiresAt: instant("2026-12-08T09:46:40Z"),
   })
   .meta({ id: "HotelOffer" });
 export type HotelOffer = z.infer<typeof hotelOfferSchema>;

@@ -38,7 +38,7 @@ const apiKeySchema = z
     name: z.string(),
     scopes: z.array(apiKeyScopeSchema),
     rateLimitPerMinute: z.int(),
-    createdAt: z.string().openapi({ example: "2026-12-01T08:15:00Z" }),
+    createdAt: z.string().openapi({ example: "2026-11-20T16:42:00Z" }),
     revokedAt: z.string().nullable(),
   })
   .openapi("ApiKey");

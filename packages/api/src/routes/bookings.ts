@@ -42,8 +42,8 @@ const bookingSchema = z.object(bookingResponseSchema.shape).openapi("Booking", {
     total: { amount: "250.00", currency: "USD" },
     travelers: [{ givenName: "Ada", familyName: "Lovelace" }],
     contact: { email: "ada@example.com" },
-    createdAt: "2026-12-01T08:15:00.000Z",
-    confirmedAt: "2026-12-01T08:15:00.000Z",
+    createdAt: "2026-12-08T09:32:05.000Z",
+    confirmedAt: "2026-12-08T09:32:06.000Z",
   },
 });
 
