@@ -142,7 +142,7 @@ describe("OpenAPI document", () => {
 
   const operations = () =>
     Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({ method, path, op: op as Operation })),
+      Object.entries(ops).map(([method, op]) => ({ method, path, op: op as unknown as Operation })),
     );
 
   it("names every operation once, carries a license", () => {
@@ -169,7 +169,7 @@ describe("OpenAPI document", () => {
         }
       }
     }
-    const booking = doc.paths["/v1/bookings"]?.post as Operation;
+    const booking = doc.paths["/v1/bookings"]?.post as unknown as Operation;
     const codes = (status: string) =>
       Object.values(
         booking.responses[status]?.content?.["application/problem+json"]?.examples ?? {},
