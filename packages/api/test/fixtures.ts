@@ -1,5 +1,6 @@
 import type { FlightOfferRecord, HotelRecord, RoomNightRecord, TravelService } from "@travel/core";
 import { eachDay } from "@travel/core";
+import { createBatchWriter, generateInventory, inventoryItems } from "@travel/core/seed";
 
 /** `YYYY-MM-DD` `days` after today (UTC). */
 export function dayFromToday(days: number): string {
@@ -142,4 +143,33 @@ export async function insertInventory(
   for (const f of records.flights ?? []) await db.entities.flightOffer.put(f).go();
   for (const h of records.hotels ?? []) await db.entities.hotel.put(h).go();
   for (const n of records.nights ?? []) await db.entities.roomNight.put(n).go();
+}
+
+/**
+ * The seeded inventory (what `pnpm start` loads) of `days` from `startDate`, on one route and in
+ * one city only, written with the seed loader's batch writer (bounded, retried).
+ */
+export async function loadSeededSlice(
+  db: TravelService,
+  slice: { startDate: string; days: number; origin: string; destination: string; city?: string },
+): Promise<void> {
+  const inventory = generateInventory({
+    seed: "api-tests",
+    startDate: slice.startDate,
+    days: slice.days,
+  });
+  const flights: FlightOfferRecord[] = [];
+  const nights: RoomNightRecord[] = [];
+  for (const day of inventory.days()) {
+    flights.push(
+      ...day.flights.filter(
+        (f) => f.origin === slice.origin && f.destination === slice.destination,
+      ),
+    );
+    nights.push(...day.nights.filter((n) => n.city === slice.city));
+  }
+  const hotels = inventory.hotels.filter((h) => h.city === slice.city);
+  await createBatchWriter({ client: db.client, table: db.table }).write(
+    inventoryItems(db, { flights, hotels, nights }),
+  );
 }

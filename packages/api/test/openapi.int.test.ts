@@ -1,6 +1,6 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { generateInventory } from "@travel/core/seed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSeededSlice } from "./fixtures.js";
 import { startTestApp, type TestApp } from "./harness.js";
 
 /** Every route of the public contract, with a concrete sample request. */
@@ -194,26 +194,13 @@ describe("OpenAPI document", () => {
     const hotels = example("/v1/hotels/search");
     expect(hotels.checkOut! > hotels.checkIn!).toBe(true);
     // The seeded inventory of those days on that route and in that city (what `pnpm start` loads).
-    const inventory = generateInventory({
-      seed: "openapi",
+    await loadSeededSlice(t.engine.db, {
       startDate: flights.departureDate!,
       days: 3,
+      origin: flights.origin!,
+      destination: flights.destination!,
+      city: hotels.city!,
     });
-    const puts: Promise<unknown>[] = [];
-    for (const day of inventory.days()) {
-      for (const f of day.flights) {
-        if (f.origin === flights.origin && f.destination === flights.destination) {
-          puts.push(t.engine.db.entities.flightOffer.put(f).go());
-        }
-      }
-      for (const n of day.nights) {
-        if (n.city === hotels.city) puts.push(t.engine.db.entities.roomNight.put(n).go());
-      }
-    }
-    for (const h of inventory.hotels) {
-      if (h.city === hotels.city) puts.push(t.engine.db.entities.hotel.put(h).go());
-    }
-    await Promise.all(puts);
     // Exactly what Swagger UI's "Try it out" sends with the examples filled in.
     for (const [path, query] of [
       ["/v1/flights/search", flights],

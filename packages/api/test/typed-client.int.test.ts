@@ -2,10 +2,10 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { generateInventory } from "@travel/core/seed";
 import openapiTS, { astToString } from "openapi-typescript";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSeededSlice } from "./fixtures.js";
 import { startTestApp, type TestApp } from "./harness.js";
 
 // Generated per run from the running app's /openapi.json (git-ignored), so the client can never
@@ -53,19 +53,12 @@ describe("a client generated from /openapi.json (openapi-typescript + openapi-fe
   beforeAll(async () => {
     t = await startTestApp();
     key = await t.createKey(["search"]);
-    const inventory = generateInventory({
-      seed: "typed-client",
+    await loadSeededSlice(t.engine.db, {
       startDate: departureDate,
       days: 1,
+      origin: "JFK",
+      destination: "LAX",
     });
-    const puts: Promise<unknown>[] = [];
-    for (const day of inventory.days()) {
-      for (const f of day.flights) {
-        if (f.origin === "JFK" && f.destination === "LAX")
-          puts.push(t.engine.db.entities.flightOffer.put(f).go());
-      }
-    }
-    await Promise.all(puts);
     server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" });
     await new Promise<void>((done) => server.once("listening", () => done()));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
