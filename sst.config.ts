@@ -31,21 +31,24 @@ export default $config({
     const { createAlarms } = await import("./packages/infra/src/stack/alarms.js");
     const { createDashboard } = await import("./packages/infra/src/stack/dashboard.js");
     const { createBudget } = await import("./packages/infra/src/stack/budget.js");
+    const { createWebhooks } = await import("./packages/infra/src/stack/webhooks.js");
 
     const config = resolveStageConfig($app.stage, process.env);
     if ($dev) assertDevAllowed(config);
     const network = createNetwork(config);
     const { table, globalIndexNames } = createTable(config);
     const { cache, nodeIds } = createCache(config, network);
-    const { cursorSigningKey } = createSecrets();
+    const { cursorSigningKey, webhookSecretKey } = createSecrets();
     const { api, handler } = createApi(config, {
       vpc: network.vpc,
       table,
       cache,
       cursorSigningKey,
+      webhookSecretKey,
     });
     const consumer = createStreamConsumer(config, { table, cache, vpc: network.vpc });
     const reconciler = createReconciler(config, { vpc: network.vpc, table, cache });
+    createWebhooks(config, { table, webhookSecretKey });
 
     const monitored = {
       stage: $app.stage,

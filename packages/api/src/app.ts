@@ -22,6 +22,7 @@ import { createDocsRoutes } from "./routes/docs.js";
 import { createHealthRoutes } from "./routes/health.js";
 import { createAdminOfferRoutes, createOfferRoutes } from "./routes/offers.js";
 import { createSearchRoutes } from "./routes/search.js";
+import { createWebhookRoutes } from "./routes/webhooks.js";
 
 export const OPENAPI_INFO = {
   title: "Travel Platform API",
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1/admin/api-keys", createApiKeyRoutes(deps));
   app.route("/v1/bookings", createBookingRoutes(deps));
   app.route("/v1/analytics", createAnalyticsRoutes(deps));
+  app.route("/v1/webhooks", createWebhookRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "apiKey",

@@ -76,6 +76,14 @@ const envSchema = z.object({
   CACHE_COMMAND_TIMEOUT_MS: intInRange(5, 5_000, 100),
   /** Keep decoded read-model entries in process, checked against Redis on every read. */
   READ_MODEL_NEAR_CACHE: onOff(true),
+  /** Key material (32+ characters) encrypting webhook endpoint secrets at rest. */
+  WEBHOOK_SECRET_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Local mode: allow http(s)://127.0.0.1:<port> and localhost webhook receivers. */
+  WEBHOOK_LOCAL_RECEIVERS: onOff(false),
   /** Lambda only: flush search events and metrics after the response is sent (`on`) or before (`off`). */
   POST_RESPONSE_FLUSH: onOff(true),
 });
@@ -103,6 +111,10 @@ export type AppConfig = {
   readModelNearCache: boolean;
   /** Lambda: run the end-of-invocation flush after the response (internal extension). */
   postResponseFlush: boolean;
+  /** Key material for webhook endpoint secrets at rest (`WEBHOOK_SECRET_KEY`). */
+  webhookSecretKey: string | undefined;
+  /** Local receivers (127.0.0.1 / localhost) allowed as webhook URLs: local mode only. */
+  webhookLocalReceivers: boolean;
 };
 
 /**
@@ -145,5 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     cacheCommandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
     readModelNearCache: e.READ_MODEL_NEAR_CACHE,
     postResponseFlush: e.POST_RESPONSE_FLUSH,
+    webhookSecretKey: e.WEBHOOK_SECRET_KEY,
+    webhookLocalReceivers: e.WEBHOOK_LOCAL_RECEIVERS,
   };
 }

@@ -39,6 +39,7 @@ import {
   createTracer,
   domainLogger,
 } from "./observability.js";
+import { createWebhookDeps, type WebhookDeps, type WebhookOverrides } from "./webhooks.js";
 
 /** Time source injected everywhere time matters (tests and replays drive it). */
 export interface Clock {
@@ -73,6 +74,8 @@ export interface AppDeps {
   reconciler: Reconciler;
   /** Analytics queries (`/v1/analytics`) and the change-stream consumer local mode feeds. */
   analytics: AnalyticsService;
+  /** Webhook endpoints (`/v1/webhooks`) and the sender local mode's worker uses. */
+  webhooks: WebhookDeps;
   /** HMAC secret for opaque page cursors (search results, key lists). */
   cursorSecret: string;
   /** Flushes buffered work (search events, metrics); called at the end of every Lambda invocation and at shutdown. */
@@ -98,6 +101,7 @@ export interface AppDepsOverrides {
    * `CURSOR_SIGNING_KEY` is then expected and not warned about. Default true.
    */
   servesCursors?: boolean;
+  webhooks?: WebhookOverrides;
 }
 
 /**
@@ -227,6 +231,14 @@ export async function createAppDeps(
   // Local mode feeds the engine's changes to this consumer: it is also the read model's backstop.
   const analytics = createAnalyticsService({ db, clock, inventoryListener: readModel });
 
+  const webhooks = createWebhookDeps({
+    config,
+    db,
+    clock,
+    logger,
+    ...(overrides.webhooks ? { overrides: overrides.webhooks } : {}),
+  });
+
   const health = createHealthChecks({
     dynamo,
     tableName: db.table,
@@ -263,6 +275,7 @@ export async function createAppDeps(
     bookings,
     reconciler,
     analytics,
+    webhooks,
     cursorSecret,
     async flush() {
       const results = await Promise.allSettled(flushers.map((f) => f()));

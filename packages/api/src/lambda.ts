@@ -15,13 +15,20 @@ function linkedResources(): LinkedResources {
   if ("CursorSigningKey" in Resource) {
     linked.CursorSigningKey = Resource.CursorSigningKey as LinkedResources["CursorSigningKey"];
   }
+  if ("WebhookSecretKey" in Resource) {
+    linked.WebhookSecretKey = Resource.WebhookSecretKey as LinkedResources["WebhookSecretKey"];
+  }
   return linked;
 }
 
 // Before anything starts a span: spans reach X-Ray through the daemon Lambda runs for active tracing.
 const tracing = registerLambdaTracing({ daemonAddress: process.env.AWS_XRAY_DAEMON_ADDRESS });
 // Built once per cold start; a bad configuration fails the init, naming the variable.
-const config = loadConfig(environmentWithResources(process.env, linkedResources()));
+// Deployed stages never allow local webhook receivers, whatever the environment says.
+const config = {
+  ...loadConfig(environmentWithResources(process.env, linkedResources())),
+  webhookLocalReceivers: false,
+};
 const deps = await createAppDeps(config, { emitEmf: true });
 if (tracing.provider) instrumentDynamo(deps.dynamo.raw, deps.tracer);
 const app = createApp(deps);

@@ -11,12 +11,14 @@ import { createLocalChangeFeed } from "@travel/analytics";
 import { startReconcilerLoop } from "@travel/booking";
 import { type ApiKeyRepository, apiKeyScopeSchema, createInventoryRepository } from "@travel/core";
 import { LocalDataDirInUseError, startLocalEngine } from "@travel/core/local";
+import { WEBHOOK_STREAM_ENTITIES } from "@travel/webhooks";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { createAppDeps } from "./deps.js";
 import { ConfigError } from "./errors.js";
 import { planSeeding, runSeeding } from "./local/seeding.js";
 import { createLocalState, type LocalState } from "./local/state.js";
+import { createLocalWebhooks } from "./webhooks.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Local state (engine data, demo key, seeding marker); `LOCAL_DATA_DIR` moves it (e.g. a scratch run). */
@@ -66,6 +68,9 @@ async function main(): Promise<void> {
   const config = loadConfig({
     ...process.env,
     CURSOR_SIGNING_KEY: process.env.CURSOR_SIGNING_KEY || state.cursorKey(),
+    WEBHOOK_SECRET_KEY: process.env.WEBHOOK_SECRET_KEY || state.webhookKey(),
+    // Local mode lets test receivers on this machine register (http://127.0.0.1:<port>/…).
+    WEBHOOK_LOCAL_RECEIVERS: process.env.WEBHOOK_LOCAL_RECEIVERS || "on",
   });
   const engine = await startLocalEngine({
     dataDir: resolve(DATA_DIR, "dynamo"),
@@ -163,6 +168,27 @@ async function main(): Promise<void> {
   });
   changeFeed.start();
   background.push({ name: "analytics change feed", stop: () => changeFeed.stop() });
+  // Webhooks: a second consumer of the same changes (bookings → deliveries → the worker),
+  // and the in-process worker that sends them (the SQS queue and delivery Lambda in AWS).
+  const localWebhooks = createLocalWebhooks({
+    webhooks: deps.webhooks,
+    db: engine.db,
+    clock: deps.clock,
+    logger,
+  });
+  const webhookFeed = createLocalChangeFeed({
+    engine,
+    handler: localWebhooks.producer.handle,
+    entities: WEBHOOK_STREAM_ENTITIES,
+    logger: {
+      warn: (message, fields) => logger.warn(message, { ...fields }),
+      error: (message, fields) => logger.error(message, { ...fields }),
+    },
+  });
+  webhookFeed.start();
+  localWebhooks.worker.start();
+  background.push({ name: "webhook change feed", stop: () => webhookFeed.stop() });
+  background.push({ name: "webhook worker", stop: () => localWebhooks.worker.stop() });
 
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

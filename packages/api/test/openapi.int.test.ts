@@ -19,6 +19,12 @@ const CONTRACT: [method: string, sample: string][] = [
   ["delete", "/v1/admin/api-keys/key_01JD8X3Z5K7M9P1Q3R5T7V9X1Z"],
   ["get", "/v1/analytics/summary?from=2026-01-01&to=2026-01-31"],
   ["get", "/v1/analytics/routes/JFK-LAX?from=2026-01-01&to=2026-01-31"],
+  ["post", "/v1/webhooks"],
+  ["get", "/v1/webhooks"],
+  ["delete", "/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z"],
+  ["post", "/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z/test"],
+  ["post", "/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z/rotate-secret"],
+  ["get", "/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z/deliveries"],
 ];
 
 /** Routes this package builds; they must always be documented. */

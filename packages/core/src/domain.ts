@@ -60,7 +60,7 @@ export const roomNightRecordSchema = z.object({
 });
 export type RoomNightRecord = z.infer<typeof roomNightRecordSchema>;
 
-export const apiKeyScopeSchema = z.enum(["search", "book", "admin", "analytics"]);
+export const apiKeyScopeSchema = z.enum(["search", "book", "admin", "analytics", "keys"]);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 
 export const apiKeyRecordSchema = z.object({

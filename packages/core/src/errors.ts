@@ -67,6 +67,7 @@ export const PROBLEM_CODES = [
   "unsupported_media_type",
   "service_unavailable",
   "internal_error",
+  "webhook_url_rejected",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

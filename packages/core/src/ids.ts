@@ -9,6 +9,9 @@ export const ID_PREFIXES = {
   searchBatch: "sbat_",
   hotel: "htl_",
   apiKey: "key_",
+  webhook: "whk_",
+  webhookEvent: "evt_",
+  webhookDelivery: "dlv_",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -17,6 +17,7 @@ export * from "./repositories/idempotency.js";
 export * from "./repositories/inventory.js";
 export * from "./repositories/inventory-holds.js";
 export * from "./repositories/search-events.js";
+export * from "./repositories/webhooks.js";
 export type { TravelEntities, TravelService } from "./service.js";
 export { createTravelService } from "./service.js";
 export * from "./table.js";

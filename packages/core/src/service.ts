@@ -12,6 +12,8 @@ import { createRoomNightEntity } from "./entities/room-night.js";
 import { createSearchEventBatchEntity, createSearchEventEntity } from "./entities/search-event.js";
 import { createStreamMarkerEntity } from "./entities/stream-marker.js";
 import type { EntityConfig } from "./entities/types.js";
+import { createWebhookDeliveryEntity } from "./entities/webhook-delivery.js";
+import { createWebhookEndpointEntity } from "./entities/webhook-endpoint.js";
 
 /**
  * Every entity of the single table, built against one client and table name.
@@ -35,6 +37,8 @@ export function createTravelService(config: EntityConfig) {
     streamMarker: createStreamMarkerEntity(config),
     aggregateBatch: createAggregateBatchEntity(config),
     recordClaims: createRecordClaimsEntity(config),
+    webhookEndpoint: createWebhookEndpointEntity(config),
+    webhookDelivery: createWebhookDeliveryEntity(config),
   };
   const service = new Service(entities, config);
   return { entities, service, client: config.client, table: config.table };

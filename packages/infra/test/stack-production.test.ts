@@ -59,7 +59,12 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
     expect(stack.one("aws:scheduler/schedule:Schedule").inputs.scheduleExpression).toBe(
       "rate(2 minutes)",
     );
-    expect(stack.one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs).toMatchObject({
+    expect(
+      stack.one(
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        "TableSubscriberAnalyticsConsumerEventSourceMapping",
+      ).inputs,
+    ).toMatchObject({
       maximumRetryAttempts: 5,
       parallelizationFactor: 2,
     });

@@ -186,6 +186,7 @@ export async function synthesize(
     Object.assign(process.env, {
       SST_SERVER: rpc.url,
       SST_SECRET_CursorSigningKey: "test-signing-key",
+      SST_SECRET_WebhookSecretKey: "test-webhook-secret-key-0123456789abcdef",
       ...env,
     });
     const pulumi = await import(

@@ -14,7 +14,7 @@ export interface SeedMarker {
 
 /**
  * What local mode remembers between runs, in `.data/` (git-ignored): the cursor signing key,
- * the demo API key and the seeding marker. Files holding secrets are written 0600.
+ * the webhook secrets' key, the demo API key and the seeding marker. Files holding secrets are written 0600.
  */
 export function createLocalState(dataDir: string) {
   mkdirSync(dataDir, { recursive: true });
@@ -43,6 +43,15 @@ export function createLocalState(dataDir: string) {
       if (!key) {
         key = randomBytes(32).toString("base64url");
         write("cursor-key", key, true);
+      }
+      return key;
+    },
+    /** Key material encrypting webhook endpoint secrets, created on first use. */
+    webhookKey(): string {
+      let key = read("webhook-key");
+      if (!key) {
+        key = randomBytes(32).toString("base64url");
+        write("webhook-key", key, true);
       }
       return key;
     },

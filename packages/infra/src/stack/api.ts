@@ -7,6 +7,7 @@ interface ApiDependencies {
   table: sst.aws.Dynamo;
   cache: sst.aws.Redis;
   cursorSigningKey: sst.Secret;
+  webhookSecretKey: sst.Secret;
 }
 
 /**
@@ -25,7 +26,7 @@ export function createApi(config: StageConfig, deps: ApiDependencies) {
     timeout: `${config.api.timeoutSeconds} seconds`,
     vpc: deps.vpc,
     nodejs: { ...defaults.nodejs, install: [...API_FUNCTION.install] },
-    link: [deps.table, deps.cache, deps.cursorSigningKey],
+    link: [deps.table, deps.cache, deps.cursorSigningKey, deps.webhookSecretKey],
     ...(config.api.provisionedConcurrency > 0
       ? { versioning: true, concurrency: { provisioned: config.api.provisionedConcurrency } }
       : {}),

@@ -6,6 +6,8 @@ export function createSecrets() {
   return {
     /** HMAC key that signs search pagination cursors (32+ random bytes, hex). */
     cursorSigningKey: new sst.Secret("CursorSigningKey"),
+    /** Key material (32+ random bytes, base64) encrypting webhook endpoint secrets at rest. */
+    webhookSecretKey: new sst.Secret("WebhookSecretKey"),
   };
 }
 
