@@ -331,10 +331,11 @@ describe("webhooks in local mode (local receiver, local change feed, in-process 
       expect(res.status, JSON.stringify(body)).toBe(422);
       await readProblem(res);
     }
-    expect((await client.send("/v1/webhooks/whk_nope!", "GET")).status).toBe(422);
-    expect((await client.send("/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z", "GET")).status).toBe(
-      404,
-    );
+    expect((await client.send("/v1/webhooks/whk_nope!/deliveries")).status).toBe(422);
+    expect((await client.send("/v1/webhooks/whk_nope!/test", "POST")).status).toBe(422);
+    const unknown = "/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z";
+    expect((await client.send(`${unknown}/deliveries`)).status).toBe(404);
+    expect((await client.send(unknown, "DELETE")).status).toBe(404);
     expect(await snapshotWithoutDeliveries(p.t)).toBe(before);
 
     expect((await client.send(`/v1/webhooks/${endpoint.id}`, "DELETE")).status).toBe(204);

@@ -124,7 +124,10 @@ export function itFollowsTheStackRules(
   });
 
   it("feeds the consumer from the table's stream with partial batch failures and a DLQ", () => {
-    const mapping = stack().one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs;
+    const mapping = stack().one(
+      "aws:lambda/eventSourceMapping:EventSourceMapping",
+      "TableSubscriberAnalyticsConsumerEventSourceMapping",
+    ).inputs;
     expect(mapping).toMatchObject({
       eventSourceArn: `${table}/stream/2026`,
       startingPosition: "TRIM_HORIZON",

@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { platformReady, type Synthesis, synthesize } from "./synth.js";
+import { tableDataActions } from "../src/permissions.js";
+import {
+  actionsOf,
+  platformReady,
+  resourcesOf,
+  roleStatements,
+  type Synthesis,
+  synthesize,
+} from "./synth.js";
 
 // The webhook pipeline of sst.config.ts (dev stage) against SST's real components.
 describe.runIf(platformReady("webhook stack tests"))("webhook stack", () => {
@@ -88,5 +96,31 @@ describe.runIf(platformReady("webhook stack tests"))("webhook stack", () => {
     });
     // The secret travels only as an encrypted SST link, never as a plain variable.
     expect(JSON.stringify(sender?.inputs.environment)).not.toContain("test-webhook-secret-key");
+  });
+
+  it("lets the producer send to the webhook queue and the sender re-time its messages, with the table's data actions only", () => {
+    const statementsOf = (prefix: string) => roleStatements(stack, fn(prefix)?.name ?? "");
+    const producer = statementsOf("TableSubscriberWebhookProducer");
+    const sender = statementsOf("WebhookQueueSubscriber");
+    for (const [name, statements] of [
+      ["producer", producer],
+      ["sender", sender],
+    ] as const) {
+      const tableStatement = statements.find((s) =>
+        resourcesOf(s).includes("arn:aws:mock:us-east-1:123456789012:TableTable"),
+      );
+      expect(actionsOf(tableStatement ?? { Effect: "Allow", Action: [] }).sort(), name).toEqual(
+        [...tableDataActions].sort(),
+      );
+      const onQueue = statements
+        .filter((s) => resourcesOf(s).some((r) => r.includes("WebhookQueueQueue")))
+        .flatMap(actionsOf);
+      expect(onQueue.length, name).toBeGreaterThan(0);
+    }
+    expect(
+      producer
+        .filter((s) => resourcesOf(s).some((r) => r.includes("WebhookStreamDeadLetter")))
+        .flatMap(actionsOf),
+    ).toContain("sqs:SendMessage");
   });
 });
