@@ -114,16 +114,27 @@ async function main() {
           }
           step(part);
           const started = Date.now();
-          const result = spawnSync("bash", ["-euo", "pipefail", "-c", asWritten(part)], {
-            cwd: clone,
-            env,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-            maxBuffer: 256 * 1024 * 1024,
-          });
-          process.stdout.write(result.stdout ?? "");
-          if (result.status !== 0) throw new Error(`${part}\n  exited with ${result.status}`);
-          failIfProblem(part, result.stdout ?? "");
+          // A 503 problem says "retry shortly"; a user would, so does the check (twice, loudly).
+          for (let attempt = 1; ; attempt++) {
+            const result = spawnSync("bash", ["-euo", "pipefail", "-c", asWritten(part)], {
+              cwd: clone,
+              env,
+              encoding: "utf8",
+              stdio: ["ignore", "pipe", "inherit"],
+              maxBuffer: 256 * 1024 * 1024,
+            });
+            process.stdout.write(result.stdout ?? "");
+            if (result.status !== 0) throw new Error(`${part}\n  exited with ${result.status}`);
+            try {
+              failIfProblem(part, result.stdout ?? "");
+              break;
+            } catch (error) {
+              if (attempt === 3 || !/"status":503/.test(result.stdout ?? "")) throw error;
+              step(`answered 503 (attempt ${attempt}); retrying in 5 s as the problem asks`);
+              ran.push(`retried  ${part.split("\n")[0]} after a 503`);
+              await new Promise((r) => setTimeout(r, 5_000));
+            }
+          }
           ran.push(
             `ok       ${part.split("\n")[0]}${part.includes("\n") ? " …" : ""}  (${Math.round((Date.now() - started) / 1000)} s)`,
           );
