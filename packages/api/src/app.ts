@@ -18,6 +18,7 @@ import { createRouter } from "./router.js";
 import { createAnalyticsRoutes } from "./routes/analytics.js";
 import { createApiKeyRoutes } from "./routes/api-keys.js";
 import { createBookingRoutes } from "./routes/bookings.js";
+import { createDashboardDataRoutes } from "./routes/dashboard.js";
 import { createDocsRoutes } from "./routes/docs.js";
 import { createHealthRoutes } from "./routes/health.js";
 import { createAdminOfferRoutes, createOfferRoutes } from "./routes/offers.js";
@@ -56,7 +57,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // The API answers JSON to other origins' scripts when CORS allows it: no CORP header.
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(requestId());
-  app.use(accessLog({ logger, tracer: deps.tracer }));
+  app.use(accessLog({ logger, tracer: deps.tracer, onRequest: deps.live.request }));
   if (config.corsOrigins.length > 0) {
     app.use(
       cors({
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1/admin/api-keys", createApiKeyRoutes(deps));
   app.route("/v1/bookings", createBookingRoutes(deps));
   app.route("/v1/analytics", createAnalyticsRoutes(deps));
+  app.route("/v1/analytics", createDashboardDataRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "apiKey",

@@ -162,6 +162,10 @@ async function main(): Promise<void> {
     },
   });
   changeFeed.start();
+  deps.live.attachStream(() => {
+    const { queued, deadLetters } = changeFeed.stats();
+    return { queued, deadLettered: deadLetters.length };
+  });
   background.push({ name: "analytics change feed", stop: () => changeFeed.stop() });
 
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;

@@ -19,6 +19,8 @@ const CONTRACT: [method: string, sample: string][] = [
   ["delete", "/v1/admin/api-keys/key_01JD8X3Z5K7M9P1Q3R5T7V9X1Z"],
   ["get", "/v1/analytics/summary?from=2026-01-01&to=2026-01-31"],
   ["get", "/v1/analytics/routes/JFK-LAX?from=2026-01-01&to=2026-01-31"],
+  // Beyond the contract: the live operations page's data (issue 23).
+  ["get", "/v1/analytics/live"],
 ];
 
 /** Routes this package builds; they must always be documented. */
@@ -31,6 +33,7 @@ const API_ROUTES = [
   "post /v1/admin/api-keys",
   "get /v1/admin/api-keys",
   "delete /v1/admin/api-keys/{id}",
+  "get /v1/analytics/live",
 ];
 
 function templateMatches(template: string, path: string): boolean {
