@@ -19,6 +19,7 @@ import { createAnalyticsRoutes } from "./routes/analytics.js";
 import { createApiKeyRoutes } from "./routes/api-keys.js";
 import { createBookingRoutes } from "./routes/bookings.js";
 import { createDashboardDataRoutes } from "./routes/dashboard.js";
+import { createDashboardPageRoutes } from "./routes/dashboard-page.js";
 import { createDocsRoutes } from "./routes/docs.js";
 import { createHealthRoutes } from "./routes/health.js";
 import { createAdminOfferRoutes, createOfferRoutes } from "./routes/offers.js";
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.route("/", createHealthRoutes(deps));
   app.route("/docs", createDocsRoutes());
+  app.route("/dashboard", createDashboardPageRoutes());
 
   app.use("/v1/*", apiKeyAuth({ keys: deps.keyLookup }), rateLimit({ limiter: deps.rateLimiter }));
   for (const [prefix, scope] of SCOPED_AREAS) {
