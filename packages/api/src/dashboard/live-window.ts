@@ -1,5 +1,4 @@
 import type { Contribution } from "@travel/analytics";
-import type { Clock } from "../deps.js";
 
 const MINUTE_MS = 60_000;
 
@@ -68,7 +67,7 @@ export interface LiveSnapshot {
 }
 
 export interface LiveWindowOptions {
-  clock: Clock;
+  clock: { now(): Date };
   /** Minutes kept (default 60). */
   minutes?: number;
   /** Latency samples kept per tenant and route (default 1024, the newest). */
