@@ -244,6 +244,7 @@ export async function createAppDeps(
         },
       },
     ],
+    logger: domainLogger(logger),
   });
 
   const health = createHealthChecks({

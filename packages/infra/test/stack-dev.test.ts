@@ -85,7 +85,7 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
       .ofType("aws:lambda/function:Function")
       .filter((f) => f.name !== "ApiReleaserFunction");
     expect(functions.map((f) => f.inputs.handler).sort()).toEqual([
-      "packages/analytics/src/consumer.handler",
+      "packages/api/src/consumer-lambda.handler",
       "packages/api/src/lambda.handler",
       "packages/api/src/reconciler-lambda.handler",
     ]);
