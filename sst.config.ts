@@ -39,7 +39,7 @@ export default $config({
     const { table, globalIndexNames } = createTable(config);
     const { cache, nodeIds } = createCache(config, network);
     const { cursorSigningKey, webhookSecretKey } = createSecrets();
-    const { api, handler } = createApi(config, {
+    const { api, handler, release } = createApi(config, {
       vpc: network.vpc,
       table,
       cache,
@@ -69,7 +69,11 @@ export default $config({
     };
     const alerts = createAlertTopic(config);
     // Nobody is paged for a laptop session: `sst dev` gets the dashboard, not the alarms.
-    if (!$dev) createAlarms(config, alerts, monitored);
+    if (!$dev) {
+      const alarms = createAlarms(config, alerts, monitored);
+      // Blue/green: CodeDeploy shifts the API's live alias and rolls back on these alarms.
+      release?.startAfter(alarms);
+    }
     const { url: dashboardUrl } = createDashboard(config, monitored);
     createBudget(config, alerts);
 

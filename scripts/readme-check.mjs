@@ -7,8 +7,9 @@
 //
 //   node scripts/readme-check.mjs [--skip "<command>"]... [--keep]
 //
-// - `pnpm start` runs in the background until its banner says it is serving; the commands after
-//   it in the same section run against it; it is stopped (SIGINT, must exit 0) at the section's end.
+// - `pnpm start` runs in the background until its banner says it is serving; the code blocks after
+//   it run against it; it is stopped (SIGINT) before the first command-table row or at the
+//   section's end, since table commands such as `pnpm seed` need its data directory.
 // - A command whose output is a JSON problem (status ≥ 400) fails, as does any non-zero exit.
 // - `--skip` leaves out a command (CI runs `pnpm test` as its own step, and the benchmarks take
 //   tens of minutes); skipped commands are listed in the summary.
@@ -29,13 +30,13 @@ const skipped = new Set(flags.skip);
 /** The README's sections, each with its commands in order. */
 export function readmeCommands(markdown) {
   const sections = [];
-  let section = { title: "", commands: [] };
+  let section = { title: "", commands: [], tableCommands: new Set() };
   sections.push(section);
   const lines = markdown.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.startsWith("## ")) {
-      section = { title: line.slice(3).trim(), commands: [] };
+      section = { title: line.slice(3).trim(), commands: [], tableCommands: new Set() };
       sections.push(section);
     } else if (line.startsWith("```sh")) {
       const block = [];
@@ -43,7 +44,10 @@ export function readmeCommands(markdown) {
       section.commands.push(block.join("\n").trim());
     } else if (line.startsWith("| `pnpm ")) {
       const firstCell = line.split(/(?<!\\)\|/)[1];
-      for (const [, code] of firstCell.matchAll(/`([^`]+)`/g)) section.commands.push(code.trim());
+      for (const [, code] of firstCell.matchAll(/`([^`]+)`/g)) {
+        section.commands.push(code.trim());
+        section.tableCommands.add(code.trim());
+      }
     }
   }
   return sections.filter((s) => s.commands.length > 0 && !/^Deploying/.test(s.title));
@@ -99,6 +103,13 @@ async function main() {
   try {
     for (const section of sections) {
       for (const command of section.commands) {
+        // The command tables list independent commands (pnpm seed needs the data directory
+        // pnpm start holds): the server started by the walkthrough above them stops first.
+        if (server && section.tableCommands.has(command)) {
+          step("stopping pnpm start (the command table runs with the server stopped)");
+          await server.stop();
+          server = undefined;
+        }
         if (skipped.has(command)) {
           ran.push(`skipped  ${command}`);
           continue;
@@ -114,16 +125,27 @@ async function main() {
           }
           step(part);
           const started = Date.now();
-          const result = spawnSync("bash", ["-euo", "pipefail", "-c", asWritten(part)], {
-            cwd: clone,
-            env,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-            maxBuffer: 256 * 1024 * 1024,
-          });
-          process.stdout.write(result.stdout ?? "");
-          if (result.status !== 0) throw new Error(`${part}\n  exited with ${result.status}`);
-          failIfProblem(part, result.stdout ?? "");
+          // A 503 problem says "retry shortly"; a user would, so does the check (twice, loudly).
+          for (let attempt = 1; ; attempt++) {
+            const result = spawnSync("bash", ["-euo", "pipefail", "-c", asWritten(part)], {
+              cwd: clone,
+              env,
+              encoding: "utf8",
+              stdio: ["ignore", "pipe", "inherit"],
+              maxBuffer: 256 * 1024 * 1024,
+            });
+            process.stdout.write(result.stdout ?? "");
+            if (result.status !== 0) throw new Error(`${part}\n  exited with ${result.status}`);
+            try {
+              failIfProblem(part, result.stdout ?? "");
+              break;
+            } catch (error) {
+              if (attempt === 3 || !/"status":503/.test(result.stdout ?? "")) throw error;
+              step(`answered 503 (attempt ${attempt}); retrying in 5 s as the problem asks`);
+              ran.push(`retried  ${part.split("\n")[0]} after a 503`);
+              await new Promise((r) => setTimeout(r, 5_000));
+            }
+          }
           ran.push(
             `ok       ${part.split("\n")[0]}${part.includes("\n") ? " …" : ""}  (${Math.round((Date.now() - started) / 1000)} s)`,
           );
@@ -168,7 +190,10 @@ function startServer(cwd, env) {
           async stop() {
             process.kill(-child.pid, "SIGINT");
             const { code, signal } = await exited;
-            if (code !== 0) throw new Error(`pnpm start exited with ${code ?? signal} on SIGINT`);
+            // pnpm itself also gets the SIGINT (process group) and reports 130 for it.
+            if (code !== 0 && code !== 130 && signal !== "SIGINT") {
+              throw new Error(`pnpm start exited with ${code ?? signal} on SIGINT`);
+            }
           },
         });
       }

@@ -6,6 +6,7 @@ import type { StreamChange } from "./stream-record.js";
 const booking = (status: string, extra: Record<string, unknown> = {}) => ({
   entity: "booking",
   item: {
+    tenantId: "tenant-a",
     status,
     offerType: "flight",
     route: "JFK-LAX",
@@ -38,6 +39,8 @@ describe("what a record contributes", () => {
     );
     expect(result.contribution).toEqual({
       day: "2026-03-02",
+      at: "2026-03-02T00:01:00.000Z",
+      tenantId: "tenant-a",
       route: "JFK-LAX",
       delta: { bookings: 1, revenue: { minor: 24_900, currency: "USD" } },
       events: { kind: "booking" },

@@ -25,6 +25,7 @@ const instant = z.string().datetime({ offset: true });
 
 /** The part of a booking item analytics reads (no PII: travellers and contact are not read). */
 const bookingImageSchema = z.object({
+  tenantId: z.string().min(1),
   status: z.enum(["pending", "confirmed", "cancelled", "failed"]),
   offerType: z.enum(["flight", "hotel"]),
   route: z.string().min(1),
@@ -41,10 +42,17 @@ type BookingImage = z.infer<typeof bookingImageSchema>;
 /** What one change-stream record contributes: counter deltas on a day and route, and events. */
 export interface Contribution {
   day: string;
+  /** The instant it happened (the search's, the confirmation's or the cancellation's). */
+  at: string;
+  /** Whose search or booking it is. */
+  tenantId: string;
   /** "JFK-LAX" for flights, the city code for hotels. */
   route: string;
   delta: AggregateDelta;
-  events: { kind: "search"; cacheHit: boolean } | { kind: "booking" } | { kind: "cancellation" };
+  events:
+    | { kind: "search"; cacheHit: boolean; cacheStatus: "hit" | "miss" | "stale" }
+    | { kind: "booking" }
+    | { kind: "cancellation" };
 }
 
 /** A booking that ended in `failed`: counted in the `BookingFailures{reason}` metric only. */
@@ -74,15 +82,7 @@ export function contributionOf(change: StreamChange): {
   if (entity === "searchEvent") {
     if (change.eventName !== "INSERT" || !change.newImage) return {};
     const search = validate(change, change.newImage, searchEventRecordSchema);
-    const cacheHit = search.cacheStatus !== "miss";
-    return {
-      contribution: {
-        day: search.day,
-        route: search.route,
-        delta: { searches: 1, cacheHits: cacheHit ? 1 : 0 },
-        events: { kind: "search", cacheHit },
-      },
-    };
+    return { contribution: searchContribution(search) };
   }
   if (entity === "booking") {
     if (change.newImage?.entity !== "booking") return {};
@@ -117,19 +117,23 @@ export function contributionsOf(change: StreamChange): {
       });
     }
     return {
-      contributions: searches.map((search) => {
-        const cacheHit = search.cacheStatus !== "miss";
-        return {
-          day: search.day,
-          route: search.route,
-          delta: { searches: 1, cacheHits: cacheHit ? 1 : 0 },
-          events: { kind: "search" as const, cacheHit },
-        };
-      }),
+      contributions: searches.map(searchContribution),
     };
   }
   const { contribution, failure } = contributionOf(change);
   return { contributions: contribution ? [contribution] : [], ...(failure ? { failure } : {}) };
+}
+
+function searchContribution(search: SearchEventRecord): Contribution {
+  const cacheHit = search.cacheStatus !== "miss";
+  return {
+    day: search.day,
+    at: search.createdAt,
+    tenantId: search.tenantId,
+    route: search.route,
+    delta: { searches: 1, cacheHits: cacheHit ? 1 : 0 },
+    events: { kind: "search", cacheHit, cacheStatus: search.cacheStatus },
+  };
 }
 
 function bookingContribution(
@@ -138,9 +142,12 @@ function bookingContribution(
 ): { contribution?: Contribution; failure?: FailureEvent } {
   const money = { minor: next.totalMinor, currency: next.currency };
   if (next.status === "confirmed" && previous?.status !== "confirmed") {
+    const at = next.confirmedAt ?? next.updatedAt;
     return {
       contribution: {
-        day: dayOf(next.confirmedAt ?? next.updatedAt),
+        day: dayOf(at),
+        at,
+        tenantId: next.tenantId,
         route: next.route,
         delta: { bookings: 1, revenue: money },
         events: { kind: "booking" },
@@ -148,9 +155,12 @@ function bookingContribution(
     };
   }
   if (next.status === "cancelled" && previous?.status === "confirmed") {
+    const at = next.cancelledAt ?? next.updatedAt;
     return {
       contribution: {
-        day: dayOf(next.cancelledAt ?? next.updatedAt),
+        day: dayOf(at),
+        at,
+        tenantId: next.tenantId,
         route: next.route,
         delta: { cancellations: 1, cancelledRevenue: money },
         events: { kind: "cancellation" },

@@ -33,6 +33,11 @@ export interface AnalyticsAggregatorOptions {
   shards?: number;
   /** Fresh batch ids (default: 16 random hex digits). */
   newBatchId?: () => string;
+  /**
+   * Told of each record's contributions once, when its first delivery is counted (the same
+   * moment the business metrics count it), e.g. for a live view of the last minutes.
+   */
+  onCounted?: (contributions: readonly Contribution[]) => void;
 }
 
 interface Counted {
@@ -126,6 +131,7 @@ export function createAnalyticsAggregator(options: AnalyticsAggregatorOptions): 
           if (event.kind === "booking") metrics.booking();
           if (event.kind === "cancellation") metrics.cancellation();
         }
+        if (contributions.length > 0) options.onCounted?.(contributions);
       }
       return rejections;
     },

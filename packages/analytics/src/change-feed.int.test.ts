@@ -1,8 +1,11 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createSearchEventRepository } from "@travel/core";
 import { type LocalEngine, startLocalEngine } from "@travel/core/local";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLocalChangeFeed } from "./change-feed.js";
+import { createFileDeadLetterStore, createLocalChangeFeed } from "./change-feed.js";
 import { createAnalyticsService } from "./service.js";
 
 const clock = { now: () => new Date("2026-04-01T00:00:00Z") };
@@ -198,5 +201,89 @@ describe("local change feed", () => {
     await feed.stop();
     expect(feed.stats().deadLetters).toEqual([poisonId]);
     expect(delivered).toContain("srch_after");
+  });
+
+  it("puts a record whose batch keeps throwing in the dead-letter store with the error and its cause", async () => {
+    const store = createFileDeadLetterStore(
+      join(mkdtempSync(join(tmpdir(), "feed-dlq-")), "dead-letters.jsonl"),
+    );
+    const errors: unknown[] = [];
+    const feed = createLocalChangeFeed({
+      engine,
+      batchWindowMs: 5,
+      retryDelayMs: 1,
+      maxRetries: 1,
+      deadLetters: store,
+      logger: { warn: () => {}, error: (_message, fields) => errors.push(fields?.error) },
+      handler: async () => {
+        throw new Error("aggregate write failed", {
+          cause: new Error("cache store call exceeded 100 ms"),
+        });
+      },
+    });
+    feed.start();
+    await createSearchEventRepository(engine.db).record(searchEvent("srch_dlq", "2026-04-06"));
+    await feed.stop();
+
+    const [letter, ...more] = store.list();
+    expect(more).toEqual([]);
+    expect(letter?.error).toBe(
+      "Error: aggregate write failed ← Error: cache store call exceeded 100 ms",
+    );
+    expect(letter?.record.dynamodb?.NewImage?.searchId?.S).toBe("srch_dlq");
+    expect(feed.stats().deadLetters).toEqual([letter?.eventId]);
+    expect(errors).toEqual([letter?.error]);
+  });
+
+  it("delivers searches and bookings while an inventory backlog (seeding) is still queued", async () => {
+    let releaseInventory: () => void = () => {};
+    const inventoryGate = new Promise<void>((resolve) => {
+      releaseInventory = resolve;
+    });
+    const seen: string[] = [];
+    const feed = createLocalChangeFeed({
+      engine,
+      batchWindowMs: 5,
+      handler: async (event) => {
+        const entity = event.Records[0]?.dynamodb?.NewImage?.__edb_e__?.S ?? "";
+        if (entity === "flightOffer") await inventoryGate;
+        seen.push(...event.Records.map((r) => r.dynamodb?.NewImage?.__edb_e__?.S ?? ""));
+        return { batchItemFailures: [] };
+      },
+    });
+    feed.start();
+    await engine.db.entities.flightOffer
+      .put(
+        Array.from({ length: 250 }, (_, i) => ({
+          offerId: `off_backlog${String(i).padStart(4, "0")}`,
+          origin: "JFK",
+          destination: "LAX",
+          departDate: "2026-12-01",
+          departAt: "2026-12-01T13:15:00.000Z",
+          arriveAt: "2026-12-01T19:40:00.000Z",
+          durationMinutes: 385,
+          stops: 0,
+          carrier: "AA",
+          flightNumber: "AA100",
+          cabin: "economy" as const,
+          seatsAvailable: 9,
+          seatsTotal: 180,
+          priceMinor: 24_900,
+          currency: "USD",
+          version: 1,
+          updatedAt: "2026-11-01T00:00:00.000Z",
+        })),
+      )
+      .go();
+    await createSearchEventRepository(engine.db).record(searchEvent("srch_lane", "2026-04-07"));
+    const deadline = Date.now() + 5_000;
+    while (!seen.includes("searchEvent") && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(seen).toEqual(["searchEvent"]);
+    expect(feed.stats().queued).toBe(250);
+    releaseInventory();
+    await feed.stop();
+    expect(seen.filter((e) => e === "flightOffer")).toHaveLength(250);
   });
 });

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { STREAM_CONSUMED_ENTITIES } from "@travel/core";
 import type { EngineChange, EngineChangeListener } from "@travel/core/local";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
@@ -23,19 +25,36 @@ export interface LocalChangeFeedOptions {
   retryDelayMs?: number;
   /** Only records of these entities (`__edb_e__`) are delivered, like the deployed filter. */
   entities?: readonly string[];
-  /** Records held at most; beyond it the oldest are dropped and counted (default 100,000). */
-  maxQueue?: number;
+  /** Where records that keep failing go (default: kept in memory, see `stats().deadLetters`). */
+  deadLetters?: DeadLetterStore;
   logger?: {
     warn(message: string, fields?: Record<string, unknown>): void;
     error(message: string, fields?: Record<string, unknown>): void;
   };
 }
 
+/** A record the feed gave up on, with why (the deployed stack's on-failure destination). */
+export interface DeadLetter {
+  eventId: string;
+  sequenceNumber: string;
+  /** The failure: the handler's error (message and cause chain) or its partial-failure report. */
+  error: string;
+  failedAt: string;
+  record: DynamoDBRecord;
+}
+
+/** Where dead letters are kept; `createFileDeadLetterStore` keeps them next to the engine's data. */
+export interface DeadLetterStore {
+  add(letter: DeadLetter): void;
+}
+
 export interface LocalChangeFeedStats {
   delivered: number;
   retried: number;
-  dropped: number;
+  /** Records captured and not yet delivered, over both lanes. */
   queued: number;
+  /** Age of the oldest undelivered record (ms; 0 when none): the feed's lag. */
+  lagMs: number;
   /** eventIDs given up after `maxRetries` (the on-failure destination of the deployed stack). */
   deadLetters: string[];
 }
@@ -50,18 +69,31 @@ export interface LocalChangeFeed {
   stats(): LocalChangeFeedStats;
 }
 
+/** Entities of the inventory lane (the read-model backstop); every other entity is analytics. */
+const INVENTORY_ENTITIES = new Set(["flightOffer", "roomNight"]);
+
 /**
  * Local mode's DynamoDB Streams: every committed write to the embedded engine becomes a stream
  * record in AWS's shape (NEW_AND_OLD_IMAGES, `eventID`, increasing `SequenceNumber`, the
  * stream's `eventSourceARN`), and records are handed to the consumer in batches, in commit
- * order, AFTER the write succeeded: capture only enqueues, delivery runs on its own loop, so a
- * slow or failing consumer never blocks or fails the write that produced the record.
+ * order per item, AFTER the write succeeded: capture only enqueues, delivery runs on its own
+ * loop, so a slow or failing consumer never blocks or fails the write that produced the record.
+ * Nothing is dropped for size.
  *
- * Delivery follows the Lambda event source for one shard: one batch at a time; when the
- * handler reports `batchItemFailures`, the batch is retried from the first failed record
- * (records after it are delivered again, which the consumer's eventID dedup absorbs); when it
- * throws, the whole batch is retried; after `maxRetries` the failed records are set aside in
- * `deadLetters` and the feed moves on.
+ * Two lanes, like Lambda's parallelizationFactor 2 (ordered per item, not across items):
+ * inventory records (`flightOffer`, `roomNight`, the read-model backstop; a first start's
+ * seeding writes ~144,000 of them) and everything else (searches and bookings, the
+ * aggregates). An item's records are always in the same lane, so commit order per item holds,
+ * and a seeding backlog never delays a search or a booking reaching the summary.
+ *
+ * Delivery in each lane follows the Lambda event source for one shard: one batch at a time;
+ * when the handler reports `batchItemFailures`, the batch is retried from the first failed
+ * record (records after it are delivered again, which the consumer absorbs); when it throws,
+ * the whole batch is retried; retries back off exponentially; after `maxRetries` the failing
+ * record goes to the dead-letter store with its error, is logged, and the lane moves on.
+ *
+ * Subscribers: `handler` receives `DynamoDBStreamEvent`s exactly as Lambda would pass them,
+ * so any consumer written for the deployed stream (analytics, webhooks) runs here unchanged.
  *
  * @example
  * const feed = createLocalChangeFeed({ engine, handler: consumer.handle });
@@ -76,23 +108,14 @@ export function createLocalChangeFeed(options: LocalChangeFeedOptions): LocalCha
   const batchWindowMs = options.batchWindowMs ?? 100;
   const maxRetries = options.maxRetries ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 100;
-  const maxQueue = options.maxQueue ?? 100_000;
   const entities = new Set(options.entities ?? STREAM_ENTITIES);
   const streamLabel = new Date().toISOString().replace("Z", "");
   // Sequence numbers: numeric strings that only grow (AWS's are 21+ digits, per shard).
   let sequence = BigInt(Date.now()) * 1_000_000n;
 
-  const queue: DynamoDBRecord[] = [];
-  const stats: LocalChangeFeedStats = {
-    delivered: 0,
-    retried: 0,
-    dropped: 0,
-    queued: 0,
-    deadLetters: [],
-  };
+  const stats = { delivered: 0, retried: 0, deadLetters: [] as string[] };
+  const lanes = { analytics: createLane("analytics"), inventory: createLane("inventory") };
   let unsubscribe: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
 
   function toRecord(change: EngineChange): DynamoDBRecord {
     sequence += 1n;
@@ -121,78 +144,117 @@ export function createLocalChangeFeed(options: LocalChangeFeedOptions): LocalCha
     };
   }
 
-  function passesFilter(change: EngineChange): boolean {
+  function entityOf(change: EngineChange): string | undefined {
     const image = change.newImage ?? change.oldImage;
-    const entity = image?.__edb_e__?.S;
-    return entity !== undefined && entities.has(entity);
+    return image?.__edb_e__?.S;
   }
 
   const onChange: EngineChangeListener = (change) => {
-    if (!passesFilter(change)) return;
-    queue.push(toRecord(change));
-    if (queue.length > maxQueue) {
-      queue.shift();
-      stats.dropped++;
-    }
-    schedule();
+    const entity = entityOf(change);
+    if (entity === undefined || !entities.has(entity)) return;
+    const lane = INVENTORY_ENTITIES.has(entity) ? lanes.inventory : lanes.analytics;
+    lane.push(toRecord(change), change.committedAt);
   };
 
-  function schedule(): void {
-    if (running) return;
-    if (queue.length >= batchSize) kick();
-    else timer ??= setTimeout(kick, batchWindowMs);
-  }
-
-  function kick(): void {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (running || queue.length === 0) return;
-    running = deliverAll().finally(() => {
-      running = undefined;
-      if (queue.length > 0) schedule();
+  function deadLetter(record: DynamoDBRecord, error: string): void {
+    const eventId = record.eventID ?? "";
+    stats.deadLetters.push(eventId);
+    options.deadLetters?.add({
+      eventId,
+      sequenceNumber: record.dynamodb?.SequenceNumber ?? "",
+      error,
+      failedAt: new Date().toISOString(),
+      record,
+    });
+    options.logger?.error("change feed gave up on a record; it is in the dead-letter store", {
+      eventId,
+      error,
     });
   }
 
-  async function deliverAll(): Promise<void> {
-    while (queue.length > 0) {
-      await deliver(queue.splice(0, batchSize));
-    }
-  }
+  /** One ordered delivery loop (a shard, or one lane of parallelizationFactor). */
+  function createLane(name: string) {
+    const queue: { record: DynamoDBRecord; committedAt: number }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> | undefined;
 
-  async function deliver(batch: DynamoDBRecord[]): Promise<void> {
-    let pending = batch;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      let failedFrom: number;
-      try {
-        const response = await options.handler({ Records: pending });
-        const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        // Lambda checkpoints streams at the lowest failed SequenceNumber and resumes there.
-        failedFrom = pending.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ""));
-      } catch (error) {
-        options.logger?.warn("change feed batch failed", {
-          records: pending.length,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        failedFrom = 0;
-      }
-      if (failedFrom < 0) {
-        stats.delivered += pending.length;
-        return;
-      }
-      stats.delivered += failedFrom;
-      pending = pending.slice(failedFrom);
-      if (attempt >= maxRetries) {
-        // Like an on-failure destination: give up on the failing record, go on with the rest.
-        const [first, ...rest] = pending;
-        if (first?.eventID) stats.deadLetters.push(first.eventID);
-        options.logger?.error("change feed gave up on a record", { eventId: first?.eventID });
-        pending = rest;
-        attempt = -1;
-        continue;
-      }
-      stats.retried++;
-      await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** attempt));
+    function schedule(): void {
+      if (running) return;
+      if (queue.length >= batchSize) kick();
+      else timer ??= setTimeout(kick, batchWindowMs);
     }
+
+    function kick(): void {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (running || queue.length === 0) return;
+      running = deliverAll().finally(() => {
+        running = undefined;
+        if (queue.length > 0) schedule();
+      });
+    }
+
+    async function deliverAll(): Promise<void> {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, batchSize).map((entry) => entry.record);
+        await deliver(batch);
+        queue.splice(0, batch.length);
+      }
+    }
+
+    async function deliver(batch: DynamoDBRecord[]): Promise<void> {
+      let pending = batch;
+      let lastError = "";
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        let failedFrom: number;
+        try {
+          const response = await options.handler({ Records: pending });
+          const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+          // Lambda checkpoints streams at the lowest failed SequenceNumber and resumes there.
+          failedFrom = pending.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ""));
+          lastError = "reported in batchItemFailures (the consumer logged why)";
+        } catch (error) {
+          lastError = describe(error);
+          options.logger?.warn("change feed batch failed; retrying", {
+            lane: name,
+            records: pending.length,
+            attempt,
+            error,
+          });
+          failedFrom = 0;
+        }
+        if (failedFrom < 0) {
+          stats.delivered += pending.length;
+          return;
+        }
+        stats.delivered += failedFrom;
+        pending = pending.slice(failedFrom);
+        if (attempt >= maxRetries) {
+          const [first, ...rest] = pending;
+          if (first) deadLetter(first, lastError);
+          pending = rest;
+          attempt = -1;
+          continue;
+        }
+        stats.retried++;
+        await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** attempt));
+      }
+    }
+
+    return {
+      push(record: DynamoDBRecord, committedAt: number): void {
+        queue.push({ record, committedAt });
+        schedule();
+      },
+      async drain(): Promise<void> {
+        while (queue.length > 0 || running) {
+          kick();
+          await running;
+        }
+      },
+      queued: () => queue.length,
+      oldest: () => queue[0]?.committedAt,
+    };
   }
 
   return {
@@ -205,13 +267,56 @@ export function createLocalChangeFeed(options: LocalChangeFeedOptions): LocalCha
       await this.drain();
     },
     async drain() {
-      while (queue.length > 0 || running) {
-        kick();
-        await running;
-      }
+      await Promise.all([lanes.analytics.drain(), lanes.inventory.drain()]);
     },
     stats() {
-      return { ...stats, queued: queue.length, deadLetters: [...stats.deadLetters] };
+      const oldest = Math.min(
+        lanes.analytics.oldest() ?? Number.POSITIVE_INFINITY,
+        lanes.inventory.oldest() ?? Number.POSITIVE_INFINITY,
+      );
+      return {
+        ...stats,
+        queued: lanes.analytics.queued() + lanes.inventory.queued(),
+        lagMs: Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0,
+        deadLetters: [...stats.deadLetters],
+      };
+    },
+  };
+}
+
+/** An error's message with its cause chain ("A: B: C"). */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth++) {
+    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(" ← ");
+}
+
+/**
+ * A dead-letter store in a JSON-lines file (one `DeadLetter` per line), for local mode: kept
+ * next to the engine's data so `pnpm feed redrive` can replay it after a restart.
+ */
+export function createFileDeadLetterStore(path: string): DeadLetterStore & {
+  list(): DeadLetter[];
+  clear(): void;
+} {
+  return {
+    add(letter) {
+      mkdirSync(dirname(path), { recursive: true });
+      appendFileSync(path, `${JSON.stringify(letter)}\n`);
+    },
+    list() {
+      if (!existsSync(path)) return [];
+      return readFileSync(path, "utf8")
+        .split("\n")
+        .filter((line) => line.trim().length > 0)
+        .map((line) => JSON.parse(line) as DeadLetter);
+    },
+    clear() {
+      if (existsSync(path)) writeFileSync(path, "");
     },
   };
 }

@@ -3,11 +3,17 @@ export { contributionOf, DEFAULT_AGGREGATE_SHARDS, rowsOf, shardOf } from "./agg
 export type { AnalyticsAggregatorOptions } from "./aggregator.js";
 export { createAnalyticsAggregator } from "./aggregator.js";
 export type {
+  DeadLetter,
+  DeadLetterStore,
   LocalChangeFeed,
   LocalChangeFeedOptions,
   LocalChangeFeedStats,
 } from "./change-feed.js";
-export { createLocalChangeFeed, STREAM_ENTITIES } from "./change-feed.js";
+export {
+  createFileDeadLetterStore,
+  createLocalChangeFeed,
+  STREAM_ENTITIES,
+} from "./change-feed.js";
 export {
   AnalyticsError,
   InvalidAnalyticsQueryError,

@@ -6,7 +6,7 @@ import {
   type TravelService,
 } from "@travel/core";
 import { DEFAULT_AGGREGATE_SHARDS } from "./aggregate.js";
-import { createAnalyticsAggregator } from "./aggregator.js";
+import { type AnalyticsAggregatorOptions, createAnalyticsAggregator } from "./aggregator.js";
 import { createInventoryChangeHandler } from "./inventory-handler.js";
 import { createBusinessMetrics } from "./metrics.js";
 import { createAnalyticsQueries } from "./queries.js";
@@ -23,6 +23,8 @@ export interface AnalyticsServiceOptions {
   logger?: ConsumerLogger;
   /** Also feed inventory changes from the stream to this listener (search read model). */
   inventoryListener?: InventoryChangeListener;
+  /** Told of the contributions of each record counted for the first time (see the aggregator). */
+  onCounted?: AnalyticsAggregatorOptions["onCounted"];
   /** More batch handlers, run beside the built-in ones. */
   handlers?: readonly StreamBatchHandler[];
 }
@@ -46,6 +48,7 @@ export function createAnalyticsService(options: AnalyticsServiceOptions) {
       metrics: businessMetrics,
       clock: options.clock,
       shards,
+      ...(options.onCounted ? { onCounted: options.onCounted } : {}),
     }),
     ...(options.inventoryListener ? [createInventoryChangeHandler(options.inventoryListener)] : []),
     ...(options.handlers ?? []),

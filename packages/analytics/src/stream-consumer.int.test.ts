@@ -202,6 +202,46 @@ describe("stream consumer on the embedded engine", () => {
     });
   });
 
+  it("tells onCounted of each record's contributions once, with tenant and instant, however often it is delivered", async () => {
+    const db = engine.db;
+    const day = "2026-07-03";
+    const told: { tenantId: string; at: string; kind: string }[] = [];
+    const live = createAnalyticsService({
+      db,
+      clock,
+      shards: 4,
+      onCounted: (contributions) => {
+        for (const c of contributions)
+          told.push({ tenantId: c.tenantId, at: c.at, kind: c.events.kind });
+      },
+    });
+    const search = streamRecord({
+      eventName: "INSERT",
+      newItem: searchEventItem(db, {
+        searchId: "srch_live",
+        route: "JFK-LAX",
+        day,
+        cacheStatus: "miss",
+      }),
+    });
+    const booking = streamRecord({
+      eventName: "INSERT",
+      newItem: bookingItem(db, {
+        bookingId: "bkg_live",
+        route: "JFK-LAX",
+        status: "confirmed",
+        totalMinor: 1_000,
+        day,
+      }),
+    });
+    await live.consumer.handle(streamEvent([search, booking, search]));
+    await live.consumer.handle(streamEvent([booking, search]));
+    expect(told).toEqual([
+      { tenantId: "tenant-a", at: `${day}T10:00:00.000Z`, kind: "search" },
+      { tenantId: "tenant-a", at: `${day}T12:00:00.000Z`, kind: "booking" },
+    ]);
+  });
+
   it.each([
     ["deflated", "2026-04"],
     ["plain JSON (items written before deflating)", "2026-05"],

@@ -18,6 +18,8 @@ import { createRouter } from "./router.js";
 import { createAnalyticsRoutes } from "./routes/analytics.js";
 import { createApiKeyRoutes } from "./routes/api-keys.js";
 import { createBookingRoutes } from "./routes/bookings.js";
+import { createDashboardDataRoutes } from "./routes/dashboard.js";
+import { createDashboardPageRoutes } from "./routes/dashboard-page.js";
 import { createDocsRoutes } from "./routes/docs.js";
 import { createHealthRoutes } from "./routes/health.js";
 import { createAdminOfferRoutes, createOfferRoutes } from "./routes/offers.js";
@@ -57,7 +59,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // The API answers JSON to other origins' scripts when CORS allows it: no CORP header.
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(requestId());
-  app.use(accessLog({ logger, tracer: deps.tracer }));
+  app.use(accessLog({ logger, tracer: deps.tracer, onRequest: deps.live.request }));
   if (config.corsOrigins.length > 0) {
     app.use(
       cors({
@@ -107,6 +109,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.route("/", createHealthRoutes(deps));
   app.route("/docs", createDocsRoutes());
+  app.route("/dashboard", createDashboardPageRoutes());
 
   app.use("/v1/*", apiKeyAuth({ keys: deps.keyLookup }), rateLimit({ limiter: deps.rateLimiter }));
   for (const [prefix, scope] of SCOPED_AREAS) {
@@ -121,6 +124,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1/bookings", createBookingRoutes(deps));
   app.route("/v1/analytics", createAnalyticsRoutes(deps));
   app.route("/v1/webhooks", createWebhookRoutes(deps));
+  app.route("/v1/analytics", createDashboardDataRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "apiKey",

@@ -28,6 +28,7 @@ import {
 } from "@travel/search";
 import { Redis } from "ioredis";
 import type { AppConfig } from "./config.js";
+import { createLiveWindow, type LiveWindow } from "./dashboard/live-window.js";
 import { createHealthChecks, type HealthChecks } from "./health.js";
 import { type ApiKeyLookup, createApiKeyLookup } from "./middleware/auth/index.js";
 import { createKeyRateLimiter, type KeyRateLimiter } from "./middleware/rate-limit/index.js";
@@ -76,6 +77,8 @@ export interface AppDeps {
   analytics: AnalyticsService;
   /** Webhook endpoints (`/v1/webhooks`) and the sender local mode's worker uses. */
   webhooks: WebhookDeps;
+  /** The last hour minute by minute, for the live operations page (`/v1/analytics/live`). */
+  live: LiveWindow;
   /** HMAC secret for opaque page cursors (search results, key lists). */
   cursorSecret: string;
   /** Flushes buffered work (search events, metrics); called at the end of every Lambda invocation and at shutdown. */
@@ -229,7 +232,24 @@ export async function createAppDeps(
   const reconciler = createReconciler({ ...bookingRepositories, clock, listener: search });
 
   // Local mode feeds the engine's changes to this consumer: it is also the read model's backstop.
-  const analytics = createAnalyticsService({ db, clock, inventoryListener: readModel });
+  // The live window counts what the consumer counts, when it counts it (one definition).
+  const live = createLiveWindow({ clock });
+  const analytics = createAnalyticsService({
+    db,
+    clock,
+    inventoryListener: readModel,
+    onCounted: live.counted,
+    handlers: [
+      {
+        name: "live-window",
+        handleBatch: async (changes) => {
+          for (const change of changes) live.recordHandled(change.approximateCreatedAt);
+          return [];
+        },
+      },
+    ],
+    logger: domainLogger(logger),
+  });
 
   const webhooks = createWebhookDeps({
     config,
@@ -276,6 +296,7 @@ export async function createAppDeps(
     reconciler,
     analytics,
     webhooks,
+    live,
     cursorSecret,
     async flush() {
       const results = await Promise.allSettled(flushers.map((f) => f()));

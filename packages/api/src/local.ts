@@ -7,7 +7,7 @@
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { createLocalChangeFeed } from "@travel/analytics";
+import { createFileDeadLetterStore, createLocalChangeFeed } from "@travel/analytics";
 import { startReconcilerLoop } from "@travel/booking";
 import { type ApiKeyRepository, apiKeyScopeSchema, createInventoryRepository } from "@travel/core";
 import { LocalDataDirInUseError, startLocalEngine } from "@travel/core/local";
@@ -157,16 +157,23 @@ async function main(): Promise<void> {
   // stream record, batched and after the write: search events and bookings for the aggregates,
   // flight offers and room nights for search's read model (the backstop behind the write
   // paths). Background seeding's inserts pass too (they complete month entries a search filled
-  // while seeding ran); seeding takes longer with the feed on, and nothing is dropped.
+  // while seeding ran), in their own lane: a seeding backlog never delays searches and
+  // bookings reaching the aggregates.
+  // Records that keep failing are kept, with their error, next to the engine's data.
   const changeFeed = createLocalChangeFeed({
     engine,
     handler: deps.analytics.consumer.handle,
+    deadLetters: createFileDeadLetterStore(resolve(DATA_DIR, "change-feed", "dead-letters.jsonl")),
     logger: {
       warn: (message, fields) => logger.warn(message, { ...fields }),
       error: (message, fields) => logger.error(message, { ...fields }),
     },
   });
   changeFeed.start();
+  deps.live.attachStream(() => {
+    const { queued, deadLetters } = changeFeed.stats();
+    return { queued, deadLettered: deadLetters.length };
+  });
   background.push({ name: "analytics change feed", stop: () => changeFeed.stop() });
   // Webhooks: a second consumer of the same changes (bookings → deliveries → the worker),
   // and the in-process worker that sends them (the SQS queue and delivery Lambda in AWS).

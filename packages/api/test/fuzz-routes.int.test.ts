@@ -99,6 +99,7 @@ const routes = fc.oneof(
     .tuple(fc.constant("GET"), segment)
     .map(([m, s]) => ({ method: m, path: `/v1/analytics/routes/${s}` })),
   fc.constant({ method: "GET", path: "/v1/analytics/summary" }),
+  fc.constant({ method: "GET", path: "/v1/analytics/live" }),
   fc.constant({ method: "GET", path: "/v1/bookings" }),
   fc.constant({ method: "GET", path: "/v1/admin/api-keys" }),
   fc

@@ -25,6 +25,8 @@ const CONTRACT: [method: string, sample: string][] = [
   ["post", "/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z/test"],
   ["post", "/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z/rotate-secret"],
   ["get", "/v1/webhooks/whk_01JD8X3Z5K7M9P1Q3R5T7V9X1Z/deliveries"],
+  // Beyond the contract: the live operations page's data (issue 23).
+  ["get", "/v1/analytics/live"],
 ];
 
 /** Routes this package builds; they must always be documented. */
@@ -37,6 +39,7 @@ const API_ROUTES = [
   "post /v1/admin/api-keys",
   "get /v1/admin/api-keys",
   "delete /v1/admin/api-keys/{id}",
+  "get /v1/analytics/live",
 ];
 
 function templateMatches(template: string, path: string): boolean {

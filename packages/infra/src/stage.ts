@@ -84,6 +84,13 @@ export const stageConfigSchema = z
       logRetention: z.enum(logRetentionValues),
       /** Warm instances kept ready (0 = none; costs money every hour). */
       provisionedConcurrency: z.number().int().min(0),
+      /** How CodeDeploy shifts the live alias to a new version (rolled back on the API's alarms). */
+      deployment: z.enum([
+        "canary10Percent10Minutes",
+        "canary10Percent5Minutes",
+        "linear10PercentEvery1Minute",
+        "allAtOnce",
+      ]),
     }),
     consumer: z.object({
       memoryMb: z.number().int().min(128).max(10_240),
@@ -221,6 +228,7 @@ const devProfile = (stage: string): StageConfigInput => ({
     corsAllowOrigins: ["*"],
     logRetention: "1 week",
     provisionedConcurrency: 0,
+    deployment: "allAtOnce",
   },
   consumer: {
     memoryMb: 256,
@@ -256,6 +264,8 @@ const productionProfile = (stage: string): StageConfigInput => ({
     corsAllowOrigins: [],
     logRetention: "1 month",
     provisionedConcurrency: 0,
+    // 10 % for 10 minutes: long enough for the 5-minute 5xx-rate window to close and alarm.
+    deployment: "canary10Percent10Minutes",
   },
   consumer: {
     memoryMb: 512,
@@ -281,7 +291,12 @@ const stagingProfile = (stage: string): StageConfigInput => {
     protect: false,
     table: { deletionProtection: false, encryption: "customer-managed" },
     cache: { ...production.cache, nodeType: "t4g.micro" },
-    api: { ...production.api, memoryMb: 512, logRetention: "2 weeks" },
+    api: {
+      ...production.api,
+      memoryMb: 512,
+      logRetention: "2 weeks",
+      deployment: "canary10Percent5Minutes",
+    },
     consumer: { ...production.consumer, memoryMb: 256 },
     reconciler: { ...production.reconciler, memoryMb: 256 },
     budget: { monthlyLimitUsd: 150, forecastAlertPercents: [80, 100] },

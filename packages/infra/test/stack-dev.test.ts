@@ -9,7 +9,11 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     stack = await synthesize("dev");
   }, 90_000);
 
-  itFollowsTheStackRules(() => stack, { customerKey: false, dev: false });
+  itFollowsTheStackRules(() => stack, {
+    customerKey: false,
+    dev: false,
+    deployment: "CodeDeployDefault.LambdaAllAtOnce",
+  });
 
   it("is removable: no protect, removal `remove`", () => {
     expect(stack.app).toMatchObject({
@@ -76,9 +80,12 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
   });
 
   it("runs every Lambda on Node 22 arm64 with X-Ray tracing and the shared environment", () => {
-    const functions = stack.ofType("aws:lambda/function:Function");
+    // The API's releaser (src/stack/release.ts) talks to AWS APIs only: no VPC, no app environment.
+    const functions = stack
+      .ofType("aws:lambda/function:Function")
+      .filter((f) => f.name !== "ApiReleaserFunction");
     expect(functions.map((f) => f.inputs.handler).sort()).toEqual([
-      "packages/analytics/src/consumer.handler",
+      "packages/api/src/consumer-lambda.handler",
       "packages/api/src/lambda.handler",
       "packages/api/src/reconciler-lambda.handler",
       "packages/webhooks/src/handlers/delivery.handler",
@@ -133,11 +140,11 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     });
   });
 
-  it("puts every Lambda but the webhook ones in the private subnets, so the consumer reaches Valkey as the read model's backstop", () => {
+  it("puts every Lambda but the webhook ones and the releaser in the private subnets, so the consumer reaches Valkey as the read model's backstop", () => {
     // The webhook functions need no VPC, and the sender must not be able to reach into it.
     for (const fn of stack
       .ofType("aws:lambda/function:Function")
-      .filter((f) => !f.name.includes("Webhook"))) {
+      .filter((f) => !f.name.includes("Webhook") && f.name !== "ApiReleaserFunction")) {
       const vpcConfig = fn.inputs.vpcConfig as { subnetIds?: unknown[] } | undefined;
       expect(vpcConfig?.subnetIds?.length, fn.name).toBeGreaterThan(0);
     }

@@ -9,7 +9,11 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
     stack = await synthesize("production", { ALARM_EMAIL: "oncall@example.com" });
   }, 90_000);
 
-  itFollowsTheStackRules(() => stack, { customerKey: true, dev: false });
+  itFollowsTheStackRules(() => stack, {
+    customerKey: true,
+    dev: false,
+    deployment: "CodeDeployDefault.LambdaCanary10Percent10Minutes",
+  });
 
   it("answers no CORS unless CORS_ALLOW_ORIGINS names the origins", () => {
     // SST writes `corsConfiguration: {}` for `cors: false`: no origin, method or header allowed.

@@ -19,7 +19,7 @@ const table = "arn:aws:mock:us-east-1:123456789012:TableTable";
  */
 export function itFollowsTheStackRules(
   stack: () => Synthesis,
-  expected: { customerKey: boolean; dev: boolean },
+  expected: { customerKey: boolean; dev: boolean; deployment?: string },
 ) {
   const statements = (fn: keyof typeof functionResources) =>
     roleStatements(stack(), functionResources[fn]);
@@ -186,4 +186,101 @@ export function itFollowsTheStackRules(
       }
     },
   );
+
+  it(
+    expected.dev
+      ? "serves `$LATEST` under `sst dev`: no published versions, no CodeDeploy"
+      : `serves the API through a live alias that CodeDeploy shifts (${expected.deployment}) and rolls back on the API's alarms`,
+    () => {
+      const api = stack().one("aws:lambda/function:Function", functionResources.api);
+      const integration = stack().one("aws:apigatewayv2/integration:Integration").inputs;
+      if (expected.dev) {
+        expect(api.inputs.publish).toBe(false);
+        expect(stack().ofType("aws:lambda/alias:Alias")).toEqual([]);
+        expect(stack().ofType("aws:codedeploy/deploymentGroup:DeploymentGroup")).toEqual([]);
+        expect(integration.integrationUri).toBe(
+          `arn:aws:mock:us-east-1:123456789012:${functionResources.api}`,
+        );
+        return;
+      }
+      expect(api.inputs.publish).toBe(true);
+      const alias = stack().one("aws:lambda/alias:Alias").inputs;
+      expect(alias).toMatchObject({
+        name: "live",
+        functionName: api.inputs.name,
+        functionVersion: "7",
+      });
+      const aliasArn = `arn:aws:lambda:us-east-1:123456789012:function:${String(api.inputs.name)}:live`;
+      // API Gateway invokes (and may invoke) the alias, never $LATEST.
+      expect(integration.integrationUri).toBe(aliasArn);
+      expect(stack().one("aws:lambda/permission:Permission").inputs).toMatchObject({
+        function: aliasArn.replace(/:live$/, ""),
+        qualifier: "live",
+        principal: "apigateway.amazonaws.com",
+      });
+
+      const group = stack().one("aws:codedeploy/deploymentGroup:DeploymentGroup").inputs;
+      expect(group).toMatchObject({
+        deploymentConfigName: expected.deployment,
+        deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+        autoRollbackConfiguration: {
+          enabled: true,
+          events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"],
+        },
+        alarmConfiguration: { enabled: true },
+      });
+      expect(stack().one("aws:codedeploy/application:Application").inputs.computePlatform).toBe(
+        "Lambda",
+      );
+      // The rollback alarms are real alarms of this stack: the API's 5xx rate, p99 latency, errors.
+      const alarmNames = stack()
+        .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((a) => a.inputs.name);
+      const rollback = (group.alarmConfiguration as { alarms: string[] }).alarms;
+      expect(rollback.map((name) => name.split("-").pop())).toEqual([
+        "Api5xxRate",
+        "ApiLatencyP99",
+        "ApiFunctionErrors",
+      ]);
+      for (const name of rollback) expect(alarmNames).toContain(name);
+
+      // Each deploy's new version starts a deployment through the releaser.
+      const release = stack().one("aws:lambda/invocation:Invocation").inputs;
+      expect(JSON.parse(String(release.input))).toEqual({
+        applicationName: expect.stringMatching(/-api$/),
+        deploymentGroupName: "live",
+        functionName: api.inputs.name,
+        alias: "live",
+        targetVersion: "7",
+      });
+      expect(release.triggers).toEqual({ version: "7" });
+      const releaser = roleStatements(stack(), "ApiReleaserFunction");
+      expect(releaser.flatMap(actionsOf).sort()).toEqual([
+        "codedeploy:CreateDeployment",
+        "codedeploy:GetApplicationRevision",
+        "codedeploy:GetDeploymentConfig",
+        "codedeploy:RegisterApplicationRevision",
+        "lambda:GetAlias",
+      ]);
+      expect(releaser.find((s) => actionsOf(s).includes("lambda:GetAlias"))?.Resource).toBe(
+        "arn:aws:mock:us-east-1:123456789012:ApiHandlerFunction:live",
+      );
+    },
+  );
+
+  it("updates the consumer and reconciler in place: one unqualified target each, so no record or run is split across versions", () => {
+    const mapping = stack().one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs;
+    expect(mapping.functionName).toBe(
+      `arn:aws:mock:us-east-1:123456789012:${functionResources.consumer}`,
+    );
+    const schedule = stack().one("aws:scheduler/schedule:Schedule").inputs as {
+      target: { arn: string };
+    };
+    expect(schedule.target.arn).toBe(
+      `arn:aws:mock:us-east-1:123456789012:${functionResources.reconciler}`,
+    );
+    for (const fn of [functionResources.consumer, functionResources.reconciler]) {
+      expect(stack().one("aws:lambda/function:Function", fn).inputs.publish, fn).toBeFalsy();
+    }
+  });
 }

@@ -9,7 +9,11 @@ describe.runIf(platformReady("staging stack tests"))("staging stack", () => {
     stack = await synthesize("staging");
   }, 90_000);
 
-  itFollowsTheStackRules(() => stack, { customerKey: true, dev: false });
+  itFollowsTheStackRules(() => stack, {
+    customerKey: true,
+    dev: false,
+    deployment: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+  });
 
   it("is removable, unlike production", () => {
     expect(stack.app).toMatchObject({ removal: "remove", protect: false });

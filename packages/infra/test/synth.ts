@@ -212,6 +212,14 @@ export async function synthesize(
             state.primaryEndpointAddress = "master.mock.cache.amazonaws.com";
           }
           if (args.type === "aws:sqs/queue:Queue") state.url = `https://sqs.mock/${args.name}`;
+          if (args.type === "aws:lambda/alias:Alias") {
+            const alias = revealSecrets(args.inputs) as Record<string, unknown>;
+            state.arn = `arn:aws:lambda:us-east-1:123456789012:function:${alias.functionName}:${alias.name}`;
+          }
+          if (args.type === "aws:lambda/function:Function" && args.inputs.publish) {
+            state.version = "7";
+            state.qualifiedArn = `${state.arn}:7`;
+          }
           return { id: `${args.name}-id`, state };
         },
         call(args: { token: string; inputs: Record<string, unknown> }) {

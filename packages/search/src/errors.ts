@@ -72,13 +72,16 @@ function truncate(id: string): string {
 
 /** The shared cache did not take an invalidation: answering now could show stale prices. */
 export class SearchCacheUnavailableError extends DomainError {
-  constructor() {
-    super({
-      status: 503,
-      code: "service_unavailable",
-      title: "Cache unavailable",
-      detail: "The change was saved but cached search results could not be refreshed; retry.",
-    });
+  constructor(options?: { cause?: unknown }) {
+    super(
+      {
+        status: 503,
+        code: "service_unavailable",
+        title: "Cache unavailable",
+        detail: "The change was saved but cached search results could not be refreshed; retry.",
+      },
+      options,
+    );
     this.name = "SearchCacheUnavailableError";
   }
 }

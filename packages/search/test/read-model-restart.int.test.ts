@@ -95,10 +95,13 @@ describe.skipIf(!hasRedisServer)("read model: Redis restarted empty mid-run", ()
     // Down: every search still answers from the table (status miss), correct and complete.
     expect(await run(10)).toBe(0);
     expect(await cache.health()).toBe("down");
-    // A write made while the cache is down is refused (503) but kept in the table.
-    await expect(
-      built.service.updateOffer(flightId(0), { price: { amount: "42.00", currency: "USD" } }),
-    ).rejects.toBeInstanceOf(SearchCacheUnavailableError);
+    // A write made while the cache is down is refused (503) but kept in the table; the 503
+    // carries the cache's own error as its cause (what the log shows).
+    const refused = await built.service
+      .updateOffer(flightId(0), { price: { amount: "42.00", currency: "USD" } })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SearchCacheUnavailableError);
+    expect((refused as Error).cause).toBeInstanceOf(Error);
     expect((await built.service.getOffer(flightId(0))).price.amount).toBe("42.00");
 
     await server.restart();

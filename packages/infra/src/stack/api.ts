@@ -1,6 +1,7 @@
 import { API_FUNCTION } from "../bundling.js";
 import type { StageConfig } from "../stage.js";
 import { functionDefaults } from "./functions.js";
+import { createApiRelease } from "./release.js";
 
 interface ApiDependencies {
   vpc: sst.aws.Vpc;
@@ -27,10 +28,13 @@ export function createApi(config: StageConfig, deps: ApiDependencies) {
     vpc: deps.vpc,
     nodejs: { ...defaults.nodejs, install: [...API_FUNCTION.install] },
     link: [deps.table, deps.cache, deps.cursorSigningKey, deps.webhookSecretKey],
+    // Every deploy publishes a version for the live alias (not under `sst dev`: stub functions).
+    versioning: !$dev,
     ...(config.api.provisionedConcurrency > 0
-      ? { versioning: true, concurrency: { provisioned: config.api.provisionedConcurrency } }
+      ? { concurrency: { provisioned: config.api.provisionedConcurrency } }
       : {}),
   });
+  const release = $dev ? undefined : createApiRelease(config, handler);
 
   const api = new sst.aws.ApiGatewayV2("Api", {
     // No origins configured: no CORS at all (SST's default would allow every origin).
@@ -62,7 +66,8 @@ export function createApi(config: StageConfig, deps: ApiDependencies) {
       },
     },
   });
-  api.route("$default", handler.arn);
+  // API Gateway invokes the live alias, so CodeDeploy decides which version answers.
+  api.route("$default", release ? release.alias.arn : handler.arn);
 
-  return { api, handler };
+  return { api, handler, release };
 }

@@ -24,7 +24,7 @@ export function createStreamConsumer(
     "AnalyticsConsumer",
     {
       ...defaults,
-      handler: "packages/analytics/src/consumer.handler",
+      handler: "packages/api/src/consumer-lambda.handler",
       description: `${$app.name} ${$app.stage} analytics stream consumer`,
       memory: `${c.memoryMb} MB`,
       timeout: `${c.timeoutSeconds} seconds`,

@@ -312,7 +312,9 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
       stats.ignored += result.ignored.length;
       track(key);
     } catch (error) {
-      if (error instanceof CacheUnavailableError) throw new SearchCacheUnavailableError();
+      if (error instanceof CacheUnavailableError) {
+        throw new SearchCacheUnavailableError({ cause: error });
+      }
       throw error;
     }
   }

@@ -1,3 +1,8 @@
+import {
+  createAnalyticsService,
+  createLocalChangeFeed,
+  type LocalChangeFeed,
+} from "@travel/analytics";
 import { type Cache, createMemoryCache, createRedisCache, createRedisClient } from "@travel/cache";
 import { deleteKeysWithPrefix, describeRedis, uniqueKeyPrefix } from "@travel/cache/testing";
 import {
@@ -14,8 +19,6 @@ import {
 } from "@travel/search";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLocalChangeFeed, type LocalChangeFeed } from "./change-feed.js";
-import { createAnalyticsService } from "./service.js";
 
 const T0 = new Date("2030-03-10T12:00:00Z");
 const DAY = "2030-03-20";

@@ -1,0 +1,69 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { BUSINESS_METRICS, createAnalyticsService } from "@travel/analytics";
+import { createCache } from "@travel/cache";
+import { createDynamoClients, createInventoryRepository, createTravelService } from "@travel/core";
+import { createInventoryReadModel } from "@travel/search";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { Resource } from "sst/resource";
+import { loadConfig } from "./config.js";
+import { environmentWithResources, type LinkedResources } from "./lambda-env.js";
+
+/** The table and cache SST linked to the consumer (`packages/infra/src/stack/consumer.ts`). */
+function linkedResources(): LinkedResources {
+  const linked: LinkedResources = {};
+  if ("Table" in Resource) linked.Table = Resource.Table as LinkedResources["Table"];
+  if ("Cache" in Resource) linked.Cache = Resource.Cache as LinkedResources["Cache"];
+  return linked;
+}
+
+/**
+ * Lambda entry of the change-stream consumer (DynamoDB Streams, NEW_AND_OLD_IMAGES, with
+ * ReportBatchItemFailures). The environment is read the API's way (`loadConfig` over the linked
+ * `Table` and `Cache`); `STAGE` is the metrics' stage dimension. Lighter than the API's
+ * composition root on purpose: no HTTP, rate limiter or search service, only what the
+ * consumer runs.
+ *
+ * It is also the backstop of search's inventory read model (issue #8): every `flightOffer` /
+ * `roomNight` new image is applied, version-guarded, to the read model in the shared Redis
+ * (same `REDIS_KEY_PREFIX` as the API). The backstop is injected here, at the edge:
+ * `@travel/analytics` knows nothing of search. Without a cache there is no shared read model
+ * to maintain and the handler is not registered.
+ */
+const config = loadConfig(environmentWithResources(process.env, linkedResources()));
+const clients = createDynamoClients({ region: config.region });
+const logger = new Logger({ serviceName: BUSINESS_METRICS.serviceName });
+const domainLog = {
+  warn: (message: string, fields?: Record<string, unknown>) => logger.warn(message, fields ?? {}),
+  error: (message: string, fields?: Record<string, unknown>) => logger.error(message, fields ?? {}),
+};
+const db = createTravelService({ client: clients.document, table: config.tableName });
+const clock = { now: () => new Date() };
+// A generous command timeout: a failed apply fails the batch, which Lambda then retries.
+const readModel = config.redisUrl
+  ? createInventoryReadModel({
+      cache: createCache({
+        backend: "redis",
+        url: config.redisUrl,
+        keyPrefix: `${config.redisKeyPrefix}:`,
+        commandTimeoutMs: 500,
+      }),
+      inventory: createInventoryRepository(db),
+      clock,
+      logger: domainLog,
+    })
+  : undefined;
+const analytics = createAnalyticsService({
+  db,
+  clock,
+  ...(readModel ? { inventoryListener: readModel } : {}),
+  // The alarms and dashboard select on `service` *and* `stage`: every metric carries both.
+  metrics: new Metrics({
+    ...BUSINESS_METRICS,
+    defaultDimensions: { stage: process.env.STAGE ?? "dev" },
+  }),
+  logger: domainLog,
+});
+
+export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
+  analytics.consumer.handle(event);

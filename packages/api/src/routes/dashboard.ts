@@ -1,0 +1,159 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { type ApiKeyRecord, fromMinor } from "@travel/core";
+import type { AppDeps } from "../deps.js";
+import { ForbiddenError } from "../errors.js";
+import { problemResponses } from "../problem.js";
+import { API_KEY_SECURITY, createRouter } from "../router.js";
+
+const moneySchema = z.object({ amount: z.string(), currency: z.string() });
+const checkSchema = z.enum(["ok", "down"]);
+
+const liveQuerySchema = z.object({
+  tenantId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({
+      description:
+        "One tenant's figures (platform keys only; a tenant key may name only its own tenant). " +
+        "Omitted: the caller's own tenant, or every tenant for a platform key.",
+      example: "acme",
+    }),
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(15)
+    .openapi({ description: "Minutes of the per-minute series, the current one included" }),
+});
+
+export const liveAnswerSchema = z
+  .object({
+    generatedAt: z.string(),
+    /** The tenant shown, or null for every tenant. */
+    tenantId: z.string().nullable(),
+    /** Whether the caller may pick another tenant or all of them. */
+    platform: z.boolean(),
+    /** Tenants with activity in the last hour (platform keys only; empty otherwise). */
+    tenants: z.array(z.string()),
+    perMinute: z.array(
+      z.object({
+        minute: z.string(),
+        searches: z.number().int(),
+        cacheHits: z.number().int(),
+        bookings: z.number().int(),
+      }),
+    ),
+    totals: z.object({
+      searches: z.number().int(),
+      cacheHits: z.number().int(),
+      staleHits: z.number().int(),
+      bookings: z.number().int(),
+      cancellations: z.number().int(),
+      cacheHitRatio: z.number(),
+      freshRatio: z.number(),
+      revenue: z.array(moneySchema),
+    }),
+    topRoutes: z.array(
+      z.object({ route: z.string(), searches: z.number().int(), bookings: z.number().int() }),
+    ),
+    latency: z.array(
+      z.object({
+        route: z.string(),
+        count: z.number().int(),
+        p50Ms: z.number(),
+        p99Ms: z.number(),
+      }),
+    ),
+    stream: z.object({
+      lagSeconds: z.number().nullable(),
+      queued: z.number().int().nullable(),
+      deadLettered: z.number().int().nullable(),
+    }),
+    health: z.object({
+      dynamodb: checkSchema,
+      cache: checkSchema,
+      cacheBackend: z.enum(["redis", "memory"]),
+      cacheBreaker: z.enum(["closed", "open", "half-open", "isolated"]),
+      cacheErrors: z.number().int(),
+    }),
+  })
+  .openapi("LiveOperations");
+
+const liveRoute = createRoute({
+  method: "get",
+  path: "/live",
+  tags: ["Analytics"],
+  summary: "The last minutes, minute by minute: what the live operations page shows",
+  description:
+    "Searches, cache hits and bookings per minute, hit ratio, freshness (share of cache answers " +
+    "that were fresh, not stale), revenue and top routes over the requested minutes, counted " +
+    "exactly as the aggregates and the CloudWatch business metrics count them (first delivery " +
+    "of each change-stream record, on the minute it happened); p50/p99 latency per route over " +
+    "the last 5 minutes as the access log measures it; change-stream lag (iterator age), queued " +
+    "and dead-lettered records; DynamoDB and cache health. Figures are those of the process " +
+    "that answers (in local mode, everything). A tenant key sees its own tenant only.",
+  security: API_KEY_SECURITY,
+  request: { query: liveQuerySchema },
+  responses: {
+    200: {
+      description: "The live figures",
+      content: { "application/json": { schema: liveAnswerSchema } },
+    },
+    ...problemResponses(401, 403, 422, 429),
+  },
+});
+
+/**
+ * Keys that may see every tenant: `platform` (the v2 operator scope) and, until it exists,
+ * `admin`, which today manages every tenant's keys.
+ */
+function isPlatformKey(key: ApiKeyRecord): boolean {
+  const scopes: readonly string[] = key.scopes;
+  return scopes.includes("platform") || scopes.includes("admin");
+}
+
+/** `/v1/analytics/live`: the data behind `GET /dashboard` (scope `analytics`). */
+export function createDashboardDataRoutes(deps: AppDeps) {
+  const router = createRouter();
+  const { live, health, cache, clock } = deps;
+
+  router.openapi(liveRoute, async (c) => {
+    const query = c.req.valid("query");
+    const key = c.get("apiKey");
+    const platform = isPlatformKey(key);
+    if (!platform && query.tenantId !== undefined && query.tenantId !== key.tenantId) {
+      throw new ForbiddenError("platform");
+    }
+    const tenantId = platform ? query.tenantId : key.tenantId;
+    const [dynamodb, cacheHealth] = await Promise.all([health.dynamodb(), health.cache()]);
+    const snapshot = live.snapshot({ tenantId, minutes: query.minutes });
+    const cacheMetrics = cache.metrics();
+    return c.json(
+      {
+        generatedAt: clock.now().toISOString(),
+        tenantId: tenantId ?? null,
+        platform,
+        tenants: platform ? live.tenants() : [],
+        ...snapshot,
+        totals: {
+          ...snapshot.totals,
+          revenue: snapshot.totals.revenue.map(({ minor, currency }) => fromMinor(minor, currency)),
+        },
+        health: {
+          dynamodb,
+          cache: cacheHealth,
+          cacheBackend: cache.backend,
+          cacheBreaker: cacheMetrics.breakerState,
+          cacheErrors: cacheMetrics.errors,
+        },
+      },
+      200,
+      { "cache-control": "no-store" },
+    );
+  });
+
+  return router;
+}
