@@ -269,7 +269,10 @@ export function itFollowsTheStackRules(
   );
 
   it("updates the consumer and reconciler in place: one unqualified target each, so no record or run is split across versions", () => {
-    const mapping = stack().one("aws:lambda/eventSourceMapping:EventSourceMapping").inputs;
+    const mapping = stack().one(
+      "aws:lambda/eventSourceMapping:EventSourceMapping",
+      "TableSubscriberAnalyticsConsumerEventSourceMapping",
+    ).inputs;
     expect(mapping.functionName).toBe(
       `arn:aws:mock:us-east-1:123456789012:${functionResources.consumer}`,
     );
