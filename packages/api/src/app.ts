@@ -38,7 +38,8 @@ const SCOPED_AREAS: [prefix: string, scope: ApiKeyScope][] = [
   ["/v1/flights", "search"],
   ["/v1/hotels", "search"],
   ["/v1/offers", "search"],
-  ["/v1/admin", "admin"],
+  ["/v1/admin/offers", "inventory"],
+  ["/v1/admin/api-keys", "keys"],
   ["/v1/bookings", "book"],
   ["/v1/analytics", "analytics"],
 ];

@@ -4,13 +4,13 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { readProblem, startTestApp } from "./harness.js";
 
-const LIST = "/v1/admin/api-keys?tenantId=rl";
+const LIST = "/v1/admin/api-keys";
 
 describe("rate limits (in-process limiter, no REDIS_URL)", () => {
   it("counts down RateLimit-Remaining, then answers 429 rate_limited with Retry-After", async () => {
     const t = await startTestApp();
     try {
-      const key = await t.createKey(["admin"], { rateLimitPerMinute: 3 });
+      const key = await t.createKey(["keys"], { rateLimitPerMinute: 3 });
       const remaining: string[] = [];
       for (let i = 0; i < 3; i++) {
         const res = await t.request(LIST, { key });
@@ -28,7 +28,7 @@ describe("rate limits (in-process limiter, no REDIS_URL)", () => {
       expect(retryAfter).toBeLessThanOrEqual(60);
       expect(limited.headers.get("ratelimit-remaining")).toBe("0");
       // Budgets are per key: another key of the same tenant is unaffected.
-      const other = await t.createKey(["admin"], { rateLimitPerMinute: 3 });
+      const other = await t.createKey(["keys"], { rateLimitPerMinute: 3 });
       expect((await t.request(LIST, { key: other })).status).toBe(200);
     } finally {
       await t.close();
@@ -38,7 +38,7 @@ describe("rate limits (in-process limiter, no REDIS_URL)", () => {
   it("fails open (and counts it) when the limiter's Redis is unreachable", async () => {
     const t = await startTestApp({ env: { REDIS_URL: "redis://127.0.0.1:1" } });
     try {
-      const key = await t.createKey(["admin"], { rateLimitPerMinute: 1 });
+      const key = await t.createKey(["keys"], { rateLimitPerMinute: 1 });
       for (let i = 0; i < 3; i++) {
         const res = await t.request(LIST, { key });
         expect(res.status).toBe(200);
@@ -65,7 +65,7 @@ describeRedis("rate limits on the shared Redis", ({ url }) => {
     const a = await startTestApp({ engine, env });
     const b = await startTestApp({ engine, env });
     try {
-      const key = await a.createKey(["admin"], { rateLimitPerMinute: 4 });
+      const key = await a.createKey(["keys"], { rateLimitPerMinute: 4 });
       const statuses: number[] = [];
       for (const t of [a, b, a, b, a, b]) statuses.push((await t.request(LIST, { key })).status);
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
