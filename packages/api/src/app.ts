@@ -70,6 +70,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
           "x-request-id",
           "x-cache",
           "idempotent-replayed",
+          "x-cache-refresh",
           "ratelimit-limit",
           "ratelimit-remaining",
           "ratelimit-reset",

@@ -217,15 +217,30 @@ export async function createAppDeps(
 
   // Bookings tell search about every inventory change before answering, so the read model
   // holds the new seats/rooms and availability stays truthful.
+  // Refreshing them is best effort: a booking that is written answers as written, and the
+  // change stream's consumer repairs what a failed refresh left behind.
+  const onRefreshFailed = (error: unknown, changes: readonly { type: string }[]) => {
+    metrics.increment("CacheRefreshFailed");
+    logger.warn("cached search data not refreshed after a booking; the change stream repairs it", {
+      items: changes.length,
+      error: error as Error,
+    });
+  };
   const bookingRepositories = createBookingRepositories(db);
   const bookings = createBookingService({
     ...bookingRepositories,
     clock,
     listener: search,
+    onRefreshFailed,
     cursorSecret,
     tracer,
   });
-  const reconciler = createReconciler({ ...bookingRepositories, clock, listener: search });
+  const reconciler = createReconciler({
+    ...bookingRepositories,
+    clock,
+    listener: search,
+    onRefreshFailed,
+  });
 
   // Local mode feeds the engine's changes to this consumer: it is also the read model's backstop.
   // The live window counts what the consumer counts, when it counts it (one definition).

@@ -145,4 +145,40 @@ describe("hostile input is a 4xx, never a 5xx nor anybody else's outage", () => 
       expect(await readProblem(res)).toMatchObject({ code: "validation_failed" });
     }
   });
+
+  it("finding 5: availability never exceeds the seats that exist once held seats are counted (409 inventory_conflict)", async () => {
+    const offer = flightRecords(date)[1]!; // 180 seats in all
+    const booked = await t.request("/v1/bookings", {
+      method: "POST",
+      key: bookKey,
+      headers: { "content-type": "application/json", "idempotency-key": "held-seats-1" },
+      body: JSON.stringify({
+        offerId: offer.offerId,
+        quantity: 2,
+        travelers: [
+          { givenName: "Ada", familyName: "Lovelace" },
+          { givenName: "Alan", familyName: "Turing" },
+        ],
+        contact: { email: "ada@example.org" },
+        expectedTotal: { amount: ((offer.priceMinor * 2) / 100).toFixed(2), currency: "USD" },
+      }),
+    });
+    expect(booked.status).toBe(201);
+    expect(booked.headers.get("cache-control")).toBe("no-store"); // finding 8: traveller details
+    const patch = (seatsAvailable: number) =>
+      t.request(`/v1/admin/offers/${offer.offerId}`, {
+        method: "PATCH",
+        key: inventoryKey,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ seatsAvailable }),
+      });
+    const before = await tableSnapshot(t.engine);
+    const tooMany = await patch(179);
+    expect(tooMany.status).toBe(409);
+    expect(await readProblem(tooMany)).toMatchObject({ code: "inventory_conflict" });
+    expect(await tableSnapshot(t.engine)).toBe(before);
+    const ok = await patch(178);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { seatsAvailable: number }).seatsAvailable).toBe(178);
+  });
 });

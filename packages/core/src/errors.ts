@@ -178,3 +178,14 @@ export class SeedLoadError extends CoreError {
     this.name = "SeedLoadError";
   }
 }
+
+/**
+ * 409 `inventory_conflict`: an availability change would let more be sold than exists
+ * (`available + held > total`), or the item kept changing under the update.
+ */
+export class InventoryConflictError extends DomainError {
+  constructor(detail: string) {
+    super({ status: 409, code: "inventory_conflict", title: "Inventory conflict", detail });
+    this.name = "InventoryConflictError";
+  }
+}
