@@ -138,13 +138,14 @@ export async function createAppDeps(
   const db =
     overrides.db ?? createTravelService({ client: dynamo.document, table: config.tableName });
 
-  // The limiter's own connection: no offline queue, so a Redis outage fails fast (and open).
+  // The limiter's own connection: no offline queue and a short command timeout, so a dead or
+  // stalled Redis is noticed at once and the limiter's breaker moves to its insurance share.
   const limiterRedis = config.redisUrl
     ? new Redis(config.redisUrl, {
         enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
+        maxRetriesPerRequest: 0,
         connectTimeout: 2_000,
-        commandTimeout: 500,
+        commandTimeout: 50,
       })
     : undefined;
   limiterRedis?.on("error", (error: Error) => {
@@ -169,6 +170,7 @@ export async function createAppDeps(
     keyPrefix: `${config.redisKeyPrefix}:rl`,
     logger,
     metrics,
+    insuranceShare: config.rateLimitInsurancePercent / 100,
   });
 
   // What both cache backends take from the configuration.
