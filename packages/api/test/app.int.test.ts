@@ -202,7 +202,7 @@ describe("failures", () => {
     const { plainKey } = await deps.apiKeys.create({
       tenantId: "t",
       name: "admin",
-      scopes: ["keys"],
+      scopes: ["keys", "search"],
       rateLimitPerMinute: 100,
       now: new Date(),
     });
