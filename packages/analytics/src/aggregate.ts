@@ -9,6 +9,7 @@ import {
   parseSearchEventBatch,
   type SearchEventRecord,
   searchEventRecordSchema,
+  tenantScope,
 } from "@travel/core";
 import { z } from "zod";
 import { MalformedStreamRecordError } from "./errors.js";
@@ -204,7 +205,9 @@ export function rowsOf(contributions: Iterable<Contribution>): AggregateRowDelta
   const byRow = new Map<string, AggregateRowDelta>();
   for (const c of contributions) {
     const counts = countsOf(c.delta);
-    for (const scope of [ALL_SCOPE, c.route]) {
+    // Each day's ALL row, its route's row, and the tenant's own two (`tenantScope`).
+    const scopes = [ALL_SCOPE, c.route, tenantScope(c.tenantId), tenantScope(c.tenantId, c.route)];
+    for (const scope of scopes) {
       const key = `${c.day}|${scope}`;
       const row = byRow.get(key) ?? { day: c.day, scope, delta: emptyCounts() };
       addCounts(row.delta, counts);

@@ -7,6 +7,8 @@ import {
   fromMinor,
   isKnownAirport,
   type Money,
+  TENANT_SCOPE_PREFIX,
+  tenantScope,
 } from "@travel/core";
 import { z } from "zod";
 import { DEFAULT_AGGREGATE_SHARDS } from "./aggregate.js";
@@ -19,10 +21,18 @@ export const TOP_ROUTES = 10;
 
 const DAY_MS = 86_400_000;
 
-/** `YYYY-MM-DD` that is a real calendar date. */
+/** Earliest and latest day a query may name: a bounded range keeps every day's arithmetic exact. */
+export const ANALYTICS_FIRST_DAY = "2000-01-01";
+export const ANALYTICS_LAST_DAY = "2199-12-31";
+
+/** `YYYY-MM-DD` that is a real calendar date from 2000-01-01 to 2199-12-31. */
 export const analyticsDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine(
+    (value) => value >= ANALYTICS_FIRST_DAY && value <= ANALYTICS_LAST_DAY,
+    `must be between ${ANALYTICS_FIRST_DAY} and ${ANALYTICS_LAST_DAY}`,
+  )
   .refine((value) => {
     const time = Date.parse(`${value}T00:00:00Z`);
     return Number.isFinite(time) && new Date(time).toISOString().startsWith(value);
@@ -112,20 +122,34 @@ export function createAnalyticsQueries(options: AnalyticsQueriesOptions) {
   const concurrency = options.concurrency ?? 16;
 
   return {
-    async summary(range: AnalyticsRange): Promise<AnalyticsSummary> {
+    /** Platform-wide figures, or one tenant's own with `tenantId`. */
+    async summary(
+      range: AnalyticsRange,
+      whose: { tenantId?: string } = {},
+    ): Promise<AnalyticsSummary> {
       daysOf(range); // validates the range
       const total = emptyCounts();
       const routes = new Map<string, AggregateCounts>();
+      const totalScope = whose.tenantId === undefined ? ALL_SCOPE : tenantScope(whose.tenantId);
+      const routePrefix = whose.tenantId === undefined ? undefined : `${totalScope}|`;
       const reads = Array.from({ length: shards }, (_, s) => s);
       await forEachLimited(reads, concurrency, async (s) => {
         const rows = await repository.readRangeShard(range.from, range.to, s);
         for (const [scope, counts] of rows) {
-          if (scope === ALL_SCOPE) {
+          if (scope === totalScope) {
             addCounts(total, counts);
-          } else {
-            const sum = routes.get(scope) ?? emptyCounts();
-            routes.set(scope, addCounts(sum, counts));
+            continue;
           }
+          let route: string;
+          if (routePrefix === undefined) {
+            if (scope === ALL_SCOPE || scope.startsWith(TENANT_SCOPE_PREFIX)) continue;
+            route = scope;
+          } else {
+            if (!scope.startsWith(routePrefix)) continue;
+            route = scope.slice(routePrefix.length);
+          }
+          const sum = routes.get(route) ?? emptyCounts();
+          routes.set(route, addCounts(sum, counts));
         }
       });
       const topRoutes = [...routes]
@@ -156,10 +180,15 @@ export function createAnalyticsQueries(options: AnalyticsQueriesOptions) {
       };
     },
 
-    async route(input: AnalyticsRange & { route: string }): Promise<RouteAnalytics> {
+    /** One route's days, platform-wide or one tenant's own with `tenantId`. */
+    async route(
+      input: AnalyticsRange & { route: string },
+      whose: { tenantId?: string } = {},
+    ): Promise<RouteAnalytics> {
       const route = parseRoute(input.route);
       const days = daysOf(input);
-      const byDay = await repository.readScopeDays(route, days, shards);
+      const scope = whose.tenantId === undefined ? route : tenantScope(whose.tenantId, route);
+      const byDay = await repository.readScopeDays(scope, days, shards);
       return {
         route,
         days: days.map((date) => {

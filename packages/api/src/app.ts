@@ -39,9 +39,11 @@ const SCOPED_AREAS: [prefix: string, scope: ApiKeyScope][] = [
   ["/v1/flights", "search"],
   ["/v1/hotels", "search"],
   ["/v1/offers", "search"],
-  ["/v1/admin", "admin"],
+  ["/v1/admin/offers", "inventory"],
+  ["/v1/admin/api-keys", "keys"],
   ["/v1/bookings", "book"],
   ["/v1/analytics", "analytics"],
+  ["/v1/webhooks", "keys"],
 ];
 
 /**
@@ -70,6 +72,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
           "x-request-id",
           "x-cache",
           "idempotent-replayed",
+          "x-cache-refresh",
           "ratelimit-limit",
           "ratelimit-remaining",
           "ratelimit-reset",

@@ -70,6 +70,8 @@ const envSchema = z.object({
     .transform((v) => v ?? "INFO"),
   SERVICE_NAME: optionalString.transform((v) => v ?? "travel-api"),
   DEFAULT_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
+  /** Per-instance share of a key's limit (percent) enforced while Redis is out. */
+  RATE_LIMIT_INSURANCE_PERCENT: intInRange(1, 100, 25),
   API_KEY_CACHE_SECONDS: intInRange(0, 30, 30),
   API_KEY_NEGATIVE_CACHE_SECONDS: intInRange(0, 30, 5),
   SEARCH_CACHE_TTL_SECONDS: intInRange(300, 900, 600),
@@ -102,6 +104,8 @@ export type AppConfig = {
   logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   serviceName: string;
   defaultRateLimitPerMinute: number;
+  /** Per-instance share (percent) of a key's limit enforced while Redis is out. */
+  rateLimitInsurancePercent: number;
   apiKeyCacheSeconds: number;
   apiKeyNegativeCacheSeconds: number;
   searchCacheTtlSeconds: number;
@@ -151,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: e.LOG_LEVEL,
     serviceName: e.SERVICE_NAME,
     defaultRateLimitPerMinute: e.DEFAULT_RATE_LIMIT_PER_MINUTE,
+    rateLimitInsurancePercent: e.RATE_LIMIT_INSURANCE_PERCENT,
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     apiKeyNegativeCacheSeconds: e.API_KEY_NEGATIVE_CACHE_SECONDS,
     searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,

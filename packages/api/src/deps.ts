@@ -142,13 +142,14 @@ export async function createAppDeps(
   const db =
     overrides.db ?? createTravelService({ client: dynamo.document, table: config.tableName });
 
-  // The limiter's own connection: no offline queue, so a Redis outage fails fast (and open).
+  // The limiter's own connection: no offline queue and a short command timeout, so a dead or
+  // stalled Redis is noticed at once and the limiter's breaker moves to its insurance share.
   const limiterRedis = config.redisUrl
     ? new Redis(config.redisUrl, {
         enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
+        maxRetriesPerRequest: 0,
         connectTimeout: 2_000,
-        commandTimeout: 500,
+        commandTimeout: 50,
       })
     : undefined;
   limiterRedis?.on("error", (error: Error) => {
@@ -173,6 +174,7 @@ export async function createAppDeps(
     keyPrefix: `${config.redisKeyPrefix}:rl`,
     logger,
     metrics,
+    insuranceShare: config.rateLimitInsurancePercent / 100,
   });
 
   // What both cache backends take from the configuration.
@@ -221,15 +223,30 @@ export async function createAppDeps(
 
   // Bookings tell search about every inventory change before answering, so the read model
   // holds the new seats/rooms and availability stays truthful.
+  // Refreshing them is best effort: a booking that is written answers as written, and the
+  // change stream's consumer repairs what a failed refresh left behind.
+  const onRefreshFailed = (error: unknown, changes: readonly { type: string }[]) => {
+    metrics.increment("CacheRefreshFailed");
+    logger.warn("cached search data not refreshed after a booking; the change stream repairs it", {
+      items: changes.length,
+      error: error as Error,
+    });
+  };
   const bookingRepositories = createBookingRepositories(db);
   const bookings = createBookingService({
     ...bookingRepositories,
     clock,
     listener: search,
+    onRefreshFailed,
     cursorSecret,
     tracer,
   });
-  const reconciler = createReconciler({ ...bookingRepositories, clock, listener: search });
+  const reconciler = createReconciler({
+    ...bookingRepositories,
+    clock,
+    listener: search,
+    onRefreshFailed,
+  });
 
   // Local mode feeds the engine's changes to this consumer: it is also the read model's backstop.
   // The live window counts what the consumer counts, when it counts it (one definition).

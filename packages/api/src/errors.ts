@@ -29,6 +29,14 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** 403: the key has the scope, but not over that tenant, scope or limit. */
+export class TenantForbiddenError extends DomainError {
+  constructor(detail: string) {
+    super({ status: 403, code: "forbidden", title: "Forbidden", detail });
+    this.name = "TenantForbiddenError";
+  }
+}
+
 /** 429: the key spent its requests for the current window. */
 export class RateLimitedError extends DomainError {
   readonly retryAfterSeconds: number;

@@ -1,8 +1,10 @@
 /**
  * `pnpm keys`: manage API keys directly in the table — how the first key of a deployed stage is
- * made (every later key can be made through `POST /v1/admin/api-keys` with an admin key).
+ * made (every later key of a tenant can be made through `POST /v1/admin/api-keys` with a key
+ * holding `keys`), and the only way to make a `platform` key (the operator's).
  *
  *   pnpm keys create --tenant acme --scopes search,book [--name "Checkout"] [--rate-limit 600]
+ *   pnpm keys create --tenant ops --scopes keys,inventory,analytics --platform
  *   pnpm keys list --tenant acme
  *   pnpm keys revoke key_01J…
  *
@@ -29,8 +31,11 @@ import { z } from "zod";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
+/** Scopes `--scopes` takes; `platform` only comes with `--platform`, never by accident. */
+const grantable = apiKeyScopeSchema.options.filter((s) => s !== "platform");
+
 const USAGE = `Usage:
-  pnpm keys create --tenant <id> --scopes <s1,s2> [--name <text>] [--rate-limit <n>]
+  pnpm keys create --tenant <id> --scopes <s1,s2> [--name <text>] [--rate-limit <n>] [--platform]
   pnpm keys list --tenant <id>
   pnpm keys revoke <keyId>
 
@@ -42,8 +47,9 @@ Where (first match wins):
                       (env LOCAL_DATA_DIR, default .data)
 Options:
   --region <region>   AWS region (env AWS_REGION, default us-east-1)
+  --platform          also grant platform (every tenant's keys and figures): operator keys only
   --help              show this help
-Scopes: ${apiKeyScopeSchema.options.join(", ")}`;
+Scopes: ${grantable.join(", ")} (admin is retired: use keys)`;
 
 const tenant = z
   .string({ error: "is required" })
@@ -72,7 +78,21 @@ const commandSchema = z.discriminatedUnion("command", [
           .map((x) => x.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(apiKeyScopeSchema).min(1, "must name at least one scope")),
+      .pipe(
+        z
+          .array(
+            z.enum(grantable, {
+              error: (issue) =>
+                issue.input === "admin"
+                  ? "admin is retired: use keys (the tenant's own keys) or inventory"
+                  : issue.input === "platform"
+                    ? "platform is granted with --platform"
+                    : `must be one of ${grantable.join(", ")}`,
+            }),
+          )
+          .min(1, "must name at least one scope"),
+      ),
+    platform: z.boolean().default(false),
     "rate-limit": z
       .string()
       .regex(/^\d+$/, "must be a whole number")
@@ -100,6 +120,7 @@ export function parseKeysCommand(argv: string[], env: Record<string, string | un
       name: { type: "string" },
       scopes: { type: "string" },
       "rate-limit": { type: "string" },
+      platform: { type: "boolean" },
       table: { type: "string" },
       endpoint: { type: "string" },
       region: { type: "string" },
@@ -251,7 +272,7 @@ export async function runKeysCommand(command: Command): Promise<unknown> {
         const { record, plainKey } = await keys.create({
           tenantId: command.tenant,
           name: command.name ?? `${command.tenant} key`,
-          scopes: command.scopes,
+          scopes: command.platform ? [...command.scopes, "platform"] : command.scopes,
           rateLimitPerMinute: command["rate-limit"],
           now: new Date(),
         });

@@ -45,7 +45,9 @@ async function ensureDemoKey(state: LocalState, apiKeys: ApiKeyRepository): Prom
   const saved = state.demoKey();
   if (saved) {
     const record = await apiKeys.findByPlainKey(saved);
-    if (record && !record.revokedAt) return saved;
+    // A key saved before scopes were added (e.g. v1's `admin`) is replaced by one holding all.
+    const holdsAll = apiKeyScopeSchema.options.every((scope) => record?.scopes.includes(scope));
+    if (record && !record.revokedAt && holdsAll) return saved;
   }
   const { plainKey } = await apiKeys.create({
     tenantId: "demo",

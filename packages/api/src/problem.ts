@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { DomainError, PROBLEM_CODES, type ProblemCode } from "@travel/core";
+import { DomainError, isDependencyFailure, PROBLEM_CODES, type ProblemCode } from "@travel/core";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -193,41 +193,12 @@ export function createErrorHandler(logger: AppLogger): ErrorHandler<AppEnv> {
   };
 }
 
-const UNAVAILABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
-const UNAVAILABLE_NAMES = new Set([
-  "TimeoutError",
-  "ThrottlingException",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "ServiceUnavailable",
-  "ServiceUnavailableException",
-  "InternalServerError",
-]);
-
 /**
- * True when an error (or one it wraps, e.g. an ElectroDB error around an SDK error) says a
- * backing service could not be reached or is overloaded: that is a 503 the client may retry,
- * not a bug (500).
+ * True when an error (or one it wraps) says a backing service could not be reached or is
+ * overloaded: that is a 503 the client may retry, not a bug (500). Core's `isDependencyFailure`,
+ * the same rule the circuit breakers count by.
  */
-export function isDependencyUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
-    const e = current as { name?: unknown; code?: unknown; cause?: unknown };
-    if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
-    if (typeof e.name === "string" && UNAVAILABLE_NAMES.has(e.name)) return true;
-    current = e.cause;
-  }
-  return false;
-}
+export const isDependencyUnavailable = isDependencyFailure;
 
 function publicDetail(status: number, message: string): string {
   switch (status) {

@@ -8,7 +8,7 @@ describe("API keys and auth (real dynalite)", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    admin = await t.createKey(["admin"]);
+    admin = await t.createKey(["keys", "search", "platform"], { tenantId: "operator" });
   });
   afterAll(async () => {
     await t.close();
@@ -23,11 +23,11 @@ describe("API keys and auth (real dynalite)", () => {
   it("creates a key whose plain value works once shown, and lists keys without secrets", async () => {
     const created = await t.request("/v1/admin/api-keys", {
       key: admin,
-      ...json({ tenantId: "acme", name: "Checkout", scopes: ["admin", "search"] }),
+      ...json({ tenantId: "acme", name: "Checkout", scopes: ["keys", "search"] }),
     });
     expect(created.status).toBe(201);
     const body = (await created.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ tenantId: "acme", name: "Checkout", scopes: ["admin", "search"] });
+    expect(body).toMatchObject({ tenantId: "acme", name: "Checkout", scopes: ["keys", "search"] });
     expect(body.id).toMatch(/^key_/);
     expect(body.key).toMatch(/^tk_/);
     expect(Date.parse(String(body.createdAt))).not.toBeNaN();
@@ -106,7 +106,7 @@ describe("API keys and auth (real dynalite)", () => {
     });
     expect(unknown.status).toBe(401);
 
-    const victim = await t.createKey(["admin"], { tenantId: "victim" });
+    const victim = await t.createKey(["keys"], { tenantId: "victim" });
     expect((await t.request("/v1/admin/api-keys?tenantId=victim", { key: victim })).status).toBe(
       200,
     );
@@ -190,7 +190,7 @@ describe("revocation across processes", () => {
     const a = await startTestApp({ engine, env: { API_KEY_CACHE_SECONDS: "1" } });
     const b = await startTestApp({ engine, env: { API_KEY_CACHE_SECONDS: "1" } });
     try {
-      const admin = await a.createKey(["admin"], { tenantId: "x-proc" });
+      const admin = await a.createKey(["keys"], { tenantId: "x-proc" });
       expect((await b.request("/v1/admin/api-keys?tenantId=x-proc", { key: admin })).status).toBe(
         200,
       );

@@ -154,7 +154,14 @@ describe("cross-cutting behaviour", () => {
   it("reports health: ok with DynamoDB and the cache up", async () => {
     const res = await t.request("/health");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", checks: { dynamodb: "ok", cache: "ok" } });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      checks: { dynamodb: "ok", cache: "ok" },
+      breakers: {
+        "inventory.search": "closed",
+        "inventory.price": "closed",
+      },
+    });
   });
 
   it("serves an interactive reference at /docs from bundled assets (no CDN)", async () => {
@@ -195,7 +202,7 @@ describe("failures", () => {
     const { plainKey } = await deps.apiKeys.create({
       tenantId: "t",
       name: "admin",
-      scopes: ["admin"],
+      scopes: ["keys", "search"],
       rateLimitPerMinute: 100,
       now: new Date(),
     });
@@ -233,7 +240,7 @@ describe("failures", () => {
     try {
       const res = await t.request("/health");
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({
+      expect(await res.json()).toMatchObject({
         status: "degraded",
         checks: { dynamodb: "down", cache: "ok" },
       });

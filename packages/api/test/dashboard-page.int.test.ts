@@ -72,7 +72,7 @@ describe.skipIf(!hasBrowser && !process.env.CI)("GET /dashboard in headless chro
     });
     keys.acme = await t.createKey(["search", "book", "analytics"], { tenantId: "acme" });
     keys.globex = await t.createKey(["search", "analytics"], { tenantId: "globex" });
-    keys.platform = await t.createKey(["analytics", "admin"], { tenantId: "operator" });
+    keys.platform = await t.createKey(["analytics", "platform"], { tenantId: "operator" });
 
     server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" });
     await new Promise<void>((resolve) => server.once("listening", resolve));

@@ -52,7 +52,7 @@ describe("GET /v1/analytics/live (the live operations page's data)", () => {
     });
     keys.acme = await t.createKey(["search", "book", "analytics"], { tenantId: "acme" });
     keys.globex = await t.createKey(["search", "analytics"], { tenantId: "globex" });
-    keys.platform = await t.createKey(["analytics", "admin"], { tenantId: "operator" });
+    keys.platform = await t.createKey(["analytics", "platform"], { tenantId: "operator" });
     keys.searchOnly = await t.createKey(["search"], { tenantId: "acme" });
   });
   afterAll(async () => {

@@ -117,7 +117,9 @@ describe("every route under random paths, queries and bodies", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    key = await t.createKey(["search", "book", "admin", "analytics"], { tenantId: "tenant-fuzz" });
+    key = await t.createKey(["search", "book", "keys", "inventory", "analytics"], {
+      tenantId: "tenant-fuzz",
+    });
     await insertInventory(t.engine.db, { flights: flightRecords(dayFromToday(5)) });
   });
   afterAll(async () => {

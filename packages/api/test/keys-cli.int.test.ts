@@ -155,3 +155,26 @@ describe("pnpm keys in local mode (no endpoint, no table)", () => {
     expect((JSON.parse(stdout) as { id: string }[]).map((k) => k.id)).toEqual([first.id]);
   });
 });
+
+describe("platform and retired scopes", () => {
+  it("grants platform only with --platform, and never the retired admin", () => {
+    const base = [
+      "create",
+      "--tenant",
+      "ops",
+      "--name",
+      "Operator",
+      "--endpoint",
+      "http://127.0.0.1:1",
+    ];
+    expect(() => parseKeysCommand([...base, "--scopes", "keys,admin"], {})).toThrow(
+      /admin is retired/,
+    );
+    expect(() => parseKeysCommand([...base, "--scopes", "platform"], {})).toThrow(
+      /granted with --platform/,
+    );
+    expect(
+      parseKeysCommand([...base, "--scopes", "keys,analytics", "--platform"], {}),
+    ).toMatchObject({ scopes: ["keys", "analytics"], platform: true });
+  });
+});

@@ -54,7 +54,7 @@ describe("OpenAPI document", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    allScopes = await t.createKey(["search", "book", "admin", "analytics"]);
+    allScopes = await t.createKey(["search", "book", "keys", "inventory", "analytics"]);
     const res = await t.request("/openapi.json");
     expect(res.status).toBe(200);
     doc = (await res.json()) as typeof doc;

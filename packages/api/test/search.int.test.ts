@@ -51,7 +51,7 @@ describe("search, offers and admin updates through HTTP (dynalite, in-process ca
       nights: roomNights(checkIn, dayFromToday(25)),
     });
     key = await t.createKey(["search"]);
-    admin = await t.createKey(["admin", "search"]);
+    admin = await t.createKey(["inventory", "search"]);
   });
   afterAll(async () => {
     await t.close();
@@ -220,7 +220,7 @@ describe("search, offers and admin updates through HTTP (dynalite, in-process ca
     expect(body.data[0]).toMatchObject({ id: target, price: { amount: "99.00" } });
   });
 
-  it("PATCH needs the admin scope and a valid body", async () => {
+  it("PATCH needs the inventory scope and a valid body", async () => {
     const target = JFK_LAX[1]?.id as string;
     const forbidden = await t.request(`/v1/admin/offers/${target}`, {
       key,
@@ -322,7 +322,7 @@ describeRedis("two API instances sharing Redis", ({ url }) => {
     try {
       const date = dayFromToday(12);
       await insertInventory(engine.db, { flights: flightRecords(date) });
-      const key = await a.createKey(["search", "admin"]);
+      const key = await a.createKey(["search", "inventory"]);
       const path = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${date}`;
       expect((await a.request(path, { key })).headers.get("x-cache")).toBe("MISS");
       expect((await b.request(path, { key })).headers.get("x-cache")).toBe("HIT");

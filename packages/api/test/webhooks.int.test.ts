@@ -315,8 +315,8 @@ describe("webhooks in local mode (local receiver, local change feed, in-process 
 
     const noScope = api(p.t, await p.t.createKey(["book"], { tenantId: "tenant-hooks" }));
     expect((await noScope.send("/v1/webhooks")).status).toBe(403);
-    const admin = api(p.t, await p.t.createKey(["admin"], { tenantId: "tenant-hooks" }));
-    expect((await admin.send("/v1/webhooks")).status).toBe(200);
+    const keys = api(p.t, await p.t.createKey(["keys"], { tenantId: "tenant-hooks" }));
+    expect((await keys.send("/v1/webhooks")).status).toBe(200);
 
     const before = await snapshotWithoutDeliveries(p.t);
     for (const body of [

@@ -5,6 +5,7 @@ import {
   type BookingStatus,
   currencyExponent,
   type IdempotencyRecord,
+  type InventoryChange,
   type InventoryChangeListener,
   newId,
   parseOfferId,
@@ -56,6 +57,8 @@ export interface BookingServiceDeps {
   cursorSecret: string;
   /** Told about every inventory change before the booking/cancellation is acknowledged. */
   listener?: InventoryChangeListener | undefined;
+  /** Told when the listener could not be told (the booking still answers as written). */
+  onRefreshFailed?: ((error: unknown, changes: readonly InventoryChange[]) => void) | undefined;
   /** How long one worker owns an idempotency key / a booking before others may take over. */
   leaseMs?: number;
   /** How long a request waits for a concurrent identical one before answering 409. */

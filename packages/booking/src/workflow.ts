@@ -40,6 +40,14 @@ export interface WorkflowDeps {
   clock: Clock;
   /** Told about every inventory change before the change is acknowledged (search invalidates). */
   listener?: InventoryChangeListener | undefined;
+  /**
+   * Told when telling `listener` failed on every attempt: the booking goes on (it is written;
+   * the change stream repairs the cached search data), the caller meters and logs it.
+   */
+  onRefreshFailed?: ((error: unknown, changes: readonly InventoryChange[]) => void) | undefined;
+  /** Attempts at telling `listener` (default 3), `refreshRetryMs` apart (default 25 ms, doubling). */
+  refreshAttempts?: number;
+  refreshRetryMs?: number;
 }
 
 /**
@@ -56,9 +64,30 @@ export interface WorkflowDeps {
  */
 export function createBookingWorkflow(deps: WorkflowDeps) {
   const { bookings, holds, idempotency, clock, listener } = deps;
+  const attempts = Math.max(1, deps.refreshAttempts ?? 3);
+  const retryMs = deps.refreshRetryMs ?? 25;
 
+  /**
+   * Tells the listener (search's cached data) about changed items: best effort. The items are
+   * already written, so a cache that cannot be refreshed never fails the booking: the refresh is
+   * retried a few times, then reported (`onRefreshFailed`) and left to the change stream, whose
+   * consumer applies every inventory item's new state to the read model (versioned, so a late
+   * or repeated application is harmless).
+   */
   async function publish(changes: readonly InventoryChange[]): Promise<void> {
-    if (changes.length > 0 && listener) await listener.inventoryChanged(changes);
+    if (changes.length === 0 || !listener) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await listener.inventoryChanged(changes);
+        return;
+      } catch (error) {
+        if (attempt >= attempts) {
+          deps.onRefreshFailed?.(error, changes);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, retryMs * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   async function reread(bookingId: string): Promise<BookingRecord> {
@@ -88,7 +117,8 @@ export function createBookingWorkflow(deps: WorkflowDeps) {
    * 1. holds, item by item (each idempotent) — a crash leaves a pending booking in the work
    *    queue with some holds; whoever resumes acquires the rest (already-held ones are no-ops).
    * 2. publish the changed items — before confirming, so a search never shows seats that are
-   *    already held; resuming republishes the current state.
+   *    already held; resuming republishes the current state. Best effort: a cache that cannot
+   *    be refreshed does not stop the confirmation (the change stream repairs it).
    * 3. `pending → confirmed` (conditional) — the booking leaves the work queue.
    * On a shortage: `pending → failed` *with* the release queue first, then the releases, then
    * leaving the queue: a crash between them leaves the booking in the release queue, so no hold

@@ -60,8 +60,36 @@ export const roomNightRecordSchema = z.object({
 });
 export type RoomNightRecord = z.infer<typeof roomNightRecordSchema>;
 
-export const apiKeyScopeSchema = z.enum(["search", "book", "admin", "analytics", "keys"]);
+/**
+ * What a key may do (the contract's "Tenants and scopes"): `search`, `book`, `analytics` (its
+ * own tenant's figures), `keys` (its own tenant's keys), `inventory` (change offers) and
+ * `platform` (every tenant; only the platform operator's keys).
+ */
+export const apiKeyScopeSchema = z.enum([
+  "search",
+  "book",
+  "analytics",
+  "keys",
+  "inventory",
+  "platform",
+]);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
+
+/**
+ * The v1 scope `admin`, retired: keys made before v2 still carry it in the table and are read as
+ * holding `keys` (their own tenant's key management) and nothing more of it.
+ */
+export const RETIRED_ADMIN_SCOPE = "admin";
+
+/** A stored scope list as the key holds it today: `admin` read as `keys`, unknown names dropped. */
+export function effectiveScopes(stored: Iterable<string>): ApiKeyScope[] {
+  const scopes = new Set<ApiKeyScope>();
+  for (const name of stored) {
+    if (name === RETIRED_ADMIN_SCOPE) scopes.add("keys");
+    else if (apiKeyScopeSchema.safeParse(name).success) scopes.add(name as ApiKeyScope);
+  }
+  return [...scopes].sort();
+}
 
 export const apiKeyRecordSchema = z.object({
   keyId: z.string(),

@@ -49,6 +49,67 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A dependency (a supplier's API, a store) failed: it timed out, refused the connection or
+ * answered 5xx. Adapters throw it so circuit breakers count the failure (`isDependencyFailure`).
+ */
+export class DependencyFailureError extends CoreError {
+  readonly dependency: string;
+  constructor(dependency: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DependencyFailureError";
+    this.dependency = dependency;
+  }
+}
+
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+const UNAVAILABLE_NAMES = new Set([
+  "TimeoutError",
+  "TaskCancelledError",
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "InternalServerError",
+]);
+
+/**
+ * True when an error (or one it wraps, e.g. an ElectroDB error around an SDK error) says a
+ * backing service could not be reached, timed out, is overloaded or answered 5xx: a failure of
+ * the dependency that a client may retry and a circuit breaker should count. Bad input, a
+ * missing item and bugs (`RangeError`, `TypeError`, domain errors) are not.
+ */
+export function isDependencyFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    if (current instanceof DependencyFailureError) return true;
+    const e = current as {
+      name?: unknown;
+      code?: unknown;
+      cause?: unknown;
+      $fault?: unknown;
+      $metadata?: { httpStatusCode?: unknown };
+    };
+    if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.name === "string" && UNAVAILABLE_NAMES.has(e.name)) return true;
+    if (e.$fault === "server") return true;
+    const status = e.$metadata?.httpStatusCode;
+    if (typeof status === "number" && status >= 500) return true;
+    current = e.cause;
+  }
+  return false;
+}
+
 /** The contract's stable, machine-readable problem codes. */
 export const PROBLEM_CODES = [
   "validation_failed",
@@ -67,6 +128,8 @@ export const PROBLEM_CODES = [
   "unsupported_media_type",
   "service_unavailable",
   "internal_error",
+  "inventory_conflict",
+  "tenant_inventory_cap",
   "webhook_url_rejected",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -114,5 +177,16 @@ export class SeedLoadError extends CoreError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "SeedLoadError";
+  }
+}
+
+/**
+ * 409 `inventory_conflict`: an availability change would let more be sold than exists
+ * (`available + held > total`), or the item kept changing under the update.
+ */
+export class InventoryConflictError extends DomainError {
+  constructor(detail: string) {
+    super({ status: 409, code: "inventory_conflict", title: "Inventory conflict", detail });
+    this.name = "InventoryConflictError";
   }
 }

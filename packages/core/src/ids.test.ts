@@ -59,6 +59,17 @@ describe("parseOfferId", () => {
       "stay with bad dates",
       `off_${Buffer.from("h|htl_01ABCDEFGH|May 1|2026-05-02").toString("base64url")}`,
     ],
+    ...[
+      ["impossible dates", "2026-13-45", "2026-14-01"],
+      ["February 30th", "2026-02-30", "2026-03-02"],
+      ["check-out before check-in", "2026-05-04", "2026-05-01"],
+      ["zero nights", "2026-05-01", "2026-05-01"],
+      ["31 nights", "2026-05-01", "2026-06-01"],
+      ["year 9999", "9999-12-01", "9999-12-02"],
+    ].map(([label, checkIn, checkOut]) => [
+      `stay with ${label}`,
+      hotelOfferId({ hotelId: "htl_01ABCDEFGH", checkIn: checkIn ?? "", checkOut: checkOut ?? "" }),
+    ]),
     [
       "stay with extra parts",
       `off_${Buffer.from("h|htl_01ABCDEFGH|2026-05-01|2026-05-02|x").toString("base64url")}`,

@@ -74,7 +74,35 @@ export type ParsedOfferId =
   | { type: "flight"; offerId: string }
   | { type: "hotel"; offerId: string; hotelId: string; checkIn: string; checkOut: string };
 
-/** Tells a flight offer id from a hotel offer id; `undefined` for anything that is neither. */
+/** Longest hotel stay an offer id may name (the contract's 1–30 nights). */
+export const MAX_STAY_NIGHTS = 30;
+
+const DAY_MS = 86_400_000;
+
+/** Epoch ms of a `YYYY-MM-DD` that is a real calendar date in years 2000–2199, else undefined. */
+function calendarDay(value: string): number | undefined {
+  if (!/^2[01]\d{2}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  if (!Number.isFinite(time) || new Date(time).toISOString().slice(0, 10) !== value) {
+    return undefined;
+  }
+  return time;
+}
+
+/** True for real calendar dates with check-out 1–30 nights after check-in. */
+function isStayInRange(checkIn: string, checkOut: string): boolean {
+  const from = calendarDay(checkIn);
+  const to = calendarDay(checkOut);
+  if (from === undefined || to === undefined) return false;
+  const nights = (to - from) / DAY_MS;
+  return nights >= 1 && nights <= MAX_STAY_NIGHTS;
+}
+
+/**
+ * Tells a flight offer id from a hotel offer id; `undefined` for anything that is neither. Hotel
+ * ids are checked completely (real calendar dates, 1–30 nights), so nothing downstream ever sees
+ * an impossible date.
+ */
 export function parseOfferId(offerId: string): ParsedOfferId | undefined {
   if (!isId("offer", offerId)) return undefined;
   const body = offerId.slice(ID_PREFIXES.offer.length);
@@ -94,8 +122,7 @@ export function parseOfferId(offerId: string): ParsedOfferId | undefined {
     !isId("hotel", hotelId) ||
     !checkIn ||
     !checkOut ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(checkIn) ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(checkOut)
+    !isStayInRange(checkIn, checkOut)
   ) {
     return undefined;
   }

@@ -4,6 +4,7 @@ import { InvalidMoneyError } from "./errors.js";
 import {
   currencyExponent,
   fromMinor,
+  MAX_MONEY_MINOR,
   moneySchema,
   multiplyMinor,
   sameMoney,
@@ -110,5 +111,28 @@ describe("money helpers", () => {
     expect(moneySchema.safeParse({ amount: "1.00", currency: "USD", extra: 1 }).success).toBe(
       false,
     );
+  });
+
+  it("accepts only amounts that convert exactly to minor units (toMinor never throws after it)", () => {
+    const refused = [
+      { amount: "999999999999999.99", currency: "USD" },
+      { amount: "100000000000.01", currency: "USD" },
+      { amount: "1.5", currency: "JPY" },
+      { amount: "1.234", currency: "USD" },
+    ];
+    for (const money of refused) {
+      const result = moneySchema.safeParse(money);
+      expect(result.success, money.amount).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(["amount"]);
+    }
+    const accepted = [
+      { amount: "100000000000.00", currency: "USD" },
+      { amount: "10000000000000", currency: "JPY" },
+      { amount: "1.234", currency: "KWD" },
+    ];
+    for (const money of accepted) {
+      expect(moneySchema.safeParse(money).success, money.amount).toBe(true);
+      expect(toMinor(money).minor).toBeLessThanOrEqual(MAX_MONEY_MINOR);
+    }
   });
 });

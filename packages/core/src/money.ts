@@ -50,7 +50,17 @@ export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD");
 
-/** The contract's Money object: a decimal string amount and an ISO 4217 currency. */
+/**
+ * Largest amount the API accepts, in minor units (10^13: a hundred billion dollars). Totals
+ * multiply amounts by quantities of at most a few dozen, so every sum stays an exact integer.
+ */
+export const MAX_MONEY_MINOR = 10_000_000_000_000;
+
+/**
+ * The contract's Money object: a decimal string amount and an ISO 4217 currency. An amount the
+ * schema accepts converts exactly to integer minor units (no more decimals than the currency has,
+ * at most `MAX_MONEY_MINOR`), so `toMinor` never throws on validated input.
+ */
 export const moneySchema = z
   .object({
     amount: z
@@ -59,7 +69,24 @@ export const moneySchema = z
       .regex(/^\d{1,15}(\.\d{1,3})?$/, 'must be a non-negative decimal string such as "123.45"'),
     currency: currencySchema,
   })
-  .strict();
+  .strict()
+  .superRefine((money, ctx) => {
+    const exponent = currencyExponent(money.currency);
+    const [whole = "", fraction = ""] = money.amount.split(".");
+    if (fraction.length > exponent) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["amount"],
+        message: `${money.currency} amounts have at most ${exponent} decimal places`,
+      });
+    } else if (Number(whole + fraction.padEnd(exponent, "0")) > MAX_MONEY_MINOR) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["amount"],
+        message: `must be at most ${fromMinor(MAX_MONEY_MINOR, money.currency).amount}`,
+      });
+    }
+  });
 
 /**
  * Parses a decimal-string amount into integer minor units, exactly (no floats).

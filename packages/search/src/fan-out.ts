@@ -1,12 +1,13 @@
 import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { DomainError, isDependencyFailure } from "@travel/core";
 import {
   type CircuitBreakerPolicy,
   CircuitState,
   ConsecutiveBreaker,
   circuitBreaker,
-  handleAll,
+  handleWhen,
   isBrokenCircuitError,
-  isTaskCancelledError,
+  TaskCancelledError,
   TimeoutStrategy,
   timeout,
   wrap,
@@ -17,7 +18,10 @@ import type { Supplier, SupplierCallOptions } from "./suppliers/supplier.js";
 export interface FanOutOptions {
   /** Per supplier call; the call is abandoned (and its signal aborted) after this. Default 2000. */
   timeoutMs?: number;
-  /** Consecutive failures (errors or timeouts) that open a supplier's breaker. Default 5. */
+  /**
+   * Consecutive dependency failures (timeouts, connection errors, 5xx: `isDependencyFailure`)
+   * that open a supplier's breaker; bad input and bugs never count. Default 5.
+   */
   breakerFailures?: number;
   /** How long an open breaker refuses calls before one trial call. Default 30 s. */
   halfOpenAfterMs?: number;
@@ -35,6 +39,18 @@ export interface FanOutResult<T> {
 }
 
 export type BreakerState = "closed" | "open" | "half-open" | "isolated";
+
+/**
+ * Each supplier has one breaker per kind of call: search fills and offer re-pricing fail apart
+ * (a run of failed re-pricings never stops searches, nor the other way round).
+ */
+export type BreakerKind = "search" | "price";
+
+const KIND_OF: Record<SupplierOperation, BreakerKind> = {
+  searchFlights: "search",
+  searchHotels: "search",
+  priceOffer: "price",
+};
 
 export interface FanOut {
   /**
@@ -67,8 +83,18 @@ export interface FanOut {
     now: Date,
     which?: (supplier: Supplier) => boolean,
   ): Promise<{ value: T | undefined; missing: string[]; asked: number }>;
+  /** Every breaker's state, keyed `<supplier>.<kind>` (e.g. `inventory.price`). */
   breakerStates(): Record<string, BreakerState>;
 }
+
+/**
+ * True for the timeout policy's cancellation. Not cockatiel's `isTaskCancelledError`: in 3.2 it
+ * tests for the bulkhead's marker and is false for every timeout.
+ */
+const isTimeout = (error: unknown) => error instanceof TaskCancelledError;
+
+/** What a breaker counts: the call timed out or the dependency failed (never bad input or bugs). */
+const countsAsFailure = (error: Error) => isTimeout(error) || isDependencyFailure(error);
 
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: "closed",
@@ -89,21 +115,25 @@ export function createFanOut(suppliers: readonly Supplier[], options: FanOutOpti
     names.add(s.name);
   }
   const timeoutMs = options.timeoutMs ?? 2000;
-  const guarded = suppliers.map((supplier) => {
-    const breaker: CircuitBreakerPolicy = circuitBreaker(handleAll, {
+  const guardedCall = (supplier: Supplier, kind: BreakerKind) => {
+    const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(countsAsFailure), {
       halfOpenAfter: options.halfOpenAfterMs ?? 30_000,
       breaker: new ConsecutiveBreaker(options.breakerFailures ?? 5),
     });
     breaker.onBreak(() =>
-      options.logger.warn("supplier circuit opened", { supplier: supplier.name }),
+      options.logger.warn("supplier circuit opened", { supplier: supplier.name, kind }),
     );
     breaker.onReset(() =>
-      options.logger.warn("supplier circuit closed again", { supplier: supplier.name }),
+      options.logger.warn("supplier circuit closed again", { supplier: supplier.name, kind }),
     );
     // dangerouslyUnref: a pending timeout must not keep a Lambda or test process alive.
     const policy = wrap(breaker, timeout(timeoutMs, TimeoutStrategy.Aggressive).dangerouslyUnref());
-    return { supplier, breaker, policy };
-  });
+    return { breaker, policy };
+  };
+  const guarded = suppliers.map((supplier) => ({
+    supplier,
+    kinds: { search: guardedCall(supplier, "search"), price: guardedCall(supplier, "price") },
+  }));
 
   async function callOne<R>(
     entry: (typeof guarded)[number],
@@ -111,7 +141,8 @@ export function createFanOut(suppliers: readonly Supplier[], options: FanOutOpti
     call: (supplier: Supplier, options: SupplierCallOptions) => Promise<R>,
     now: Date,
   ): Promise<{ ok: true; value: R } | { ok: false }> {
-    const { supplier, policy } = entry;
+    const { supplier } = entry;
+    const { policy } = entry.kinds[KIND_OF[operation]];
     return options.tracer.startActiveSpan(
       `supplier.${operation}`,
       {
@@ -125,11 +156,15 @@ export function createFanOut(suppliers: readonly Supplier[], options: FanOutOpti
           span.setAttribute("travel.supplier.outcome", "ok");
           return { ok: true as const, value };
         } catch (error) {
+          // A supplier's verdict on the request (not found, invalid) is the answer, not a failure.
+          if (error instanceof DomainError) throw error;
           const outcome = isBrokenCircuitError(error)
             ? "breaker_open"
-            : isTaskCancelledError(error)
+            : isTimeout(error)
               ? "timeout"
-              : "error";
+              : isDependencyFailure(error)
+                ? "error"
+                : "bug";
           span.setAttribute("travel.supplier.outcome", outcome);
           span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
           if (outcome !== "breaker_open") {
@@ -182,7 +217,12 @@ export function createFanOut(suppliers: readonly Supplier[], options: FanOutOpti
 
     breakerStates() {
       return Object.fromEntries(
-        guarded.map((g) => [g.supplier.name, STATE_NAMES[g.breaker.state]]),
+        guarded.flatMap((g) =>
+          Object.entries(g.kinds).map(([kind, { breaker }]) => [
+            `${g.supplier.name}.${kind}`,
+            STATE_NAMES[breaker.state],
+          ]),
+        ),
       );
     },
   };

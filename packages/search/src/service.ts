@@ -113,8 +113,16 @@ export interface SearchService extends InventoryChangeListener {
   searchHotels(query: HotelQuery, context: SearchContext): Promise<HotelSearchResponse>;
   /** Re-priced live by the owning supplier (never from the cache). 404 / 410 / 503. */
   getOffer(offerId: string): Promise<Offer>;
-  /** Admin update of an inventory offer; cached results holding it are invalidated first. */
-  updateOffer(offerId: string, update: OfferUpdate): Promise<Offer>;
+  /**
+   * Admin update of an inventory offer; cached results holding it are invalidated first. With
+   * `onRefreshFailed`, a cache that cannot be refreshed is reported there (the update is
+   * written and answered; the change stream repairs the cache) instead of thrown.
+   */
+  updateOffer(
+    offerId: string,
+    update: OfferUpdate,
+    options?: { onRefreshFailed?: (error: unknown) => void },
+  ): Promise<Offer>;
   /**
    * Applies the items' new state to the read model and invalidates cache-aside results that
    * can hold them, before resolving (503 `SearchCacheUnavailableError` when the cache refused).
@@ -470,7 +478,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       return value;
     },
 
-    async updateOffer(offerId, update) {
+    async updateOffer(offerId, update, updateOptions = {}) {
       const { offer, changes } = await updateInventoryOffer(
         inventory,
         offerId,
@@ -478,7 +486,12 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
         clock.now(),
         options.offerValiditySeconds,
       );
-      await inventoryChanged(changes);
+      try {
+        await inventoryChanged(changes);
+      } catch (error) {
+        if (!updateOptions.onRefreshFailed) throw error;
+        updateOptions.onRefreshFailed(error);
+      }
       if (!offer) throw new OfferNotFoundError(offerId);
       return offer;
     },

@@ -123,7 +123,12 @@ describe("supplier fan-out", () => {
       expect(result.data.map((o) => o.id)).toEqual([flightId(9 + n)]);
       expect(result.meta.suppliers.missing).toEqual(["simulated"]);
     }
-    expect(service.breakerStates()).toEqual({ inventory: "closed", simulated: "open" });
+    expect(service.breakerStates()).toEqual({
+      "inventory.search": "closed",
+      "inventory.price": "closed",
+      "simulated.search": "open",
+      "simulated.price": "closed",
+    });
     expect(simulated.calls).toBe(2);
 
     // Open: the supplier is not called at all and no timeout is waited for.
@@ -141,7 +146,7 @@ describe("supplier fan-out", () => {
     const closed = await service.searchFlights(query(day(4)), tenant);
     expect(closed.meta.suppliers.missing).toEqual([]);
     expect(simulated.calls).toBe(3);
-    expect(service.breakerStates().simulated).toBe("closed");
+    expect(service.breakerStates()["simulated.search"]).toBe("closed");
   });
 
   it("answers 503 when every supplier fails, caches nothing, and routes getOffer by id", async () => {

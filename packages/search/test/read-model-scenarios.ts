@@ -266,7 +266,10 @@ export function readModelScenarios(factory: CacheFactory): void {
     );
     expect(cached.meta.cache.status).toBe("hit");
     expect(cached.data.map((o) => o.id)).toEqual([flightId(6)]);
-    expect(service.breakerStates()).toEqual({ inventory: "open" });
+    expect(service.breakerStates()).toEqual({
+      "inventory.search": "open",
+      "inventory.price": "closed",
+    });
   });
 
   it("never serves a partial entry as complete: an update before any fill, then a search, shows every offer", async () => {

@@ -1,32 +1,60 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { type ApiKeyRecord, apiKeyScopeSchema } from "@travel/core";
+import {
+  type ApiKeyRecord,
+  type ApiKeyScope,
+  apiKeyScopeSchema,
+  RETIRED_ADMIN_SCOPE,
+} from "@travel/core";
+import type { Context } from "hono";
 import type { AppDeps } from "../deps.js";
-import { NotFoundError } from "../errors.js";
+import type { AppEnv } from "../env.js";
+import { NotFoundError, TenantForbiddenError } from "../errors.js";
 import { createPageCursors } from "../page-cursor.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
+import { tenantIdSchema } from "./tenant-id.js";
 
-const tenantIdSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 characters of A–Z, a–z, 0–9, _ or -")
-  .openapi({ example: "acme-travel" });
+/** A scope a request may grant; the retired `admin` is refused with what to use instead. */
+const grantableScopeSchema = z.enum(apiKeyScopeSchema.options, {
+  error: (issue) =>
+    issue.input === RETIRED_ADMIN_SCOPE
+      ? "admin is retired: grant keys (the tenant's own keys) or inventory instead"
+      : `must be one of ${apiKeyScopeSchema.options.join(", ")}`,
+});
+
+/** Printable text without control characters (no ANSI escapes in logs or consoles). */
+const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
 
 const createApiKeyBodySchema = z
   .object({
-    tenantId: tenantIdSchema,
-    name: z.string().trim().min(1).max(100).openapi({ example: "Checkout service" }),
+    tenantId: tenantIdSchema.optional().openapi({
+      description: "Whose key (default: the caller's tenant; another tenant needs `platform`)",
+    }),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .refine((name) => PRINTABLE.test(name), "must be printable text (no control characters)")
+      .openapi({ example: "Checkout service" }),
     scopes: z
-      .array(apiKeyScopeSchema)
+      .array(grantableScopeSchema)
       .min(1, "must name at least one scope")
-      .max(4)
-      .openapi({ example: ["search", "book"] }),
+      .max(apiKeyScopeSchema.options.length)
+      .openapi({
+        example: ["search", "book"],
+        description: "Only scopes the calling key holds itself; `platform` is never granted here.",
+      }),
     rateLimitPerMinute: z
       .int()
       .min(1)
       .max(1_000_000)
       .optional()
-      .openapi({ description: "Requests per minute for this key (default from configuration)" }),
+      .openapi({
+        description:
+          "Requests per minute for this key: at most the calling key's own (default: the " +
+          "configured default, capped at the caller's own)",
+      }),
   })
   .strict()
   .openapi("CreateApiKeyRequest");
@@ -52,7 +80,9 @@ const createdApiKeySchema = apiKeySchema
   .openapi("CreatedApiKey");
 
 const listQuerySchema = z.object({
-  tenantId: tenantIdSchema,
+  tenantId: tenantIdSchema.optional().openapi({
+    description: "Whose keys (default: the caller's tenant; another tenant needs `platform`)",
+  }),
   limit: z
     .string()
     .regex(/^\d{1,3}$/, "must be a whole number")
@@ -107,7 +137,7 @@ const listKeysRoute = createRoute({
   method: "get",
   path: "/",
   tags: ["Administration"],
-  summary: "List a tenant's API keys (no secrets)",
+  summary: "List your tenant's API keys (no secrets)",
   security: API_KEY_SECURITY,
   request: { query: listQuerySchema },
   responses: {
@@ -143,18 +173,60 @@ const revokeKeyRoute = createRoute({
   },
 });
 
-/** `/v1/admin/api-keys`: create, list and revoke keys (scope `admin`). */
+/**
+ * The tenant a request manages: its own, or (with `platform`) the one it names. Naming another
+ * tenant without `platform` is a 403.
+ */
+function managedTenant(c: Context<AppEnv>, requested: string | undefined): string {
+  const key = c.get("apiKey");
+  if (requested === undefined || requested === key.tenantId) return key.tenantId;
+  if (key.scopes.includes("platform")) return requested;
+  throw new TenantForbiddenError("A keys key manages its own tenant's keys only.");
+}
+
+/**
+ * What a new key may hold: only scopes the caller holds, never `platform` (only
+ * `pnpm keys create --platform` grants it) and no higher limit than the caller's own.
+ */
+function checkGrant(caller: ApiKeyRecord, scopes: ApiKeyScope[], limit: number): void {
+  if (scopes.includes("platform")) {
+    throw new TenantForbiddenError(
+      "platform is granted only by the operator (pnpm keys create --platform).",
+    );
+  }
+  const missing = scopes.filter((scope) => !caller.scopes.includes(scope));
+  if (missing.length > 0) {
+    throw new TenantForbiddenError(
+      `A key can grant only scopes it holds itself; this one lacks ${missing.join(", ")}.`,
+    );
+  }
+  if (limit > caller.rateLimitPerMinute && !caller.scopes.includes("platform")) {
+    throw new TenantForbiddenError(
+      `A key cannot grant a higher rate limit than its own (${caller.rateLimitPerMinute}/min).`,
+    );
+  }
+}
+
+/** `/v1/admin/api-keys`: create, list and revoke the caller's tenant's keys (scope `keys`). */
 export function createApiKeyRoutes(deps: AppDeps) {
   const router = createRouter();
   const { apiKeys, clock, config } = deps;
 
   router.openapi(createKeyRoute, async (c) => {
     const body = c.req.valid("json");
+    const caller = c.get("apiKey");
+    const tenantId = managedTenant(c, body.tenantId);
+    const rateLimitPerMinute =
+      body.rateLimitPerMinute ??
+      (caller.scopes.includes("platform")
+        ? config.defaultRateLimitPerMinute
+        : Math.min(config.defaultRateLimitPerMinute, caller.rateLimitPerMinute));
+    checkGrant(caller, body.scopes, rateLimitPerMinute);
     const { record, plainKey } = await apiKeys.create({
-      tenantId: body.tenantId,
+      tenantId,
       name: body.name,
       scopes: body.scopes,
-      rateLimitPerMinute: body.rateLimitPerMinute ?? config.defaultRateLimitPerMinute,
+      rateLimitPerMinute,
       now: clock.now(),
     });
     c.header("cache-control", "no-store");
@@ -163,8 +235,9 @@ export function createApiKeyRoutes(deps: AppDeps) {
 
   router.openapi(listKeysRoute, async (c) => {
     const query = c.req.valid("query");
-    const cursors = createPageCursors(deps.cursorSecret, `api-keys:${query.tenantId}`);
-    const page = await apiKeys.listByTenant(query.tenantId, {
+    const tenantId = managedTenant(c, query.tenantId);
+    const cursors = createPageCursors(deps.cursorSecret, `api-keys:${tenantId}`);
+    const page = await apiKeys.listByTenant(tenantId, {
       limit: query.limit ?? 20,
       cursor: cursors.open(query.cursor),
     });
@@ -177,6 +250,15 @@ export function createApiKeyRoutes(deps: AppDeps) {
 
   router.openapi(revokeKeyRoute, async (c) => {
     const { id } = c.req.valid("param");
+    const caller = c.get("apiKey");
+    // Another tenant's key is "not found" to a non-platform caller: its existence is not told.
+    const existing = await apiKeys.findById(id);
+    if (
+      !existing ||
+      (existing.tenantId !== caller.tenantId && !caller.scopes.includes("platform"))
+    ) {
+      throw new NotFoundError(`No API key ${id}.`);
+    }
     const revoked = await apiKeys.revoke(id, clock.now());
     if (!revoked) throw new NotFoundError(`No API key ${id}.`);
     deps.keyLookup.forget(revoked.keyHash);

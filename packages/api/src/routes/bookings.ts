@@ -208,6 +208,8 @@ export function createBookingRoutes(deps: AppDeps) {
     createBookingRoute,
     async (c) => {
       const idempotencyKey = c.req.valid("header")[IDEMPOTENCY_HEADER];
+      // Traveller details: never stored by a browser or a shared cache.
+      c.header("cache-control", "no-store");
       try {
         const outcome = await bookings.book({
           tenantId: c.get("tenantId"),
@@ -258,6 +260,7 @@ export function createBookingRoutes(deps: AppDeps) {
 
   router.openapi(cancelBookingRoute, async (c) => {
     const { id } = c.req.valid("param");
+    c.header("cache-control", "no-store");
     return c.json(await bookings.cancel({ tenantId: c.get("tenantId"), bookingId: id }), 200);
   });
 

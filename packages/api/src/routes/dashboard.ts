@@ -106,13 +106,10 @@ const liveRoute = createRoute({
   },
 });
 
-/**
- * Keys that may see every tenant: `platform` (the v2 operator scope) and, until it exists,
- * `admin`, which today manages every tenant's keys.
- */
+/** Keys that may see every tenant: `platform` (the operator's; the retired `admin` reads as `keys`). */
 function isPlatformKey(key: ApiKeyRecord): boolean {
   const scopes: readonly string[] = key.scopes;
-  return scopes.includes("platform") || scopes.includes("admin");
+  return scopes.includes("platform");
 }
 
 /** `/v1/analytics/live`: the data behind `GET /dashboard` (scope `analytics`). */

@@ -8,6 +8,12 @@ export const healthSchema = z
   .object({
     status: z.enum(["ok", "degraded"]),
     checks: z.object({ dynamodb: checkStatusSchema, cache: checkStatusSchema }),
+    breakers: z.record(z.string(), z.enum(["closed", "open", "half-open", "isolated"])).openapi({
+      description:
+        "This instance's circuit breakers (`<source>.search`, `<source>.price`); any not closed " +
+        "makes the status `degraded`.",
+      example: { "inventory.search": "closed", "inventory.price": "closed" },
+    }),
   })
   .openapi("Health");
 
@@ -17,7 +23,8 @@ const healthRoute = createRoute({
   tags: ["Health"],
   summary: "Liveness and dependency health",
   description:
-    "A cache outage degrades the service (still 200: searches fall back to the source); a DynamoDB outage is a 503.",
+    "A cache outage or an open circuit breaker degrades the service (still 200: searches fall " +
+    "back to the source, or to what is cached); a DynamoDB outage is a 503.",
   responses: {
     200: { description: "Serving", content: { "application/json": { schema: healthSchema } } },
     503: {
@@ -31,9 +38,13 @@ export function createHealthRoutes(deps: AppDeps) {
   const router = createRouter();
   router.openapi(healthRoute, async (c) => {
     const [dynamodb, cache] = await Promise.all([deps.health.dynamodb(), deps.health.cache()]);
+    const breakers = deps.search.breakerStates();
+    const allClosed = Object.values(breakers).every((state) => state === "closed");
     const body = {
-      status: dynamodb === "ok" && cache === "ok" ? ("ok" as const) : ("degraded" as const),
+      status:
+        dynamodb === "ok" && cache === "ok" && allClosed ? ("ok" as const) : ("degraded" as const),
       checks: { dynamodb, cache },
+      breakers,
     };
     c.header("cache-control", "no-store");
     return dynamodb === "ok" ? c.json(body, 200) : c.json(body, 503);

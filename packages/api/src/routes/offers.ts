@@ -36,7 +36,10 @@ const updateOfferRoute = createRoute({
   description:
     "Every cached search result holding the offer is invalidated before the answer, so the very " +
     "next search (in any process sharing the cache) shows the change. Hotel offers apply the " +
-    "change to every night of the stay.",
+    "change to every night of the stay. When the cache cannot be reached the change is still " +
+    "made and answered, with `x-cache-refresh: pending`: caches catch up from the change stream. " +
+    "Availability never exceeds what exists once booking holds are counted (409 " +
+    "`inventory_conflict`).",
   security: API_KEY_SECURITY,
   request: {
     params: offerIdParams,
@@ -47,7 +50,7 @@ const updateOfferRoute = createRoute({
       description: "The updated offer, re-priced live",
       content: { "application/json": { schema: offerSchema } },
     },
-    ...problemResponses(400, 401, 403, 404, 413, 415, 422, 429, 503),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 
@@ -67,7 +70,18 @@ export function createAdminOfferRoutes(deps: AppDeps) {
   const router = createRouter();
   router.openapi(updateOfferRoute, async (c) => {
     const { offerId } = c.req.valid("param");
-    const offer = await deps.search.updateOffer(offerId, c.req.valid("json"));
+    // Written is written: when the cache cannot be refreshed the answer says so (header
+    // `x-cache-refresh: pending`) instead of a 503; the change stream's consumer repairs it.
+    const offer = await deps.search.updateOffer(offerId, c.req.valid("json"), {
+      onRefreshFailed: (error) => {
+        deps.metrics.increment("CacheRefreshFailed");
+        deps.logger.warn("cached search data not refreshed after an offer update", {
+          offerId,
+          error: error as Error,
+        });
+        c.header("x-cache-refresh", "pending");
+      },
+    });
     return c.json(offer, 200);
   });
   return router;

@@ -1,10 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from "@travel/core";
 import { WEBHOOK_EVENT_TYPES } from "@travel/webhooks";
-import type { MiddlewareHandler } from "hono";
 import type { AppDeps } from "../deps.js";
 import type { AppEnv } from "../env.js";
-import { ForbiddenError, UnauthorizedError } from "../errors.js";
 import { createPageCursors } from "../page-cursor.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
@@ -247,24 +245,10 @@ const deliveriesRouteDef = createRoute({
   },
 });
 
-/**
- * Webhooks are managed with the `keys` scope (v2); a v1 `admin` key acts as `keys` for its own
- * tenant.
- */
-const requireKeysScope: MiddlewareHandler<AppEnv> = async function requireKeysScope(c, next) {
-  const key = c.get("apiKey");
-  if (!key) throw new UnauthorizedError();
-  if (!key.scopes.includes("keys") && !key.scopes.includes("admin")) {
-    throw new ForbiddenError("keys");
-  }
-  await next();
-};
-
 /** `/v1/webhooks`: a tenant's endpoints, test events, secret rotation and delivery logs. */
 export function createWebhookRoutes(deps: AppDeps) {
   const router = createRouter();
   const { webhooks } = deps;
-  router.use(requireKeysScope);
 
   router.openapi(createRouteDef, async (c) => {
     const body = c.req.valid("json");

@@ -7,6 +7,10 @@ export interface RedisServerHandle {
   readonly url: string;
   /** SIGKILL: the server dies without closing connections cleanly. */
   kill(): Promise<void>;
+  /** SIGSTOP: the server stalls (connections stay open, nothing is answered). */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
   /** Start again on the same port (empty: no persistence). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -50,6 +54,8 @@ export async function startRedisServer({
     port,
     url: `redis://127.0.0.1:${port}`,
     kill,
+    pause: () => void child?.kill("SIGSTOP"),
+    resume: () => void child?.kill("SIGCONT"),
     restart: start,
     stop: kill,
   };

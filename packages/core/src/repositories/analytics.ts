@@ -2,8 +2,28 @@ import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { TravelService } from "../service.js";
 import { monthOf } from "../time.js";
 
-/** The scope of the platform-wide counters; every other scope is a route ("JFK-LAX", "PAR"). */
+/**
+ * The scope of the platform-wide counters; the other scopes are a route ("JFK-LAX", "PAR") and
+ * each tenant's own counters (`tenantScope`).
+ */
 export const ALL_SCOPE = "ALL";
+
+/** Every tenant scope starts with this (routes and tenant ids never contain `:`). */
+export const TENANT_SCOPE_PREFIX = "tenant:";
+
+/**
+ * The scope of one tenant's counters: `tenant:<id>` (its totals) or `tenant:<id>|<route>` (one
+ * route of it).
+ *
+ * @example
+ * tenantScope("acme") // "tenant:acme"
+ * tenantScope("acme", "JFK-LAX") // "tenant:acme|JFK-LAX"
+ */
+export function tenantScope(tenantId: string, route?: string): string {
+  return route === undefined
+    ? `${TENANT_SCOPE_PREFIX}${tenantId}`
+    : `${TENANT_SCOPE_PREFIX}${tenantId}|${route}`;
+}
 
 /** What one change-stream record adds to one scope's counters of one day. */
 export interface AggregateDelta {

@@ -73,7 +73,7 @@ describe("api key repository", () => {
     await keys.create({
       tenantId: "initech",
       name: "x",
-      scopes: ["admin"],
+      scopes: ["keys"],
       rateLimitPerMinute: 60,
       now: now("2026-05-09T00:00:00Z"),
     });

@@ -1,5 +1,5 @@
 import { hash, randomBytes } from "node:crypto";
-import type { ApiKeyRecord, ApiKeyScope } from "../domain.js";
+import { type ApiKeyRecord, type ApiKeyScope, effectiveScopes } from "../domain.js";
 import { newId } from "../ids.js";
 import type { TravelService } from "../service.js";
 
@@ -17,10 +17,12 @@ export function generateApiKey(): string {
   return `tk_${randomBytes(32).toString("base64url")}`;
 }
 
-type ApiKeyItem = Omit<ApiKeyRecord, "scopes"> & { scopes: ApiKeyScope[] | Set<ApiKeyScope> };
+/** A stored key: its scopes may include the retired `admin` (keys made before v2). */
+type ApiKeyItem = Omit<ApiKeyRecord, "scopes"> & { scopes: string[] | Set<string> };
 
+/** The record as the key works today: a stored `admin` reads as `keys` (no table migration). */
 function toRecord(item: ApiKeyItem): ApiKeyRecord {
-  return { ...item, scopes: [...item.scopes].sort() as ApiKeyScope[] };
+  return { ...item, scopes: effectiveScopes(item.scopes) };
 }
 
 export function createApiKeyRepository(db: TravelService) {

@@ -1,5 +1,5 @@
 import type { FlightOfferRecord, HotelRecord, RoomNightRecord } from "../domain.js";
-import { isConditionalCheckFailed } from "../errors.js";
+import { InventoryConflictError, isConditionalCheckFailed } from "../errors.js";
 import type { TravelService } from "../service.js";
 import { monthOf } from "../time.js";
 
@@ -15,6 +15,16 @@ function stripNight(item: NightItem & { month?: string }): RoomNightRecord {
   const { holds: _holds, month: _month, ...rest } = item as NightItem & Record<string, unknown>;
   return rest as RoomNightRecord;
 }
+
+/** Units booking holds keep on an item (Σ of its `holds` map). */
+function heldOn(item: { holds?: Record<string, number> | undefined }): number {
+  let held = 0;
+  for (const quantity of Object.values(item.holds ?? {})) held += Number(quantity) || 0;
+  return held;
+}
+
+/** Read-check-write rounds an availability change makes before giving up on a busy item. */
+const AVAILABILITY_ATTEMPTS = 5;
 
 /** Days from `from` to `to` inclusive, as YYYY-MM-DD. */
 export function eachDay(from: string, to: string): string[] {
@@ -91,7 +101,10 @@ export function createInventoryRepository(db: TravelService) {
 
     /**
      * Admin update of a flight offer's price and/or seats; bumps `version` atomically.
-     * Returns `undefined` when the offer does not exist (nothing is created).
+     * Returns `undefined` when the offer does not exist (nothing is created). Seats are bounded
+     * by what bookings hold: `seatsAvailable + held ≤ seatsTotal`, else `InventoryConflictError`
+     * (read, check, then write conditioned on the version read, so a booking in between makes
+     * the round start over).
      */
     async updateFlightOffer(
       offerId: string,
@@ -101,21 +114,48 @@ export function createInventoryRepository(db: TravelService) {
       const set: Record<string, unknown> = { updatedAt: now.toISOString() };
       if (changes.priceMinor !== undefined) set.priceMinor = changes.priceMinor;
       if (changes.currency !== undefined) set.currency = changes.currency;
-      if (changes.seatsAvailable !== undefined) set.seatsAvailable = changes.seatsAvailable;
-      try {
-        const { data } = await flightOffer
-          .patch({ offerId })
-          .set(set)
-          .add({ version: 1 })
-          .go({ response: "all_new" });
-        return stripFlight(data as FlightItem);
-      } catch (error) {
-        if (isMissingItem(error)) return undefined;
-        throw error;
+      const seats = changes.seatsAvailable;
+      if (seats === undefined) {
+        try {
+          const { data } = await flightOffer
+            .patch({ offerId })
+            .set(set)
+            .add({ version: 1 })
+            .go({ response: "all_new" });
+          return stripFlight(data as FlightItem);
+        } catch (error) {
+          if (isMissingItem(error)) return undefined;
+          throw error;
+        }
       }
+      for (let attempt = 0; attempt < AVAILABILITY_ATTEMPTS; attempt++) {
+        const { data: current } = await flightOffer.get({ offerId }).go({ consistent: true });
+        if (!current) return undefined;
+        const held = heldOn(current as FlightItem);
+        if (seats + held > current.seatsTotal) {
+          throw new InventoryConflictError(
+            `seatsAvailable ${seats} plus the ${held} seats bookings hold would exceed the flight's ${current.seatsTotal} seats (at most ${current.seatsTotal - held}).`,
+          );
+        }
+        try {
+          const { data } = await flightOffer
+            .patch({ offerId })
+            .set({ ...set, seatsAvailable: seats })
+            .add({ version: 1 })
+            .where((attr, op) => op.eq(attr.version, current.version))
+            .go({ response: "all_new" });
+          return stripFlight(data as FlightItem);
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
+      }
+      throw new InventoryConflictError("The offer kept changing; retry the update.");
     },
 
-    /** Admin update of one night's price and/or rooms; bumps `version`. */
+    /**
+     * Admin update of one night's price and/or rooms; bumps `version`. Rooms are bounded by what
+     * bookings hold, as seats are in `updateFlightOffer`.
+     */
     async updateRoomNight(
       key: { hotelId: string; date: string },
       changes: { priceMinor?: number; currency?: string; roomsAvailable?: number },
@@ -124,18 +164,42 @@ export function createInventoryRepository(db: TravelService) {
       const set: Record<string, unknown> = { updatedAt: now.toISOString() };
       if (changes.priceMinor !== undefined) set.priceMinor = changes.priceMinor;
       if (changes.currency !== undefined) set.currency = changes.currency;
-      if (changes.roomsAvailable !== undefined) set.roomsAvailable = changes.roomsAvailable;
-      try {
-        const { data } = await roomNight
-          .patch(key)
-          .set(set)
-          .add({ version: 1 })
-          .go({ response: "all_new" });
-        return stripNight(data as NightItem);
-      } catch (error) {
-        if (isMissingItem(error)) return undefined;
-        throw error;
+      const rooms = changes.roomsAvailable;
+      if (rooms === undefined) {
+        try {
+          const { data } = await roomNight
+            .patch(key)
+            .set(set)
+            .add({ version: 1 })
+            .go({ response: "all_new" });
+          return stripNight(data as NightItem);
+        } catch (error) {
+          if (isMissingItem(error)) return undefined;
+          throw error;
+        }
       }
+      for (let attempt = 0; attempt < AVAILABILITY_ATTEMPTS; attempt++) {
+        const { data: current } = await roomNight.get(key).go({ consistent: true });
+        if (!current) return undefined;
+        const held = heldOn(current as NightItem);
+        if (rooms + held > current.roomsTotal) {
+          throw new InventoryConflictError(
+            `roomsAvailable ${rooms} plus the ${held} rooms bookings hold on ${key.date} would exceed the hotel's ${current.roomsTotal} rooms (at most ${current.roomsTotal - held}).`,
+          );
+        }
+        try {
+          const { data } = await roomNight
+            .patch(key)
+            .set({ ...set, roomsAvailable: rooms })
+            .add({ version: 1 })
+            .where((attr, op) => op.eq(attr.version, current.version))
+            .go({ response: "all_new" });
+          return stripNight(data as NightItem);
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
+      }
+      throw new InventoryConflictError("The night kept changing; retry the update.");
     },
   };
 }

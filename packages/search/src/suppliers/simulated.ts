@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { type Cabin, findAirport, fromMinor, greatCircleKm } from "@travel/core";
+import {
+  type Cabin,
+  DependencyFailureError,
+  findAirport,
+  fromMinor,
+  greatCircleKm,
+} from "@travel/core";
 import { startOfLocalDay } from "../clock.js";
 import type { FlightOffer, HotelOffer, Offer } from "../offers.js";
 import { MAX_NIGHTS } from "../query.js";
@@ -58,7 +64,7 @@ export function createSimulatedSupplier(options: SimulatedSupplierOptions = {}):
     calls++;
     if (latencyMs > 0) await sleep(latencyMs, signal);
     if (failureRate > 0 && failures() < failureRate) {
-      throw new Error(`simulated supplier ${name} failed`);
+      throw new DependencyFailureError(name, `simulated supplier ${name} failed`);
     }
   }
 
