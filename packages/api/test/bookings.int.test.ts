@@ -1,8 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { newId, type TravelService } from "@travel/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { dayFromToday, flightRecords, insertInventory } from "./fixtures.js";
+import { dayFromToday, flightRecords, insertInventory, seedFlight } from "./fixtures.js";
 import { readProblem, startTestApp, type TestApp, tableSnapshot } from "./harness.js";
 
 interface BookingBody {
@@ -20,33 +19,6 @@ interface BookingBody {
 
 const TRAVELER = { givenName: "Zebulon", familyName: "Quixotesque" };
 const CONTACT = { email: "zebulon.private@example.org", phone: "+1 212 555 0199" };
-
-async function seedFlight(db: TravelService, seats: number, priceMinor = 25_000): Promise<string> {
-  const offerId = newId("offer");
-  const departAt = `${dayFromToday(30)}T10:00:00.000Z`;
-  await db.entities.flightOffer
-    .create({
-      offerId,
-      origin: "BOS",
-      destination: "SFO",
-      departDate: departAt.slice(0, 10),
-      departAt,
-      arriveAt: `${dayFromToday(30)}T16:00:00.000Z`,
-      durationMinutes: 360,
-      stops: 0,
-      carrier: "UA",
-      flightNumber: "UA1",
-      cabin: "economy",
-      seatsAvailable: seats,
-      seatsTotal: seats,
-      priceMinor,
-      currency: "USD",
-      version: 1,
-      updatedAt: new Date().toISOString(),
-    })
-    .go();
-  return offerId;
-}
 
 function body(offerId: string, quantity = 1, amount = "250.00") {
   return {

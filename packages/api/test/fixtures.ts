@@ -1,5 +1,5 @@
 import type { FlightOfferRecord, HotelRecord, RoomNightRecord, TravelService } from "@travel/core";
-import { eachDay } from "@travel/core";
+import { eachDay, newId } from "@travel/core";
 import { createBatchWriter, generateInventory, inventoryItems } from "@travel/core/seed";
 
 /** `YYYY-MM-DD` `days` after today (UTC). */
@@ -172,4 +172,36 @@ export async function loadSeededSlice(
   await createBatchWriter({ client: db.client, table: db.table }).write(
     inventoryItems(db, { flights, hotels, nights }),
   );
+}
+
+/** One nonstop BOS→SFO economy offer 30 days out, written straight to the table; its id. */
+export async function seedFlight(
+  db: TravelService,
+  seats: number,
+  priceMinor = 25_000,
+): Promise<string> {
+  const offerId = newId("offer");
+  const departAt = `${dayFromToday(30)}T10:00:00.000Z`;
+  await db.entities.flightOffer
+    .create({
+      offerId,
+      origin: "BOS",
+      destination: "SFO",
+      departDate: departAt.slice(0, 10),
+      departAt,
+      arriveAt: `${dayFromToday(30)}T16:00:00.000Z`,
+      durationMinutes: 360,
+      stops: 0,
+      carrier: "UA",
+      flightNumber: "UA1",
+      cabin: "economy",
+      seatsAvailable: seats,
+      seatsTotal: seats,
+      priceMinor,
+      currency: "USD",
+      version: 1,
+      updatedAt: new Date().toISOString(),
+    })
+    .go();
+  return offerId;
 }

@@ -1,10 +1,10 @@
 import { createLocalChangeFeed, type LocalChangeFeed } from "@travel/analytics";
-import { newId, type TravelService } from "@travel/core";
+import { newId } from "@travel/core";
 import { type LocalWebhookWorker, WEBHOOK_STREAM_ENTITIES } from "@travel/webhooks";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLocalWebhooks } from "../src/webhooks.js";
-import { dayFromToday } from "./fixtures.js";
+import { seedFlight } from "./fixtures.js";
 import { readProblem, startTestApp, type TestApp, tableSnapshot } from "./harness.js";
 import { eventually, type Receiver, startReceiver } from "./webhook-receiver.js";
 
@@ -20,33 +20,6 @@ interface Delivery {
   attemptCount: number;
   attempts: { at: string; statusCode: number | null; error: string | null }[];
   nextRetryAt: string | null;
-}
-
-async function seedFlight(db: TravelService): Promise<string> {
-  const offerId = newId("offer");
-  const departAt = `${dayFromToday(30)}T10:00:00.000Z`;
-  await db.entities.flightOffer
-    .create({
-      offerId,
-      origin: "BOS",
-      destination: "SFO",
-      departDate: departAt.slice(0, 10),
-      departAt,
-      arriveAt: `${dayFromToday(30)}T16:00:00.000Z`,
-      durationMinutes: 360,
-      stops: 0,
-      carrier: "UA",
-      flightNumber: "UA1",
-      cabin: "economy",
-      seatsAvailable: 9,
-      seatsTotal: 9,
-      priceMinor: 25_000,
-      currency: "USD",
-      version: 1,
-      updatedAt: new Date().toISOString(),
-    })
-    .go();
-  return offerId;
 }
 
 /** The app with local mode's webhook pipeline: change feed → producer → worker → receiver. */
@@ -181,7 +154,7 @@ describe("webhooks in local mode (local receiver, local change feed, in-process 
     const endpoint = await client.register(receiver.url());
     expect(endpoint.secret).toMatch(/^whsec_/);
 
-    const bookingId = await client.book(await seedFlight(p.t.engine.db));
+    const bookingId = await client.book(await seedFlight(p.t.engine.db, 9));
     await client.cancel(bookingId);
 
     await eventually(() => receiver.received.length >= 2);
@@ -216,7 +189,7 @@ describe("webhooks in local mode (local receiver, local change feed, in-process 
     const endpoint = await client.register(receiver.url());
     await receiver.stop();
 
-    const bookingId = await client.book(await seedFlight(p.t.engine.db));
+    const bookingId = await client.book(await seedFlight(p.t.engine.db, 9));
     await client.cancel(bookingId);
     // The confirmation is retried; the cancellation waits behind it (order per booking).
     const whileDown = await eventually(async () => {
