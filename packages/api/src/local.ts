@@ -18,7 +18,7 @@ import { createAppDeps } from "./deps.js";
 import { ConfigError } from "./errors.js";
 import { planSeeding, runSeeding } from "./local/seeding.js";
 import { createLocalState, type LocalState } from "./local/state.js";
-import { createLocalWebhooks } from "./webhooks.js";
+import { createLocalWebhooks } from "./local-webhooks.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Local state (engine data, demo key, seeding marker); `LOCAL_DATA_DIR` moves it (e.g. a scratch run). */

@@ -1,33 +1,29 @@
 import { randomBytes } from "node:crypto";
+import { createWebhookRepository, type TravelService } from "@travel/core";
 import {
-  createAnalyticsRepository,
-  createWebhookRepository,
-  type TravelService,
-} from "@travel/core";
-import {
-  createLocalWebhookWorker,
   createSecretBox,
   createUrlPolicy,
-  createWebhookProducer,
-  createWebhookSender,
   createWebhookService,
-  createWebhookTransport,
-  type LocalWebhookWorker,
   type Resolver,
   type RetryPolicy,
-  type WebhookProducer,
-  type WebhookSender,
+  type SecretBox,
+  type UrlPolicy,
   type WebhookService,
 } from "@travel/webhooks";
 import type { AppConfig } from "./config.js";
 import type { AppLogger } from "./observability.js";
 
-/** The webhooks module as the API and local mode use it. */
+/**
+ * The webhooks module as the API uses it: endpoints, secrets and test events. Nothing here signs
+ * or sends: the delivery Lambda does in AWS, local mode's worker (`local-webhooks.ts`) locally.
+ */
 export interface WebhookDeps {
   service: WebhookService;
-  /** Makes delivery attempts (the local worker's; the AWS delivery Lambda builds its own). */
-  sender: WebhookSender;
   repository: ReturnType<typeof createWebhookRepository>;
+  /** The endpoint secrets' box and the URL policy, for local mode's sender. */
+  secrets: SecretBox;
+  urlPolicy: UrlPolicy;
+  retry?: RetryPolicy;
 }
 
 /** What tests may swap: DNS (to play a rebinding host) and the retry schedule. */
@@ -39,7 +35,7 @@ export interface WebhookOverrides {
 /**
  * Builds the webhooks module from the configuration: the endpoint secrets' box (the
  * `WEBHOOK_SECRET_KEY`, or a per-process key with a warning), the URL policy (local receivers
- * only when `WEBHOOK_LOCAL_RECEIVERS=on`, which only local mode sets) and the sender.
+ * only when `WEBHOOK_LOCAL_RECEIVERS=on`, which only local mode sets) and the endpoints' service.
  */
 export function createWebhookDeps(input: {
   config: AppConfig;
@@ -60,55 +56,11 @@ export function createWebhookDeps(input: {
     ...(input.overrides?.resolve ? { resolve: input.overrides.resolve } : {}),
   });
   const repository = createWebhookRepository(input.db);
-  const sender = createWebhookSender({
-    repository,
-    secrets,
-    transport: createWebhookTransport({ policy: urlPolicy }),
-    clock,
-    ...(input.overrides?.retry ? { retry: input.overrides.retry } : {}),
-    logger: { warn: (message, fields) => logger.warn(message, { ...fields }) },
-  });
   return {
     service: createWebhookService({ repository, secrets, urlPolicy, clock }),
-    sender,
     repository,
+    secrets,
+    urlPolicy,
+    ...(input.overrides?.retry ? { retry: input.overrides.retry } : {}),
   };
-}
-
-/**
- * Local mode's webhook pipeline: the producer (fed by a local change feed of `booking` and
- * `webhookDelivery` changes) and the in-process worker it kicks.
- *
- * @example
- * const local = createLocalWebhooks({ webhooks: deps.webhooks, db, clock, logger });
- * createLocalChangeFeed({ engine, handler: local.producer.handle, entities: WEBHOOK_STREAM_ENTITIES });
- * local.worker.start();
- */
-export function createLocalWebhooks(input: {
-  webhooks: WebhookDeps;
-  db: TravelService;
-  clock: { now(): Date };
-  logger: AppLogger;
-  pollIntervalMs?: number;
-}): { producer: WebhookProducer; worker: LocalWebhookWorker } {
-  const log = {
-    error: (message: string, fields?: Record<string, unknown>) =>
-      input.logger.error(message, { ...fields }),
-  };
-  const worker = createLocalWebhookWorker({
-    repository: input.webhooks.repository,
-    sender: input.webhooks.sender,
-    clock: input.clock,
-    ...(input.pollIntervalMs ? { pollIntervalMs: input.pollIntervalMs } : {}),
-    logger: log,
-  });
-  const parser = createAnalyticsRepository(input.db);
-  const producer = createWebhookProducer({
-    repository: input.webhooks.repository,
-    parseImage: (image) => parser.parseImage(image),
-    dispatch: async () => worker.kick(),
-    clock: input.clock,
-    logger: log,
-  });
-  return { producer, worker };
 }

@@ -1,9 +1,10 @@
 import { createLocalChangeFeed, type LocalChangeFeed } from "@travel/analytics";
 import { newId } from "@travel/core";
-import { type LocalWebhookWorker, WEBHOOK_STREAM_ENTITIES } from "@travel/webhooks";
+import { WEBHOOK_STREAM_ENTITIES } from "@travel/webhooks";
+import type { LocalWebhookWorker } from "@travel/webhooks/delivery";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createLocalWebhooks } from "../src/webhooks.js";
+import { createLocalWebhooks } from "../src/local-webhooks.js";
 import { seedFlight } from "./fixtures.js";
 import { readProblem, startTestApp, type TestApp, tableSnapshot } from "./harness.js";
 import { eventually, type Receiver, startReceiver } from "./webhook-receiver.js";

@@ -1,5 +1,6 @@
 import type { WebhookDeliveryRecord, WebhookRepository } from "@travel/core";
-import type { DeliveryRef, WebhookSender } from "./sender.js";
+import type { DeliveryRef } from "./delivery-ref.js";
+import type { WebhookSender } from "./sender.js";
 
 export interface LocalWebhookWorkerOptions {
   repository: WebhookRepository;

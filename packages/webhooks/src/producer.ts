@@ -7,8 +7,8 @@ import {
   webhookEventId,
 } from "@travel/core";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { type DeliveryRef, deliveryRef } from "./delivery-ref.js";
 import { bookingEventPayload, bookingEvents } from "./events.js";
-import { type DeliveryRef, deliveryRef } from "./sender.js";
 
 /** Hands a new pending delivery to the sender's queue (SQS in AWS, the local worker locally). */
 export type DeliveryDispatcher = (deliveries: readonly DeliveryRef[]) => Promise<void>;

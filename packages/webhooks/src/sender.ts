@@ -5,26 +5,10 @@ import type {
   WebhookRepository,
 } from "@travel/core";
 import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from "./backoff.js";
+import type { DeliveryRef } from "./delivery-ref.js";
 import type { SecretBox } from "./secrets.js";
 import { signatureHeaders } from "./signature.js";
 import type { WebhookTransport } from "./transport.js";
-
-/** What identifies a delivery item (its table key): what the queue carries. */
-export interface DeliveryRef {
-  endpointId: string;
-  orderKey: string;
-  occurredAt: string;
-  deliveryId: string;
-}
-
-export function deliveryRef(delivery: DeliveryRef): DeliveryRef {
-  return {
-    endpointId: delivery.endpointId,
-    orderKey: delivery.orderKey,
-    occurredAt: delivery.occurredAt,
-    deliveryId: delivery.deliveryId,
-  };
-}
 
 /** One attempt's result, for the queue: done with the message, or see it again at `at`. */
 export type AttemptResult =

@@ -6,8 +6,9 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { z } from "zod";
+import type { DeliveryRef } from "./delivery-ref.js";
 import type { DeliveryDispatcher } from "./producer.js";
-import type { DeliveryRef, WebhookSender } from "./sender.js";
+import type { WebhookSender } from "./sender.js";
 
 /** SQS's longest visibility timeout: a later retry is shown again and put back until due. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;

@@ -43,6 +43,8 @@ export interface ApiBundle {
   sourceMapBytes: number;
   /** Bytes of the minified output per input package, largest first. */
   contributors: [name: string, bytes: number][];
+  /** Every source module the shipped code was built from (esbuild's metafile), repo-relative. */
+  modules: string[];
   buildMs: number;
 }
 
@@ -50,11 +52,15 @@ export interface ApiBundle {
  * Bundles the API handler the way the SST stack does (`src/bundling.ts`: entry, esbuild
  * settings, `install` packages left out of the bundle and copied beside it, `@aws-sdk/*` left
  * to the runtime) into `dir`, and links the `@aws-sdk/*` packages the bundle imports from the
- * workspace to stand in for the copy the Lambda Node.js runtime provides.
+ * workspace to stand in for the copy the Lambda Node.js runtime provides. Another function of the
+ * stack (`fn`: its handler and `install` packages) is bundled the same way.
  */
-export async function bundleApi(dir: string): Promise<ApiBundle> {
-  const [file, exportName] = API_FUNCTION.handler.split(".") as [string, string];
-  if (exportName !== "handler") throw new Error(`unexpected handler ${API_FUNCTION.handler}`);
+export async function bundleApi(
+  dir: string,
+  fn: { handler: string; install: readonly string[] } = API_FUNCTION,
+): Promise<ApiBundle> {
+  const [file, exportName] = fn.handler.split(".") as [string, string];
+  if (exportName !== "handler") throw new Error(`unexpected handler ${fn.handler}`);
   const entryPoint = path.join(repoRoot, `${file}.ts`);
   const started = performance.now();
   const result = await build({
@@ -69,7 +75,7 @@ export async function bundleApi(dir: string): Promise<ApiBundle> {
     sourcemap: LAMBDA_NODEJS.sourcemap,
     conditions: [...LAMBDA_NODEJS.conditions],
     mainFields: ["module", "main"],
-    external: ["@aws-sdk/*", ...API_FUNCTION.install],
+    external: ["@aws-sdk/*", ...fn.install],
     banner: { js: ESM_BANNER },
     metafile: true,
     logLevel: "warning",
@@ -80,6 +86,7 @@ export async function bundleApi(dir: string): Promise<ApiBundle> {
   let sourceMapBytes = 0;
   let gzipBytes = 0;
   const contributors = new Map<string, number>();
+  const modules = new Set<string>();
   for (const [output, info] of Object.entries(result.metafile.outputs)) {
     const bytes = info.bytes;
     const name = path.relative(dir, path.resolve(output));
@@ -90,13 +97,14 @@ export async function bundleApi(dir: string): Promise<ApiBundle> {
     shipped.push({ name, bytes });
     gzipBytes += gzipSync(readFileSync(path.resolve(output)), { level: 9 }).length;
     for (const [input, { bytesInOutput }] of Object.entries(info.inputs)) {
+      if (bytesInOutput > 0) modules.add(path.relative(repoRoot, path.resolve(input)));
       const owner = packageOf(input);
       contributors.set(owner, (contributors.get(owner) ?? 0) + bytesInOutput);
     }
   }
 
   // SST installs `nodejs.install` packages into the function's node_modules.
-  for (const name of API_FUNCTION.install) {
+  for (const name of fn.install) {
     const source = findInstalled(name);
     const target = path.join(dir, "node_modules", name);
     cpSync(source, target, { recursive: true, dereference: true });
@@ -135,6 +143,7 @@ export async function bundleApi(dir: string): Promise<ApiBundle> {
     gzipBytes,
     sourceMapBytes,
     contributors: [...contributors.entries()].sort((a, b) => b[1] - a[1]),
+    modules: [...modules].sort(),
     buildMs,
   };
 }
