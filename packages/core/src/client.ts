@@ -2,7 +2,6 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent } from "node:https";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 export interface DynamoClientOptions {
   /** Override for local engines (dynalite) or VPC endpoints. */
@@ -27,12 +26,16 @@ export function createDynamoClients(options: DynamoClientOptions = {}) {
     maxAttempts: options.maxAttempts ?? 3,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-    requestHandler: new NodeHttpHandler({
+    // The SDK builds its own handler from these options (no `@smithy/*` import of ours, so a
+    // Lambda bundle leaves the whole SDK to the runtime's copy).
+    requestHandler: {
       httpAgent: new HttpAgent(keepAlive),
       httpsAgent: new Agent(keepAlive),
       requestTimeout: options.requestTimeoutMs ?? 3_000,
+      // Without it the handler only logs a warning and the request hangs on.
+      throwOnRequestTimeout: true,
       connectionTimeout: 1_000,
-    }),
+    },
   });
   const document = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

@@ -7,12 +7,17 @@
 /** Runtime and architecture of every Lambda of the stage. */
 export const LAMBDA_RUNTIME = { runtime: "nodejs22.x", architecture: "arm64" } as const;
 
-/** SST's `nodejs` bundling options for every Lambda: ESM, minified, source maps, `@travel/source`. */
+/**
+ * SST's `nodejs` bundling options for every Lambda: ESM, minified, source maps, `@travel/source`,
+ * and the AWS SDK v3 with its `@smithy/*` packages left to the copy the Node.js runtime provides
+ * (one SDK in the process, none in the bundle).
+ */
 export const LAMBDA_NODEJS = {
   format: "esm",
   minify: true,
   sourcemap: true,
   conditions: ["@travel/source"],
+  external: ["@aws-sdk/*", "@smithy/*"],
 } as const;
 
 /** The API Lambda's entry, and the packages SST installs next to its bundle (not bundled). */

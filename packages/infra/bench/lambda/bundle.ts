@@ -50,10 +50,10 @@ export interface ApiBundle {
 
 /**
  * Bundles the API handler the way the SST stack does (`src/bundling.ts`: entry, esbuild
- * settings, `install` packages left out of the bundle and copied beside it, `@aws-sdk/*` left
- * to the runtime) into `dir`, and links the `@aws-sdk/*` packages the bundle imports from the
- * workspace to stand in for the copy the Lambda Node.js runtime provides. Another function of the
- * stack (`fn`: its handler and `install` packages) is bundled the same way.
+ * settings, `install` packages left out of the bundle and copied beside it, `@aws-sdk/*` and
+ * `@smithy/*` left to the runtime) into `dir`, and links the SDK packages the bundle imports from
+ * the workspace to stand in for the copy the Lambda Node.js runtime provides. Another function of
+ * the stack (`fn`: its handler and `install` packages) is bundled the same way.
  */
 export async function bundleApi(
   dir: string,
@@ -75,7 +75,7 @@ export async function bundleApi(
     sourcemap: LAMBDA_NODEJS.sourcemap,
     conditions: [...LAMBDA_NODEJS.conditions],
     mainFields: ["module", "main"],
-    external: ["@aws-sdk/*", ...fn.install],
+    external: [...LAMBDA_NODEJS.external, ...fn.install],
     banner: { js: ESM_BANNER },
     metafile: true,
     logLevel: "warning",
@@ -123,14 +123,20 @@ export async function bundleApi(
     contributors.set(`${name} (installed)`, total);
   }
 
-  // The runtime's AWS SDK v3 (/var/runtime/node_modules), linked from the workspace.
+  // The runtime's AWS SDK v3 and its @smithy packages (/var/runtime/node_modules), linked from
+  // the workspace.
   const sdk = new Set(
     Object.values(result.metafile.outputs)
       .flatMap((output) => output.imports)
-      .filter((imported) => imported.external && imported.path.startsWith("@aws-sdk/"))
+      .filter(
+        (imported) =>
+          imported.external &&
+          (imported.path.startsWith("@aws-sdk/") || imported.path.startsWith("@smithy/")),
+      )
       .map((imported) => imported.path.split("/").slice(0, 2).join("/")),
   );
   mkdirSync(path.join(dir, "node_modules/@aws-sdk"), { recursive: true });
+  mkdirSync(path.join(dir, "node_modules/@smithy"), { recursive: true });
   for (const name of sdk) {
     symlinkSync(realpathSync(findInstalled(name)), path.join(dir, "node_modules", name), "dir");
   }

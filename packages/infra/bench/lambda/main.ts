@@ -11,7 +11,8 @@
  * 3. Cold starts: a fresh environment answers `GET /health`, then a cached flight search;
  *    compared with an empty `node` environment started the same way. Median of COLD_RUNS (7).
  *
- * Env: REDIS_URL (redis://127.0.0.1:6379), COLD_RUNS (7), WARM_RUNS (40).
+ * Env: REDIS_URL (redis://127.0.0.1:6379), COLD_RUNS (7), WARM_RUNS (40), BENCH_ONLY (`bundle`:
+ * step 1 alone, no engine or Redis needed; `cold`: steps 1 and 3).
  * Prints a table and a last `lambda-shape:` line; raw figures go to bench/results/lambda.json.
  */
 import { type ChildProcess, fork } from "node:child_process";
@@ -35,6 +36,12 @@ import {
 } from "./events.js";
 import { startExtensionsApi } from "./runtime.js";
 
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== "bundle" && only !== "cold") {
+  throw new Error(`BENCH_ONLY must be "bundle" or "cold", got "${only}"`);
+}
+/** Thrown to leave the warm invocations out (`BENCH_ONLY=cold`). */
+class SkipWarm extends Error {}
 const coldRuns = Number(process.env.COLD_RUNS ?? 7);
 const warmRuns = Number(process.env.WARM_RUNS ?? 40);
 const redisTarget = new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -70,6 +77,11 @@ console.log(
 );
 for (const [name, bytes] of bundle.contributors.slice(0, 10)) {
   console.log(`  ${name.padEnd(44)} ${fmt(kib(bytes)).padStart(7)} KiB`);
+}
+if (only === "bundle") {
+  rmSync(workDir, { recursive: true, force: true });
+  console.log(`\nlambda-shape (bundle only): bundle ${fmt(kib(bundle.shippedBytes))} KiB`);
+  process.exit(0);
 }
 
 // The engines, behind counting proxies, and the Extensions API.
@@ -274,8 +286,9 @@ interface ScenarioResult {
 
 // 2. Warm invocations.
 const warm = new LambdaEnvironment(bundle.entry);
-let results: ScenarioResult[];
+let results: ScenarioResult[] = [];
 try {
+  if (only === "cold") throw new SkipWarm();
   await warm.next("ready");
   const health = await warm.invoke(httpApiEvent({ method: "GET", path: "/health" }));
   if (!answeredAs(health, 200, "health")) process.exit(1);
@@ -322,6 +335,8 @@ try {
       afterAnswerMs: median(runs.map((r) => r.afterAnswerMs)),
     });
   }
+} catch (error) {
+  if (!(error instanceof SkipWarm)) throw error;
 } finally {
   await warm.exit();
 }
@@ -399,6 +414,12 @@ await Promise.allSettled([runtime.close(), dynamo.close(), redis.close()]);
 await engine.stop();
 await deleteBenchKeys();
 rmSync(workDir, { recursive: true, force: true });
+if (only === "cold") {
+  console.log(
+    `\nlambda-shape (bundle and cold only): bundle ${fmt(kib(bundle.shippedBytes))} KiB, cold +${fmt(coldSummary.overNodeMs)} ms over node`,
+  );
+  process.exit(0);
+}
 
 // Targets and the summary line.
 const cached = results.find((r) => r.name === "cached flight search") as ScenarioResult;
@@ -474,8 +495,8 @@ writeFileSync(
 
 console.log(
   `\nlambda-shape: bundle ${fmt(kib(bundle.shippedBytes))} KiB, cold +${fmt(coldSummary.overNodeMs)} ms over node, ` +
-    `cached search ${cached.redisRoundTrips} redis round trips ${total(cached.dynamoBefore) + total(cached.dynamoAfter)} dynamodb calls ` +
-    `before the answer ${total(cached.dynamoBefore)} after ${total(cached.dynamoAfter)} ${fmt(cached.cpuUs)} us cpu, ` +
+    `cached search ${cached.redisRoundTrips} redis round trips ${total(cached.dynamoBefore)} dynamodb calls ` +
+    `before the answer ${total(cached.dynamoAfter)} after ${fmt(cached.cpuUs)} us cpu, ` +
     `booking ${bookingCalls} dynamodb calls`,
 );
 

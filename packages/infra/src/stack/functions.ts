@@ -20,7 +20,10 @@ export function functionDefaults(
       format: LAMBDA_NODEJS.format,
       minify: LAMBDA_NODEJS.minify,
       sourcemap: LAMBDA_NODEJS.sourcemap,
-      esbuild: { conditions: [...LAMBDA_NODEJS.conditions] },
+      esbuild: {
+        conditions: [...LAMBDA_NODEJS.conditions],
+        external: [...LAMBDA_NODEJS.external],
+      },
     },
     permissions: [
       { actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] },
