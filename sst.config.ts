@@ -48,7 +48,7 @@ export default $config({
     });
     const consumer = createStreamConsumer(config, { table, cache, vpc: network.vpc });
     const reconciler = createReconciler(config, { vpc: network.vpc, table, cache });
-    createWebhooks(config, { table, webhookSecretKey });
+    const webhooks = createWebhooks(config, { table, webhookSecretKey });
 
     const monitored = {
       stage: $app.stage,
@@ -64,6 +64,8 @@ export default $config({
       deadLetterQueues: {
         stream: consumer.deadLetterQueue.nodes.queue.name,
         reconciler: reconciler.deadLetterQueue.nodes.queue.name,
+        webhookDelivery: webhooks.deadLetterQueue.nodes.queue.name,
+        webhookStream: webhooks.streamDeadLetter.nodes.queue.name,
       },
       cacheNodeIds: nodeIds,
     };

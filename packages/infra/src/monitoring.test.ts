@@ -19,7 +19,12 @@ function resources(stage: string, cacheNodes: number): MonitoredResources<string
     functions: { api: "api-fn", consumer: "consumer-fn", reconciler: "reconciler-fn" },
     tableName: "travel-table",
     globalIndexNames: ["gsi1", "gsi2"],
-    deadLetterQueues: { stream: "stream-dlq", reconciler: "reconciler-dlq" },
+    deadLetterQueues: {
+      stream: "stream-dlq",
+      reconciler: "reconciler-dlq",
+      webhookDelivery: "webhook-dlq.fifo",
+      webhookStream: "webhook-stream-dlq",
+    },
     cacheNodeIds: Array.from({ length: cacheNodes }, (_, i) => `cache-00${i + 1}`),
   };
 }
@@ -49,6 +54,9 @@ describe("alarmSpecs", () => {
         "StreamIteratorAge",
         "StreamDlqDepth",
         "ReconcilerDlqDepth",
+        "WebhookDeliveryDlqDepth",
+        "WebhookDeliveryDlqAge",
+        "WebhookStreamDlqDepth",
         "CacheNode1Cpu",
         "CacheNode1Memory",
         "CacheNode1Evictions",
@@ -146,6 +154,36 @@ describe("alarmSpecs", () => {
     // Throttle events exist only when non-zero: one throttled index alone must fire the alarm.
     expect(evaluate(throttles.expression, { gsi2read: 3 })).toBe(3);
     expect(evaluate(throttles.expression, {})).toBe(0);
+  });
+
+  it("watches the webhook dead-letter queues: any message, and a delivery left there over an hour", () => {
+    for (const [key, queue] of [
+      ["WebhookDeliveryDlqDepth", "webhook-dlq.fifo"],
+      ["WebhookStreamDlqDepth", "webhook-stream-dlq"],
+    ] as const) {
+      expect(byKey(prodAlarms, key)).toMatchObject({
+        runbook: "WebhookDlq",
+        comparison: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "notBreaching",
+        metric: {
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: queue },
+        },
+      });
+    }
+    expect(byKey(prodAlarms, "WebhookDeliveryDlqAge")).toMatchObject({
+      comparison: "GreaterThanThreshold",
+      threshold: 3_600,
+      treatMissingData: "notBreaching",
+      metric: {
+        namespace: "AWS/SQS",
+        metricName: "ApproximateAgeOfOldestMessage",
+        stat: "Maximum",
+        dimensions: { QueueName: "webhook-dlq.fifo" },
+      },
+    });
   });
 
   it("watches the CPU credits of burstable cache nodes only", () => {

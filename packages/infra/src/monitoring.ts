@@ -24,8 +24,11 @@ export interface MonitoredResources<T> {
   functions: { api: T; consumer: T; reconciler: T };
   tableName: T;
   globalIndexNames: readonly string[];
-  /** SQS queue names of the dead-letter queues. */
-  deadLetterQueues: { stream: T; reconciler: T };
+  /**
+   * SQS queue names of the dead-letter queues: the analytics stream's, the reconciler's, the
+   * webhook deliveries' (FIFO) and the webhook producer's stream failures.
+   */
+  deadLetterQueues: { stream: T; reconciler: T; webhookDelivery: T; webhookStream: T };
   /** ElastiCache cache cluster ids of every node (primary and replicas). */
   cacheNodeIds: readonly T[];
 }
@@ -246,13 +249,15 @@ export function alarmSpecs<T>(
     },
   );
 
-  for (const [name, queueName] of [
-    ["Stream", r.deadLetterQueues.stream],
-    ["Reconciler", r.deadLetterQueues.reconciler],
+  for (const [name, queueName, runbook] of [
+    ["Stream", r.deadLetterQueues.stream, "DlqDepth"],
+    ["Reconciler", r.deadLetterQueues.reconciler, "DlqDepth"],
+    ["WebhookDelivery", r.deadLetterQueues.webhookDelivery, "WebhookDlq"],
+    ["WebhookStream", r.deadLetterQueues.webhookStream, "WebhookDlq"],
   ] as const) {
     specs.push({
       key: `${name}DlqDepth`,
-      runbook: "DlqDepth",
+      runbook,
       kind: "metric",
       description: `${name} dead-letter queue has messages: some events were given up on`,
       metric: {
@@ -269,6 +274,27 @@ export function alarmSpecs<T>(
       treatMissingData: "notBreaching",
     });
   }
+
+  // A dead-lettered webhook delivery is an event a customer has not received: the depth alarm
+  // says it happened, this one that it has waited too long for a re-drive.
+  specs.push({
+    key: "WebhookDeliveryDlqAge",
+    runbook: "WebhookDlq",
+    kind: "metric",
+    description: `A webhook delivery has waited in the dead-letter queue for more than ${a.webhookDlqMaxAgeMinutes} minutes`,
+    metric: {
+      namespace: "AWS/SQS",
+      metricName: "ApproximateAgeOfOldestMessage",
+      dimensions: { QueueName: r.deadLetterQueues.webhookDelivery },
+      stat: "Maximum",
+      periodSeconds: fiveMinutes,
+    },
+    comparison: "GreaterThanThreshold",
+    threshold: a.webhookDlqMaxAgeMinutes * 60,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: "notBreaching",
+  });
 
   const burstable = config.cache.nodeType.startsWith("t4g.");
   r.cacheNodeIds.forEach((nodeId, index) => {
@@ -537,7 +563,43 @@ export function dashboardBody<T>(config: StageConfig, r: MonitoredResources<T>) 
         },
         { label: "reconciler" },
       ),
+      row(
+        {
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: r.deadLetterQueues.webhookDelivery },
+          stat: "Maximum",
+          periodSeconds: 60,
+        },
+        { label: "webhook deliveries" },
+      ),
+      row(
+        {
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: r.deadLetterQueues.webhookStream },
+          stat: "Maximum",
+          periodSeconds: 60,
+        },
+        { label: "webhook producer" },
+      ),
     ]),
+    widget(
+      "Oldest webhook dead letter (s)",
+      [
+        row(
+          {
+            namespace: "AWS/SQS",
+            metricName: "ApproximateAgeOfOldestMessage",
+            dimensions: { QueueName: r.deadLetterQueues.webhookDelivery },
+            stat: "Maximum",
+            periodSeconds: 300,
+          },
+          { label: "webhook deliveries" },
+        ),
+      ],
+      { annotations: threshold("alarm", a.webhookDlqMaxAgeMinutes * 60) },
+    ),
     widget("Cache engine CPU (%)", cache("EngineCPUUtilization", "Average"), {
       annotations: threshold("alarm", a.cacheCpuPercent),
       yAxis: { left: { min: 0, max: 100 } },

@@ -126,6 +126,8 @@ export const stageConfigSchema = z
       /** The hit-ratio alarm ignores windows with fewer searches than this. */
       cacheHitRatioMinSearches: z.number().int().min(0),
       bookingFailuresPer5Min: z.number().int().min(0),
+      /** Oldest webhook delivery in the dead-letter queue (ApproximateAgeOfOldestMessage). */
+      webhookDlqMaxAgeMinutes: z.number().int().positive(),
     }),
     budget: z.object({
       monthlyLimitUsd: z.number().positive(),
@@ -209,6 +211,8 @@ const common = {
     cacheHitRatioPercent: 80,
     cacheHitRatioMinSearches: 50,
     bookingFailuresPer5Min: 5,
+    // Long enough to re-drive after the depth alarm, short against the receivers' 24 h of retries.
+    webhookDlqMaxAgeMinutes: 60,
   },
 } as const;
 

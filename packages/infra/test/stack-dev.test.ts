@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { itFollowsTheStackRules } from "./stack-rules.js";
 import { platformReady, type Synthesis, synthesize } from "./synth.js";
+import { itDeploysTheWebhookPipeline } from "./webhook-rules.js";
 
 // sst.config.ts run for the `dev` stage against SST's real components under Pulumi mocks.
 describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
@@ -14,6 +15,7 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     dev: false,
     deployment: "CodeDeployDefault.LambdaAllAtOnce",
   });
+  itDeploysTheWebhookPipeline(() => stack, { alarms: true, dev: false });
 
   it("is removable: no protect, removal `remove`", () => {
     expect(stack.app).toMatchObject({
@@ -196,9 +198,9 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     expect(fn?.inputs.reservedConcurrentExecutions).toBeUndefined();
   });
 
-  it("creates 18 alarms (CPU credits of the t4g node included), all notifying the alert topic, a dashboard and a $100 budget; no email without ALARM_EMAIL", () => {
+  it("creates 21 alarms (CPU credits of the t4g node included), all notifying the alert topic, a dashboard and a $100 budget; no email without ALARM_EMAIL", () => {
     const alarms = stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-    expect(alarms).toHaveLength(18);
+    expect(alarms).toHaveLength(21);
     expect(alarms.find((a) => a.name === "AlarmCacheNode1CpuCredits")?.inputs).toMatchObject({
       metricName: "CPUCreditBalance",
       statistic: "Minimum",

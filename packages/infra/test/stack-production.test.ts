@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { itFollowsTheStackRules } from "./stack-rules.js";
 import { platformReady, type Synthesis, synthesize } from "./synth.js";
+import { itDeploysTheWebhookPipeline } from "./webhook-rules.js";
 
 // sst.config.ts run for the `production` stage against SST's real components under Pulumi mocks.
 describe.runIf(platformReady("production stack tests"))("production stack", () => {
@@ -14,6 +15,7 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
     dev: false,
     deployment: "CodeDeployDefault.LambdaCanary10Percent10Minutes",
   });
+  itDeploysTheWebhookPipeline(() => stack, { alarms: true, dev: false });
 
   it("answers no CORS unless CORS_ALLOW_ORIGINS names the origins", () => {
     // SST writes `corsConfiguration: {}` for `cors: false`: no origin, method or header allowed.
@@ -74,8 +76,8 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
     });
   });
 
-  it("alarms per cache node (22 alarms), emails the on-call address, budgets $600 with forecast alerts", () => {
-    expect(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(22);
+  it("alarms per cache node (25 alarms), emails the on-call address, budgets $600 with forecast alerts", () => {
+    expect(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(25);
     const cpu = stack
       .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
       .find((a) => a.name === "AlarmCacheNode2Cpu");

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { itFollowsTheStackRules } from "./stack-rules.js";
 import { dashboardWidgets, platformReady, type Synthesis, synthesize } from "./synth.js";
+import { itDeploysTheWebhookPipeline } from "./webhook-rules.js";
 
 // `sst dev --stage alice`: SST's `$dev` path (local Redis instead of Valkey, stub functions).
 describe.runIf(platformReady("sst dev stack tests"))("sst dev stack", () => {
@@ -10,6 +11,7 @@ describe.runIf(platformReady("sst dev stack tests"))("sst dev stack", () => {
   }, 90_000);
 
   itFollowsTheStackRules(() => stack, { customerKey: false, dev: true });
+  itDeploysTheWebhookPipeline(() => stack, { alarms: false, dev: true });
 
   it("deploys no Valkey and charts no cache node (the functions use the local Redis)", () => {
     expect(stack.ofType("aws:elasticache/replicationGroup:ReplicationGroup")).toHaveLength(0);

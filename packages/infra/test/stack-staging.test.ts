@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { itFollowsTheStackRules } from "./stack-rules.js";
 import { platformReady, type Synthesis, synthesize } from "./synth.js";
+import { itDeploysTheWebhookPipeline } from "./webhook-rules.js";
 
 // The `staging` stage: production's shape at smaller sizes.
 describe.runIf(platformReady("staging stack tests"))("staging stack", () => {
@@ -14,6 +15,7 @@ describe.runIf(platformReady("staging stack tests"))("staging stack", () => {
     dev: false,
     deployment: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
   });
+  itDeploysTheWebhookPipeline(() => stack, { alarms: true, dev: false });
 
   it("is removable, unlike production", () => {
     expect(stack.app).toMatchObject({ removal: "remove", protect: false });
@@ -33,6 +35,6 @@ describe.runIf(platformReady("staging stack tests"))("staging stack", () => {
     expect(stack.one("aws:apigatewayv2/api:Api").inputs.corsConfiguration ?? {}).toEqual({});
     const api = stack.one("aws:lambda/function:Function", "ApiHandlerFunction");
     expect(api.inputs).toMatchObject({ memorySize: 512 });
-    expect(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(22);
+    expect(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(25);
   });
 });
