@@ -8,7 +8,10 @@ import { actionsOf, resourcesOf, roleStatements, type Synthesis } from "./synth.
  * the VPC, their IAM, and the dead-letter alarms wired to the alert topic (none under `sst dev`,
  * where nobody is paged).
  */
-export function itDeploysTheWebhookPipeline(stack: () => Synthesis, expected: { alarms: boolean }) {
+export function itDeploysTheWebhookPipeline(
+  stack: () => Synthesis,
+  expected: { alarms: boolean; dev: boolean },
+) {
   const fn = (prefix: string) =>
     stack()
       .ofType("aws:lambda/function:Function")
