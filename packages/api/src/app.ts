@@ -1,4 +1,3 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ApiKeyScope } from "@travel/core";
 import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
@@ -7,7 +6,6 @@ import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps } from "./deps.js";
-import type { AppEnv } from "./env.js";
 import { accessLog } from "./middleware/access-log/index.js";
 import { apiKeyAuth, requireScope } from "./middleware/auth/index.js";
 import { rateLimit } from "./middleware/rate-limit/index.js";
@@ -54,7 +52,7 @@ const SCOPED_AREAS: [prefix: string, scope: ApiKeyScope][] = [
  * const app = createApp(await createAppDeps(loadConfig(process.env)));
  * serve({ fetch: app.fetch, port: 3000 });
  */
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+export function createApp(deps: AppDeps) {
   const app = createRouter();
   const { config, logger } = deps;
 
@@ -110,9 +108,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
-  app.route("/", createHealthRoutes(deps));
-  app.route("/docs", createDocsRoutes());
-  app.route("/dashboard", createDashboardPageRoutes());
+  const unauthenticated = app
+    .route("/", createHealthRoutes(deps))
+    .route("/docs", createDocsRoutes())
+    .route("/dashboard", createDashboardPageRoutes());
 
   app.use("/v1/*", apiKeyAuth({ keys: deps.keyLookup }), rateLimit({ limiter: deps.rateLimiter }));
   for (const [prefix, scope] of SCOPED_AREAS) {
@@ -120,14 +119,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     app.use(`${prefix}/*`, requireScope(scope));
   }
 
-  app.route("/v1", createSearchRoutes(deps));
-  app.route("/v1/offers", createOfferRoutes(deps));
-  app.route("/v1/admin/offers", createAdminOfferRoutes(deps));
-  app.route("/v1/admin/api-keys", createApiKeyRoutes(deps));
-  app.route("/v1/bookings", createBookingRoutes(deps));
-  app.route("/v1/analytics", createAnalyticsRoutes(deps));
-  app.route("/v1/webhooks", createWebhookRoutes(deps));
-  app.route("/v1/analytics", createDashboardDataRoutes(deps));
+  // One chain, so `AppType` carries every chained sub-app's route types (hono/client).
+  const routes = unauthenticated
+    .route("/v1", createSearchRoutes(deps))
+    .route("/v1/offers", createOfferRoutes(deps))
+    .route("/v1/admin/offers", createAdminOfferRoutes(deps))
+    .route("/v1/admin/api-keys", createApiKeyRoutes(deps))
+    .route("/v1/bookings", createBookingRoutes(deps))
+    .route("/v1/analytics", createAnalyticsRoutes(deps))
+    .route("/v1/webhooks", createWebhookRoutes(deps))
+    .route("/v1/analytics", createDashboardDataRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
     type: "apiKey",
@@ -152,5 +153,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.onError(createErrorHandler(logger));
   app.notFound(handleNotFound);
-  return app;
+  return routes;
 }
+
+/**
+ * The API's route types for `hono/client`:
+ *
+ * @example
+ * import { hc } from "hono/client";
+ * const client = hc<AppType>("http://localhost:3000", { headers: { "x-api-key": key } });
+ * const res = await client.v1.flights.search.$get({ query: { origin: "JFK", destination: "LAX", departureDate } });
+ */
+export type AppType = ReturnType<typeof createApp>;

@@ -78,6 +78,8 @@ const envSchema = z.object({
   CACHE_COMMAND_TIMEOUT_MS: intInRange(5, 5_000, 100),
   /** Keep decoded read-model entries in process, checked against Redis on every read. */
   READ_MODEL_NEAR_CACHE: onOff(true),
+  /** Days of published inventory from today (`meta.inventoryHorizon`; `pnpm seed --days`). */
+  INVENTORY_HORIZON_DAYS: intInRange(1, 366, 30),
   /** Key material (32+ characters) encrypting webhook endpoint secrets at rest. */
   WEBHOOK_SECRET_KEY: z
     .string()
@@ -113,6 +115,8 @@ export type AppConfig = {
   cacheCommandTimeoutMs: number;
   /** Decoded read-model entries kept in process (reused while their Redis generation holds). */
   readModelNearCache: boolean;
+  /** Days of published inventory from today, today included (`meta.inventoryHorizon`). */
+  inventoryHorizonDays: number;
   /** Lambda: run the end-of-invocation flush after the response (internal extension). */
   postResponseFlush: boolean;
   /** Key material for webhook endpoint secrets at rest (`WEBHOOK_SECRET_KEY`). */
@@ -161,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,
     cacheCommandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
     readModelNearCache: e.READ_MODEL_NEAR_CACHE,
+    inventoryHorizonDays: e.INVENTORY_HORIZON_DAYS,
     postResponseFlush: e.POST_RESPONSE_FLUSH,
     webhookSecretKey: e.WEBHOOK_SECRET_KEY,
     webhookLocalReceivers: e.WEBHOOK_LOCAL_RECEIVERS,

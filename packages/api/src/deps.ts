@@ -11,6 +11,7 @@ import {
 import { type Cache, createCache } from "@travel/cache";
 import {
   type ApiKeyRepository,
+  addDays,
   createApiKeyRepository,
   createDynamoClients,
   createInventoryRepository,
@@ -19,8 +20,10 @@ import {
   type DynamoClients,
   type TravelService,
 } from "@travel/core";
+import { seedRoutes } from "@travel/core/seed";
 import {
   createInventoryReadModel,
+  createRouteNetwork,
   createSearchEventQueue,
   createSearchService,
   type SearchEventQueue,
@@ -105,6 +108,8 @@ export interface AppDepsOverrides {
    */
   servesCursors?: boolean;
   webhooks?: WebhookOverrides;
+  /** The last date with published inventory (local mode knows what it seeded). */
+  inventoryHorizon?: () => string;
 }
 
 /**
@@ -211,6 +216,11 @@ export async function createAppDeps(
   const search = createSearchService({
     suppliers: [],
     readModel,
+    // The sandbox's network is the seed's (deterministic): it says which entries a search reads.
+    network: createRouteNetwork(seedRoutes()),
+    inventoryHorizon:
+      overrides.inventoryHorizon ??
+      (() => addDays(clock.now().toISOString().slice(0, 10), config.inventoryHorizonDays - 1)),
     inventory,
     cache,
     clock,

@@ -1,4 +1,4 @@
-export { createApp, OPENAPI_INFO } from "./app.js";
+export { type AppType, createApp, OPENAPI_INFO } from "./app.js";
 export { type AppConfig, loadConfig } from "./config.js";
 export {
   type AppDeps,

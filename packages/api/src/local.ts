@@ -9,7 +9,12 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { createFileDeadLetterStore, createLocalChangeFeed } from "@travel/analytics";
 import { startReconcilerLoop } from "@travel/booking";
-import { type ApiKeyRepository, apiKeyScopeSchema, createInventoryRepository } from "@travel/core";
+import {
+  type ApiKeyRepository,
+  addDays,
+  apiKeyScopeSchema,
+  createInventoryRepository,
+} from "@travel/core";
 import { LocalDataDirInUseError, startLocalEngine } from "@travel/core/local";
 import { WEBHOOK_STREAM_ENTITIES } from "@travel/webhooks";
 import { createApp } from "./app.js";
@@ -79,7 +84,19 @@ async function main(): Promise<void> {
     port: Number(process.env.LOCAL_DYNAMO_PORT ?? 0),
     tableName: config.tableName,
   });
-  const deps = await createAppDeps(config, { dynamo: engine.clients, db: engine.db });
+  // The horizon is what this data directory's seeding covers (known once the plan is read).
+  let seededUntil: string | undefined;
+  const deps = await createAppDeps(config, {
+    dynamo: engine.clients,
+    db: engine.db,
+    ...(process.env.INVENTORY_HORIZON_DAYS
+      ? {}
+      : {
+          inventoryHorizon: () =>
+            seededUntil ??
+            addDays(new Date().toISOString().slice(0, 10), config.inventoryHorizonDays - 1),
+        }),
+  });
   const { logger } = deps;
 
   const plan = await planSeeding({
@@ -88,6 +105,8 @@ async function main(): Promise<void> {
     inventory: createInventoryRepository(engine.db),
     today: new Date().toISOString().slice(0, 10),
   });
+  const marker = plan.action === "seed" ? plan.marker : state.seedMarker();
+  if (marker) seededUntil = addDays(marker.startDate, marker.days - 1);
   let seedingInProgress = false;
   if (plan.action === "seed") {
     seedingInProgress = true;

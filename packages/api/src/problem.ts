@@ -113,15 +113,29 @@ function isZodError(error: unknown): error is ZodLikeError {
   );
 }
 
-/** `[{ path: "origin", message }]` from zod issues (dotted paths, the target name when empty). */
+/**
+ * `[{ path: "origin", message }]` from zod issues (dotted paths, the target name when empty).
+ * Unknown keys (a strict object's `unrecognized_keys`) are named one by one.
+ */
 export function zodIssuesToErrors(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  issues: readonly {
+    path: readonly PropertyKey[];
+    message: string;
+    code?: string;
+    keys?: readonly string[];
+  }[],
   fallbackPath = "",
 ): { path: string; message: string }[] {
-  return issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || fallbackPath,
-    message: issue.message,
-  }));
+  return issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === "unrecognized_keys" && issue.keys) {
+      return issue.keys.map((key) => ({
+        path: [...at, key].join("."),
+        message: `is not a known ${fallbackPath === "query" ? "query parameter" : "field"}`,
+      }));
+    }
+    return [{ path: at.join(".") || fallbackPath, message: issue.message }];
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import type { AppEnv } from "./env.js";
 import { ValidationFailedError } from "./errors.js";
 import { zodIssuesToErrors } from "./problem.js";
@@ -19,7 +19,30 @@ export const API_KEY_SECURITY = [{ ApiKey: [] }];
  * }
  */
 export function createRouter(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const register = router.openapi;
+  router.openapi = ((route: RouteConfig, ...rest: unknown[]) =>
+    (register as (...args: unknown[]) => unknown)(
+      withStrictQuery(route),
+      ...rest,
+    )) as typeof register;
+  return router;
+}
+
+/**
+ * Every route refuses query parameters it does not declare (contract v2, "Strict queries"): a
+ * declared query object becomes strict, a route without one gets an empty strict object, so
+ * `returnDate` or `currency=EUR` sent where nobody reads them is a 422 naming them.
+ */
+export function withStrictQuery<R extends RouteConfig>(route: R): R {
+  const query = route.request?.query;
+  if (query === undefined) {
+    return { ...route, request: { ...route.request, query: z.strictObject({}) } };
+  }
+  if (query instanceof z.ZodObject && query.def.catchall === undefined) {
+    return { ...route, request: { ...route.request, query: query.strict() } };
+  }
+  return route;
 }
 
 function validationHook(result: {

@@ -174,6 +174,27 @@ export async function loadSeededSlice(
   );
 }
 
+/**
+ * The seeded flights (what `pnpm start` loads) of `days` from `startDate` that `keep` selects,
+ * written with the seed loader's batch writer; the records written.
+ */
+export async function loadSeededFlights(
+  db: TravelService,
+  slice: { startDate: string; days: number; keep: (flight: FlightOfferRecord) => boolean },
+): Promise<FlightOfferRecord[]> {
+  const inventory = generateInventory({
+    seed: "api-tests",
+    startDate: slice.startDate,
+    days: slice.days,
+  });
+  const flights: FlightOfferRecord[] = [];
+  for (const day of inventory.days()) flights.push(...day.flights.filter(slice.keep));
+  await createBatchWriter({ client: db.client, table: db.table }).write(
+    inventoryItems(db, { flights, hotels: [], nights: [] }),
+  );
+  return flights;
+}
+
 /** One nonstop BOS→SFO economy offer 30 days out, written straight to the table; its id. */
 export async function seedFlight(
   db: TravelService,

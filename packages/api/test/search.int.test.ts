@@ -288,7 +288,7 @@ describe("search, offers and admin updates through HTTP (dynalite, in-process ca
     expect(body.data.map((h) => h.name)).toEqual(["Paddington Rooms", "The Strand Palace"]);
     expect(body.data[0]).toMatchObject({
       type: "hotel",
-      city: "LHR",
+      city: "LON", // v2: the city code of the hotel's city
       nights: 3,
       checkIn,
       checkOut,

@@ -35,6 +35,12 @@ export { type BreakerState, createFanOut, type FanOut, type FanOutOptions } from
 export { filterFlights, filterHotels } from "./filter.js";
 export { consoleLogger, type Logger } from "./logger.js";
 export {
+  createRouteNetwork,
+  DEFAULT_HUB_LIMIT,
+  type NetworkRoute,
+  type RouteNetwork,
+} from "./network.js";
+export {
   type CacheInfo,
   cacheInfoSchema,
   DEFAULT_OFFER_VALIDITY_SECONDS,

@@ -1,5 +1,6 @@
 import {
   cabinSchema,
+  cityCodeOf,
   type FlightOfferRecord,
   fromMinor,
   type HotelRecord,
@@ -76,6 +77,11 @@ export const searchMetaSchema = z
     count: z.int().min(0).meta({ description: "Offers in this page" }),
     total: z.int().min(0).meta({ description: "Offers matching the query across all pages" }),
     nextCursor: z.string().nullable(),
+    inventoryHorizon: isoDate.meta({
+      description:
+        "Last date with published inventory; a search with a date past it answers an empty page",
+      example: "2027-01-06",
+    }),
     cache: cacheInfoSchema,
     suppliers: z.object({
       missing: z
@@ -246,7 +252,7 @@ export function hotelOfferFromStay(
     type: "hotel",
     hotelId: stay.hotel.hotelId,
     name: stay.hotel.name,
-    city: stay.hotel.city,
+    city: cityCodeOf(stay.hotel.city) ?? stay.hotel.city,
     rating: stay.hotel.rating,
     roomType: stay.hotel.roomType,
     checkIn: stay.checkIn,

@@ -201,3 +201,22 @@ describe("date window", () => {
     expect(paths(hotelSchema, stay)).toEqual(["checkIn"]);
   });
 });
+
+describe("v2: strict queries and city codes", () => {
+  it("names every unknown parameter", () => {
+    expect(fieldErrors(flights, { ...flight(), currency: "EUR", foo: "1" })).toEqual([
+      { path: "currency", message: "is not a known parameter" },
+      { path: "foo", message: "is not a known parameter" },
+    ]);
+    expect(paths(hotels, { ...hotel(), returnDate: "2026-07-09" })).toEqual(["returnDate"]);
+  });
+
+  it("accepts metropolitan city codes and refuses places sharing an airport", () => {
+    const q = parseOrThrow(flights, flight({ origin: "nyc", destination: "LON" }));
+    expect([q.origin, q.destination]).toEqual(["NYC", "LON"]);
+    expect(paths(flights, flight({ origin: "NYC", destination: "JFK" }))).toEqual(["destination"]);
+    expect(paths(flights, flight({ origin: "LGW", destination: "LON" }))).toEqual(["destination"]);
+    expect(paths(flights, flight({ origin: "QQQ" }))).toEqual(["origin"]);
+    expect(parseOrThrow(hotels, hotel({ city: "PAR" })).city).toBe("PAR");
+  });
+});

@@ -1,4 +1,4 @@
-import { cabinSchema, findAirport } from "@travel/core";
+import { cabinSchema, findPlace } from "@travel/core";
 import { z } from "zod";
 import { type Clock, daysBetween, localDate, systemClock } from "./clock.js";
 import { SearchValidationError } from "./errors.js";
@@ -12,14 +12,27 @@ export type FlightSort = z.infer<typeof flightSortSchema>;
 export const hotelSortSchema = z.enum(["price", "rating"]);
 export type HotelSort = z.infer<typeof hotelSortSchema>;
 
-/** A 3-letter IATA code, case and whitespace folded, that exists in the bundled airport data. */
-const airportCode = z
+/**
+ * A 3-letter IATA code, case and whitespace folded: an airport of the bundled data set or a
+ * metropolitan city code (`NYC`, `LON`) naming at least one of them.
+ */
+const placeCode = z
   .string()
   .trim()
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, { message: "must be a 3-letter IATA code", abort: true })
-  .refine((code) => findAirport(code) !== undefined, "is not a known airport or city code")
-  .meta({ example: "JFK" });
+  .refine((code) => findPlace(code) !== undefined, "is not a known airport or city code")
+  .meta({
+    description: "IATA airport or city code (a city searches all its airports)",
+    example: "JFK",
+  });
+
+/** The airports two place codes have in common (`NYC` and `JFK` share JFK). */
+function sharedAirports(a: string, b: string): string[] {
+  const left = findPlace(a)?.airports ?? [];
+  const right = new Set(findPlace(b)?.airports ?? []);
+  return left.filter((code) => right.has(code));
+}
 
 const isoDate = z.iso
   .date({ error: "must be a calendar date in YYYY-MM-DD form" })
@@ -88,7 +101,7 @@ const cursor = z
 
 /** The time zone of an airport or city code; "UTC" for anything that is not one. */
 function timeZoneOf(code: unknown): string {
-  return (typeof code === "string" && findAirport(code)?.timeZone) || "UTC";
+  return (typeof code === "string" && findPlace(code)?.timeZone) || "UTC";
 }
 
 /** Today (and the last allowed day) at a place, from the injected clock. */
@@ -110,9 +123,9 @@ function dateWindow(clock: Clock, code: unknown): { today: string; last: string 
  */
 export function createFlightQuerySchema(clock: Clock = systemClock) {
   return z
-    .object({
-      origin: airportCode,
-      destination: airportCode,
+    .strictObject({
+      origin: placeCode,
+      destination: placeCode,
       departureDate: isoDate,
       adults: wholeNumber(1, 9)
         .default(1)
@@ -128,11 +141,15 @@ export function createFlightQuerySchema(clock: Clock = systemClock) {
       cursor,
     })
     .superRefine((query, ctx) => {
-      if (findAirport(query.origin) && query.origin === query.destination) {
+      if (
+        typeof query.origin === "string" &&
+        typeof query.destination === "string" &&
+        sharedAirports(query.origin, query.destination).length > 0
+      ) {
         ctx.addIssue({
           code: "custom",
           path: ["destination"],
-          message: "must differ from origin",
+          message: "must differ from origin (and share no airport with it)",
         });
       }
       if (!isParsedDate(query.departureDate)) return;
@@ -148,8 +165,8 @@ export function createFlightQuerySchema(clock: Clock = systemClock) {
  */
 export function createHotelQuerySchema(clock: Clock = systemClock) {
   return z
-    .object({
-      city: airportCode.meta({ description: "IATA city or airport code", example: "LAX" }),
+    .strictObject({
+      city: placeCode.meta({ description: "IATA city or airport code", example: "LAX" }),
       checkIn: isoDate,
       checkOut: isoDate,
       guests: wholeNumber(1, 8).default(1).meta({ example: 2 }),
@@ -207,12 +224,21 @@ export type FlightQueryInput = z.input<ReturnType<typeof createFlightQuerySchema
 export type HotelQuery = z.output<ReturnType<typeof createHotelQuerySchema>>;
 export type HotelQueryInput = z.input<ReturnType<typeof createHotelQuerySchema>>;
 
-/** zod issues as the contract's `errors: [{ path, message }]`. */
+/**
+ * zod issues as the contract's `errors: [{ path, message }]`; an unknown parameter is named by
+ * its own path (zod reports them together at the object's path).
+ */
 export function toFieldErrors(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join(".") || "(root)",
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: [...at, key].join("."),
+        message: "is not a known parameter",
+      }));
+    }
+    return [{ path: at.join(".") || "(root)", message: issue.message }];
+  });
 }
 
 /** Parses with `schema` or throws a 422 {@link SearchValidationError} naming every bad field. */

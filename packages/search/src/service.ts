@@ -2,11 +2,13 @@ import { type Span, SpanStatusCode, type Tracer, trace } from "@opentelemetry/ap
 import type { Cache, CacheResult } from "@travel/cache";
 import {
   addDays,
-  findAirport,
+  cityCodeOf,
+  findPlace,
   hotelOfferId,
   type InventoryChange,
   type InventoryChangeListener,
   newId,
+  placeTimeZone,
 } from "@travel/core";
 import { z } from "zod";
 import { type InventoryAdminStore, updateInventoryOffer } from "./admin.js";
@@ -30,6 +32,7 @@ import type { SearchEventRecorder } from "./events.js";
 import { type BreakerState, createFanOut } from "./fan-out.js";
 import { filterFlights, filterHotels } from "./filter.js";
 import { consoleLogger, errorName, type Logger } from "./logger.js";
+import type { RouteNetwork } from "./network.js";
 import type {
   CacheInfo,
   FlightOffer,
@@ -45,10 +48,11 @@ import {
   createHotelQuerySchema,
   type FlightQuery,
   type HotelQuery,
+  MAX_DAYS_AHEAD,
 } from "./query.js";
 import { rankFlights, rankHotels } from "./rank.js";
 import type { InventoryReadModel, ReadModelAnswer } from "./read-model/read-model.js";
-import type { Supplier } from "./suppliers/supplier.js";
+import type { FlightSearchRequest, HotelSearchRequest, Supplier } from "./suppliers/supplier.js";
 import { changeTags, flightResultTags, hotelResultTags } from "./tags.js";
 
 /** The cache namespace of search results (its TTL is validated to 5–15 minutes). */
@@ -95,6 +99,16 @@ export interface SearchServiceDeps {
   cursorSecret: string | Uint8Array;
   /** Analytics: one event per new search (see `createSearchEventQueue`). */
   events?: SearchEventRecorder;
+  /**
+   * The last date with published inventory (`meta.inventoryHorizon`); searches past it answer an
+   * empty page. Default: the last date a query may ask for (no horizon known).
+   */
+  inventoryHorizon?: () => string;
+  /**
+   * Which airport pairs have flights and where connections can be made. Without it every pair
+   * of the searched places is asked and no connection is composed.
+   */
+  network?: RouteNetwork;
   tracer?: Tracer;
   logger?: Logger;
   options?: SearchServiceOptions;
@@ -152,7 +166,7 @@ interface CachedResult<T> {
  */
 export function createSearchService(deps: SearchServiceDeps): SearchService {
   const options = searchServiceOptionsSchema.parse(deps.options ?? {});
-  const { cache, clock, inventory, readModel, suppliers } = deps;
+  const { cache, clock, inventory, network, readModel, suppliers } = deps;
   if (suppliers.length === 0 && !readModel) {
     throw new RangeError("search needs at least one supplier or a read model");
   }
@@ -311,12 +325,14 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     count: number,
     total: number,
     nextCursor: string | null,
+    inventoryHorizon: string,
   ): SearchMeta {
     return {
       searchId,
       count,
       total,
       nextCursor,
+      inventoryHorizon,
       cache: { ...result.cache },
       suppliers: { missing: [...result.missing] },
     };
@@ -372,6 +388,77 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     await Promise.all([readModel?.inventoryChanged(changes), invalidate(changes)]);
   }
 
+  /** The flights of one airport pair from every source (read model, cache-aside suppliers). */
+  function gatherFlights(request: FlightSearchRequest, now: Date) {
+    return gather(
+      (model, guard) =>
+        model.searchFlights(request, {
+          now,
+          validitySeconds: options.offerValiditySeconds,
+          guard,
+        }),
+      () =>
+        cache.getOrLoad<CachedResult<FlightOffer>>(
+          flightCacheKey(request),
+          () => load("searchFlights", (s, o) => s.searchFlights(request, o)),
+          cacheOptions((value) => flightResultTags(request, value.offers)),
+        ),
+      "searchFlights",
+      now,
+    );
+  }
+
+  function gatherHotels(request: HotelSearchRequest, now: Date) {
+    return gather(
+      (model, guard) =>
+        model.searchHotels(request, {
+          now,
+          validitySeconds: options.offerValiditySeconds,
+          guard,
+        }),
+      () =>
+        cache.getOrLoad<CachedResult<HotelOffer>>(
+          hotelCacheKey(request),
+          () => load("searchHotels", (s, o) => s.searchHotels(request, o)),
+          cacheOptions((value) => hotelResultTags(request, value.offers)),
+        ),
+      "searchHotels",
+      now,
+    );
+  }
+
+  /**
+   * Nonstop flights between two places: every airport pair of a city code that the network
+   * flies (an airport-to-airport search always asks its one pair, as in v1).
+   */
+  async function gatherPlaces(request: FlightSearchRequest, now: Date) {
+    const pairs = airportPairs(request.origin, request.destination);
+    const parts = await Promise.all(
+      pairs.map((pair) => gatherFlights({ ...request, ...pair }, now)),
+    );
+    return mergeParts(parts);
+  }
+
+  function airportPairs(origin: string, destination: string) {
+    const from = findPlace(origin)?.airports ?? [origin];
+    const to = findPlace(destination)?.airports ?? [destination];
+    const pairs = from.flatMap((o) =>
+      to.filter((d) => d !== o).map((d) => ({ origin: o, destination: d })),
+    );
+    if (pairs.length <= 1 || !network) return pairs;
+    const flown = pairs.filter((p) => network.hasRoute(p.origin, p.destination));
+    return flown.length > 0 ? flown : pairs.slice(0, 1);
+  }
+
+  /** Hotels of a place: the hotels kept under each of its airports (a city's, for a city code). */
+  function hotelPlaces(code: string): string[] {
+    const city = findPlace(code)?.kind === "city" ? code : cityCodeOf(code);
+    return city ? [...(findPlace(city)?.airports ?? [code])] : [code];
+  }
+
+  const inventoryHorizon =
+    deps.inventoryHorizon ?? (() => addDays(localDate(clock.now(), "UTC"), MAX_DAYS_AHEAD + 1));
+
   return {
     flightQuerySchema: createFlightQuerySchema(clock),
     hotelQuerySchema: createHotelQuerySchema(clock),
@@ -386,29 +473,25 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           span.setAttributes({ "travel.route": route, "travel.cabin": request.cabin });
           // A bad cursor fails before any cache or supplier work.
           const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
-          const result = await gather(
-            (model, guard) =>
-              model.searchFlights(request, {
-                now,
-                validitySeconds: options.offerValiditySeconds,
-                guard,
-              }),
-            () =>
-              cache.getOrLoad<CachedResult<FlightOffer>>(
-                flightCacheKey(request),
-                () => load("searchFlights", (s, o) => s.searchFlights(request, o)),
-                cacheOptions((value) => flightResultTags(request, value.offers)),
-              ),
-            "searchFlights",
-            now,
-          );
+          const horizon = inventoryHorizon();
+          const result =
+            request.departureDate > horizon
+              ? {
+                  offers: [],
+                  missing: [],
+                  cache: { status: "hit" as const, ageSeconds: 0, ttlSeconds: 0 },
+                }
+              : await gatherPlaces(request, now);
           const ranked = rankFlights(filterFlights(result.offers, query, now), query.sort);
           const { data, nextCursor } = page(ranked, query.limit, fingerprint, position);
           const searchId = newId("search", now.getTime());
           const status = result.cache.status;
           if (!position) record(context, "flight", route, searchId, now, status, ranked.length);
           span.setAttributes({ "cache.status": status, "travel.results": ranked.length });
-          return { data, meta: meta(searchId, result, data.length, ranked.length, nextCursor) };
+          return {
+            data,
+            meta: meta(searchId, result, data.length, ranked.length, nextCursor, horizon),
+          };
         } catch (error) {
           failSpan(span, error);
           throw error;
@@ -426,22 +509,21 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           const request = hotelRequestOf(query);
           span.setAttributes({ "travel.city": request.city });
           const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
-          const result = await gather(
-            (model, guard) =>
-              model.searchHotels(request, {
-                now,
-                validitySeconds: options.offerValiditySeconds,
-                guard,
-              }),
-            () =>
-              cache.getOrLoad<CachedResult<HotelOffer>>(
-                hotelCacheKey(request),
-                () => load("searchHotels", (s, o) => s.searchHotels(request, o)),
-                cacheOptions((value) => hotelResultTags(request, value.offers)),
-              ),
-            "searchHotels",
-            now,
-          );
+          const horizon = inventoryHorizon();
+          const result =
+            addDays(request.checkOut, -1) > horizon
+              ? {
+                  offers: [],
+                  missing: [],
+                  cache: { status: "hit" as const, ageSeconds: 0, ttlSeconds: 0 },
+                }
+              : mergeParts(
+                  await Promise.all(
+                    hotelPlaces(request.city).map((city) =>
+                      gatherHotels({ ...request, city }, now),
+                    ),
+                  ),
+                );
           const ranked = rankHotels(filterHotels(result.offers, query), query.sort);
           const { data, nextCursor } = page(ranked, query.limit, fingerprint, position);
           const searchId = newId("search", now.getTime());
@@ -449,7 +531,10 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           if (!position)
             record(context, "hotel", request.city, searchId, now, status, ranked.length);
           span.setAttributes({ "cache.status": status, "travel.results": ranked.length });
-          return { data, meta: meta(searchId, result, data.length, ranked.length, nextCursor) };
+          return {
+            data,
+            meta: meta(searchId, result, data.length, ranked.length, nextCursor, horizon),
+          };
         } catch (error) {
           failSpan(span, error);
           throw error;
@@ -516,6 +601,24 @@ export function combineCacheInfo(parts: readonly CacheInfo[]): CacheInfo {
   };
 }
 
+/** One answer from several airport pairs' or cities' answers (offers de-duplicated by id). */
+function mergeParts<T extends { id: string }>(
+  parts: readonly { offers: T[]; missing: string[]; cache: CacheInfo }[],
+): { offers: T[]; missing: string[]; cache: CacheInfo } {
+  if (parts.length === 1) return parts[0] as (typeof parts)[number];
+  const seen = new Set<string>();
+  const offers: T[] = [];
+  for (const part of parts) {
+    for (const offer of part.offers)
+      if (!seen.has(offer.id) && seen.add(offer.id)) offers.push(offer);
+  }
+  return {
+    offers,
+    missing: [...new Set(parts.flatMap((p) => p.missing))],
+    cache: combineCacheInfo(parts.map((p) => p.cache)),
+  };
+}
+
 /** Marks a span failed with the error's class name only (messages may echo input). */
 function failSpan(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: errorName(error) });
@@ -524,6 +627,6 @@ function failSpan(span: Span, error: unknown): void {
 /** A flight that has departed, or a stay whose check-in day has passed where the hotel is. */
 export function isExpired(offer: Offer, now: Date): boolean {
   if (offer.type === "flight") return Date.parse(offer.departAt) <= now.getTime();
-  const timeZone = findAirport(offer.city)?.timeZone ?? "UTC";
+  const timeZone = placeTimeZone(offer.city);
   return offer.checkIn < localDate(now, timeZone);
 }

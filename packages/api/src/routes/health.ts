@@ -35,8 +35,7 @@ const healthRoute = createRoute({
 });
 
 export function createHealthRoutes(deps: AppDeps) {
-  const router = createRouter();
-  router.openapi(healthRoute, async (c) => {
+  return createRouter().openapi(healthRoute, async (c) => {
     const [dynamodb, cache] = await Promise.all([deps.health.dynamodb(), deps.health.cache()]);
     const breakers = deps.search.breakerStates();
     const allClosed = Object.values(breakers).every((state) => state === "closed");
@@ -49,5 +48,4 @@ export function createHealthRoutes(deps: AppDeps) {
     c.header("cache-control", "no-store");
     return dynamodb === "ok" ? c.json(body, 200) : c.json(body, 503);
   });
-  return router;
 }

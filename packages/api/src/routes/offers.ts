@@ -56,13 +56,11 @@ const updateOfferRoute = createRoute({
 
 /** `GET /v1/offers/{offerId}` (scope `search`). */
 export function createOfferRoutes(deps: AppDeps) {
-  const router = createRouter();
-  router.openapi(getOfferRoute, async (c) => {
+  return createRouter().openapi(getOfferRoute, async (c) => {
     const { offerId } = c.req.valid("param");
     c.header("cache-control", "no-store");
     return c.json(await deps.search.getOffer(offerId), 200);
   });
-  return router;
 }
 
 /** `PATCH /v1/admin/offers/{offerId}` (scope `admin`). */

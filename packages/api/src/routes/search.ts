@@ -67,24 +67,23 @@ function logCache(c: Context<AppEnv>, status: "hit" | "miss" | "stale"): void {
 
 /** `GET /v1/flights/search` and `GET /v1/hotels/search` (scope `search`). */
 export function createSearchRoutes(deps: AppDeps) {
-  const router = createRouter();
   const { search } = deps;
-
-  router.openapi(flightSearchRoute(search), async (c) => {
-    const result = await search.searchFlights(c.req.valid("query"), {
-      tenantId: c.get("tenantId"),
+  // Chained, so the routes' types reach `AppType` (hono/client).
+  return createRouter()
+    .openapi(flightSearchRoute(search), async (c) => {
+      const result = await search.searchFlights(c.req.valid("query"), {
+        tenantId: c.get("tenantId"),
+      });
+      logCache(c, result.meta.cache.status);
+      c.header("x-cache", result.meta.cache.status.toUpperCase());
+      return c.json(result, 200);
+    })
+    .openapi(hotelSearchRoute(search), async (c) => {
+      const result = await search.searchHotels(c.req.valid("query"), {
+        tenantId: c.get("tenantId"),
+      });
+      logCache(c, result.meta.cache.status);
+      c.header("x-cache", result.meta.cache.status.toUpperCase());
+      return c.json(result, 200);
     });
-    logCache(c, result.meta.cache.status);
-    c.header("x-cache", result.meta.cache.status.toUpperCase());
-    return c.json(result, 200);
-  });
-
-  router.openapi(hotelSearchRoute(search), async (c) => {
-    const result = await search.searchHotels(c.req.valid("query"), { tenantId: c.get("tenantId") });
-    logCache(c, result.meta.cache.status);
-    c.header("x-cache", result.meta.cache.status.toUpperCase());
-    return c.json(result, 200);
-  });
-
-  return router;
 }

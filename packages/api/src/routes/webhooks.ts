@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from "@travel/core";
 import { WEBHOOK_EVENT_TYPES } from "@travel/webhooks";
 import type { AppDeps } from "../deps.js";
-import type { AppEnv } from "../env.js";
 import { createPageCursors } from "../page-cursor.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";

@@ -58,6 +58,7 @@ export const BUSY_ROUTES: readonly BusyRoute[] = [
   // Transatlantic
   r("JFK", "LHR", { BA: 8, VS: 5, AA: 5, DL: 3, B6: 2 }),
   r("EWR", "LHR", { UA: 5, BA: 3, VS: 2 }),
+  r("JFK", "LGW", { B6: 1 }), // JetBlue, daily since 2023
   r("BOS", "LHR", { BA: 3, VS: 1, DL: 1, AA: 1 }),
   r("ORD", "LHR", { BA: 3, AA: 3, UA: 3 }),
   r("IAD", "LHR", { BA: 3, UA: 2, VS: 1 }),
