@@ -7,6 +7,7 @@ import type {
 import { handle } from "hono/aws-lambda";
 import type { createApp } from "./app.js";
 import type { AppDeps } from "./deps.js";
+import { withLambdaContext } from "./lambda-context.js";
 import type { PostResponseRunner } from "./post-response.js";
 
 type HonoLambdaEvent = Parameters<ReturnType<typeof handle>>[0];
@@ -31,19 +32,16 @@ export function createLambdaHandler(
   postResponse?: PostResponseRunner,
 ) {
   const honoHandler = handle(app);
-  let coldStart = true;
-  return async function handler(event: ApiLambdaEvent, context: LambdaContext) {
-    deps.logger.addContext(context);
-    if (coldStart) {
-      coldStart = false;
-      deps.metrics.increment("ColdStart");
-    }
-    try {
-      // Hono types `body` as `string | null` where @types/aws-lambda says optional: same data.
-      return await honoHandler(event as HonoLambdaEvent, context);
-    } finally {
-      if (postResponse) postResponse.schedule(context.awsRequestId, () => deps.flush());
-      else await deps.flush();
-    }
-  };
+  return withLambdaContext(
+    async function handler(event: ApiLambdaEvent, context: LambdaContext) {
+      try {
+        // Hono types `body` as `string | null` where @types/aws-lambda says optional: same data.
+        return await honoHandler(event as HonoLambdaEvent, context);
+      } finally {
+        if (postResponse) postResponse.schedule(context.awsRequestId, () => deps.flush());
+        else await deps.flush();
+      }
+    },
+    { logger: deps.logger, onColdStart: () => deps.metrics.increment("ColdStart") },
+  );
 }

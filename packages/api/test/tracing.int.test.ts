@@ -1,59 +1,59 @@
-import { createSocket } from "node:dgram";
-import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
+import { createRedisClient } from "@travel/cache";
+import { deleteKeysWithPrefix, describeRedis, uniqueKeyPrefix } from "@travel/cache/testing";
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createLambdaHandler } from "../src/lambda-handler.js";
 import { instrumentDynamo, registerLambdaTracing } from "../src/xray/tracing.js";
-import { dayFromToday, flightRecords, insertInventory } from "./fixtures.js";
+import { dayFromToday, flightRecords, insertInventory, seedFlight } from "./fixtures.js";
 import { startTestApp, type TestApp } from "./harness.js";
-
-interface Subsegment {
-  type: string;
-  name: string;
-  id: string;
-  trace_id: string;
-  parent_id?: string;
-  start_time: number;
-  end_time: number;
-  namespace?: string;
-}
-
-/** A stand-in X-Ray daemon: the UDP socket Lambda's daemon listens on, collecting documents. */
-async function startDaemon() {
-  const received: Subsegment[] = [];
-  const socket = createSocket("udp4");
-  socket.on("message", (message) => {
-    const [header, body] = message.toString("utf8").split("\n");
-    expect(JSON.parse(header ?? "")).toEqual({ format: "json", version: 1 });
-    received.push(JSON.parse(body ?? "") as Subsegment);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address() as AddressInfo;
-  return { received, address: `127.0.0.1:${port}`, close: () => socket.close() };
-}
+import {
+  expectTree,
+  type Subsegment,
+  spansOf,
+  startDaemon,
+  type XRayDaemon,
+} from "./xray-daemon.js";
 
 function searchEvent(key: string, date: string): APIGatewayProxyEventV2 {
-  const rawQueryString = `origin=JFK&destination=LAX&departureDate=${date}`;
+  return httpApiEvent(key, "GET", "/v1/flights/search", {
+    query: `origin=JFK&destination=LAX&departureDate=${date}`,
+  });
+}
+
+function httpApiEvent(
+  key: string,
+  method: string,
+  path: string,
+  init: { query?: string; body?: unknown; headers?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 {
+  const rawQueryString = init.query ?? "";
   return {
     version: "2.0",
     routeKey: "$default",
-    rawPath: "/v1/flights/search",
+    rawPath: path,
     rawQueryString,
-    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
-    headers: { host: "abc123.execute-api.us-east-1.amazonaws.com", "x-api-key": key },
+    ...(rawQueryString
+      ? { queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)) }
+      : {}),
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    headers: {
+      host: "abc123.execute-api.us-east-1.amazonaws.com",
+      "x-api-key": key,
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      ...init.headers,
+    },
     requestContext: {
       accountId: "123456789012",
       apiId: "abc123",
       domainName: "abc123.execute-api.us-east-1.amazonaws.com",
       domainPrefix: "abc123",
       http: {
-        method: "GET",
-        path: "/v1/flights/search",
+        method,
+        path,
         protocol: "HTTP/1.1",
         sourceIp: "205.255.255.176",
         userAgent: "vitest",
@@ -76,17 +76,18 @@ const lambdaContext = (xRayTraceId: string) =>
     xRayTraceId,
   }) as unknown as Context;
 
-describe("traces of a Lambda invocation reach the X-Ray daemon", () => {
+describeRedis("traces of a Lambda invocation reach the X-Ray daemon", ({ url }) => {
   let t: TestApp;
-  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  let daemon: XRayDaemon;
   let key: string;
   const date = dayFromToday(6);
+  const prefix = uniqueKeyPrefix("tracing");
   let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
   beforeAll(async () => {
     daemon = await startDaemon();
     const tracing = registerLambdaTracing({ daemonAddress: daemon.address });
-    t = await startTestApp();
+    t = await startTestApp({ env: { REDIS_URL: url, REDIS_KEY_PREFIX: prefix } });
     instrumentDynamo(t.deps.dynamo.raw, t.deps.tracer);
     await insertInventory(t.engine.db, { flights: flightRecords(date) });
     key = await t.createKey(["search"]);
@@ -95,20 +96,12 @@ describe("traces of a Lambda invocation reach the X-Ray daemon", () => {
   afterAll(async () => {
     await t.close();
     daemon.close();
+    const client = createRedisClient({ url });
+    await deleteKeysWithPrefix(client, `${prefix}:`);
+    await client.quit();
   });
 
-  async function spansOf(traceId: string, root: string) {
-    for (let i = 0; i < 100; i++) {
-      const spans = daemon.received.filter((s) => s.trace_id === traceId);
-      if (spans.some((s) => s.name === root)) return spans;
-      await sleep(20);
-    }
-    throw new Error(
-      `no "${root}" span of ${traceId} arrived: ${JSON.stringify(daemon.received.map((s) => [s.name, s.trace_id]))}`,
-    );
-  }
-
-  it("sends one search's spans as subsegments of the Lambda segment, DynamoDB calls included", async () => {
+  it("sends one search's spans as subsegments of the Lambda segment, its DynamoDB and Redis calls included", async () => {
     const traceId = "1-5759e988-bd862e3fe1be46a994272793";
     const lambdaSegment = "53995c3f42cd8ad8";
     const result = (await handler(
@@ -117,28 +110,60 @@ describe("traces of a Lambda invocation reach the X-Ray daemon", () => {
     )) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(200);
 
-    const spans = await spansOf(traceId, "GET /v1/flights/search");
+    const spans = await spansOf(daemon, traceId, "GET /v1/flights/search");
     const byId = new Map(spans.map((s) => [s.id, s]));
     const root = spans.find((s) => s.name === "GET /v1/flights/search");
     expect(root).toMatchObject({ type: "subsegment", parent_id: lambdaSegment });
     const search = spans.find((s) => s.name === "search.flights");
     expect(search?.parent_id).toBe(root?.id);
-    const dynamo = spans.filter((s) => s.name.startsWith("DynamoDB."));
-    expect(dynamo.length).toBeGreaterThan(0);
-    for (const call of dynamo) expect(call.namespace).toBe("remote");
-    // Every span hangs off the Lambda segment through its parents, inside its parent's time.
-    for (const span of spans) {
-      let node: Subsegment | undefined = span;
-      while (node && node.parent_id !== lambdaSegment) {
-        const parent = byId.get(node.parent_id ?? "");
-        expect(parent, `${span.name}'s parent`).toBeDefined();
-        expect(node.start_time).toBeGreaterThanOrEqual(parent?.start_time ?? 0);
-        node = parent;
+    const under = (span: Subsegment, ancestor: Subsegment | undefined): boolean => {
+      for (let node = byId.get(span.parent_id ?? ""); node; node = byId.get(node.parent_id ?? "")) {
+        if (node.id === ancestor?.id) return true;
       }
-      expect(span.end_time).toBeGreaterThanOrEqual(span.start_time);
-    }
+      return false;
+    };
+    // The search's own table reads (a first search loads the route from DynamoDB) and its Redis
+    // commands (the inventory read model), as remote calls under search.flights.
+    const dynamo = spans.filter((s) => s.name.startsWith("DynamoDB."));
+    const redis = spans.filter((s) => s.name.startsWith("Redis."));
+    expect(dynamo.filter((s) => under(s, search)).map((s) => s.name)).toContain("DynamoDB.Query");
+    expect(redis.filter((s) => under(s, search)).map((s) => s.name)).toContain("Redis.HGETALL");
+    // The rate limiter's Redis call and the key lookup belong to the request, before the search.
+    expect(redis.some((s) => s.parent_id === root?.id)).toBe(true);
+    for (const call of [...dynamo, ...redis]) expect(call.namespace, call.name).toBe("remote");
+    expectTree(spans, lambdaSegment);
     // Nothing outside the invocation (the fixtures' writes) was recorded.
     expect(daemon.received.every((s) => s.trace_id.startsWith("1-5759e988-"))).toBe(true);
+  });
+
+  it("traces a booking: booking.book with its DynamoDB writes and the Redis refresh of the seats", async () => {
+    const offerId = await seedFlight(t.engine.db, 9);
+    const bookKey = await t.createKey(["search", "book"]);
+    const traceId = "1-5759e988-0000000000000000000b00c1";
+    const lambdaSegment = "53995c3f42cd8ad9";
+    const result = (await handler(
+      httpApiEvent(bookKey, "POST", "/v1/bookings", {
+        body: {
+          offerId,
+          quantity: 1,
+          travelers: [{ givenName: "Ada", familyName: "Lovelace" }],
+          contact: { email: "ada@example.com" },
+          expectedTotal: { amount: "250.00", currency: "USD" },
+        },
+        headers: { "idempotency-key": "tracing-booking-1" },
+      }),
+      lambdaContext(`Root=${traceId};Parent=${lambdaSegment};Sampled=1`),
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode, result.body).toBe(201);
+    const spans = await spansOf(daemon, traceId, "POST /v1/bookings");
+    const book = spans.find((s) => s.name === "booking.book");
+    expect(book).toBeDefined();
+    const children = spans.filter((s) => s.parent_id === book?.id).map((s) => s.name);
+    // The hold, the booking and the confirmation are table writes; the read model's seats are
+    // refreshed in Redis before the answer (a script: EVALSHA once Redis has it, else EVAL).
+    expect(children).toEqual(expect.arrayContaining(["DynamoDB.PutItem", "DynamoDB.UpdateItem"]));
+    expect(children.filter((n) => /^Redis\.EVAL(SHA)?$/.test(n)).length).toBeGreaterThan(0);
+    expectTree(spans, lambdaSegment);
   });
 
   it("records nothing for an invocation X-Ray did not sample", async () => {
@@ -153,7 +178,7 @@ describe("traces of a Lambda invocation reach the X-Ray daemon", () => {
       lambdaContext(`Root=${sampled};Parent=53995c3f42cd8ad8;Sampled=1`),
     );
     // Datagrams on loopback arrive in order: once the sampled one is in, the other would be too.
-    await spansOf(sampled, "GET /v1/flights/search");
+    await spansOf(daemon, sampled, "GET /v1/flights/search");
     expect(daemon.received.filter((s) => s.trace_id === unsampled)).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
+import { tracingChannel } from "node:diagnostics_channel";
 import {
   context,
   defaultTextMapGetter,
   ROOT_CONTEXT,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -24,9 +26,10 @@ const propagator = new AWSXRayPropagator();
 /**
  * Registers the global OpenTelemetry tracer provider of a Lambda function, so the spans the
  * domain packages already create (`search.flights`, `booking.book`, `cache.getOrLoad`, the
- * DynamoDB calls of `instrumentDynamo`) reach X-Ray under the invocation's trace, as children of
- * the Lambda's own segment. Spans are exported to the X-Ray daemon (`AWS_XRAY_DAEMON_ADDRESS`)
- * unless an `exporter` is given (tests).
+ * DynamoDB calls of `instrumentDynamo`, every Redis command) reach X-Ray under the invocation's
+ * trace, as children of the Lambda's own segment. Spans are exported to the X-Ray daemon
+ * (`AWS_XRAY_DAEMON_ADDRESS`) unless an `exporter` is given (tests). Used by every Lambda entry
+ * of the API package: the API, the stream consumer and the reconciler.
  *
  * @example
  * const tracing = registerLambdaTracing({ daemonAddress: process.env.AWS_XRAY_DAEMON_ADDRESS });
@@ -50,23 +53,40 @@ export function registerLambdaTracing(options: {
   if (provider) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     trace.setGlobalTracerProvider(provider);
+    traceRedisCommands(provider.getTracer("ioredis"));
   }
   return {
     provider,
     /**
      * Runs each invocation inside the Lambda's trace context: the X-Ray header of the
      * invocation (`context.xRayTraceId`, else `_X_AMZN_TRACE_ID`) becomes the parent of every
-     * span the handler starts. Unsampled invocations record nothing.
+     * span the handler starts; with `span`, the invocation itself is one span (the work of an
+     * event-driven function, which no HTTP route names). Unsampled invocations record nothing.
      */
-    wrap<E, C extends object, R>(handler: (event: E, lambda: C) => Promise<R>) {
+    wrap<E, C extends object, R>(
+      handler: (event: E, lambda: C) => Promise<R>,
+      options: { span?: string } = {},
+    ) {
       if (!provider) return handler;
+      const tracer = provider.getTracer("@travel/api");
       return (event: E, lambda: C): Promise<R> => {
         const header =
           (lambda as { xRayTraceId?: string }).xRayTraceId ?? process.env._X_AMZN_TRACE_ID;
         const parent = header
           ? propagator.extract(ROOT_CONTEXT, { "x-amzn-trace-id": header }, defaultTextMapGetter)
           : ROOT_CONTEXT;
-        return context.with(parent, () => handler(event, lambda));
+        const name = options.span;
+        if (!name) return context.with(parent, () => handler(event, lambda));
+        return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER }, parent, async (span) => {
+          try {
+            return await handler(event, lambda);
+          } catch (error) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+            throw error;
+          } finally {
+            span.end();
+          }
+        });
       };
     },
   };
@@ -95,4 +115,64 @@ export function instrumentDynamo(client: DynamoClients["raw"], tracer: Tracer): 
       ),
     { step: "initialize", name: "travelTracingSpan" },
   );
+}
+/** What ioredis publishes on its `ioredis:command` tracing channel (ioredis ≥ 5.10). */
+interface RedisCommandMessage {
+  command: string;
+  database?: number;
+  serverAddress?: string;
+  serverPort?: number;
+  error?: unknown;
+}
+
+/**
+ * A client span per Redis command (`Redis.GET`, `Redis.EVALSHA`, …) of every ioredis client in
+ * the process (the cache's, the read model's, the rate limiter's), from the `ioredis:command`
+ * diagnostics channel ioredis publishes each command on: no patching, so it works in the
+ * esbuild bundle. A command outside any traced work (no active span) records nothing; the
+ * arguments (keys carry tenant and route) are not recorded. ioredis publishes a command when it
+ * writes it: commands queued while the client was still connecting (the first ones of a cold
+ * start) are written from the connection's callback, outside the invocation, and not traced.
+ *
+ * @returns a function that stops it.
+ */
+export function traceRedisCommands(tracer: Tracer): () => void {
+  const channel = tracingChannel<string, RedisCommandMessage>("ioredis:command");
+  const spans = new WeakMap<object, Span>();
+  const handlers = {
+    start(message: RedisCommandMessage) {
+      const parent = context.active();
+      if (!trace.getSpan(parent)?.isRecording()) return;
+      const span = tracer.startSpan(
+        `Redis.${message.command.toUpperCase()}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            "db.system.name": "redis",
+            "db.operation.name": message.command.toUpperCase(),
+            ...(message.serverAddress ? { "server.address": message.serverAddress } : {}),
+            ...(message.serverPort ? { "server.port": message.serverPort } : {}),
+          },
+        },
+        parent,
+      );
+      spans.set(message, span);
+    },
+    end() {},
+    asyncStart() {},
+    asyncEnd(message: RedisCommandMessage) {
+      const span = spans.get(message);
+      if (!span) return;
+      spans.delete(message);
+      span.end();
+    },
+    error(message: RedisCommandMessage) {
+      spans.get(message)?.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: message.error instanceof Error ? message.error.name : "Error",
+      });
+    },
+  };
+  channel.subscribe(handlers);
+  return () => channel.unsubscribe(handlers);
 }
