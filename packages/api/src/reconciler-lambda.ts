@@ -27,12 +27,13 @@ const reconcile = createReconcilerHandler(deps);
 /**
  * Entry of the scheduled `BookingReconciler` function (EventBridge Scheduler): each run is a
  * `booking.reconcile` span under the invocation's X-Ray trace, logs carry the Lambda context, and
- * the first run of a process counts a `ColdStart` (flushed with the run's metrics).
+ * the first run of a process counts a `ReconcilerColdStart` (flushed with the run's metrics).
  */
 export const handler = tracing.wrap(
   withLambdaContext(() => reconcile(), {
     logger: deps.logger,
-    onColdStart: () => deps.metrics.increment("ColdStart"),
+    // Its own name: the API's `ColdStart` has the same namespace and service dimension.
+    onColdStart: () => deps.metrics.increment("ReconcilerColdStart"),
   }),
   { span: "booking.reconcile" },
 );
