@@ -111,6 +111,10 @@ const environment: Record<string, string> = {
   REDIS_URL: redis.url,
   REDIS_KEY_PREFIX: keyPrefix,
   CURSOR_SIGNING_KEY: "bench-lambda-signing-key-0123456789abcdef",
+  // Active tracing, as deployed: Lambda sets the daemon's address, so the entry registers its
+  // tracer provider (the events carry no sampled trace header: nothing is sent, as for the
+  // invocations X-Ray's sampling leaves out).
+  AWS_XRAY_DAEMON_ADDRESS: "127.0.0.1:2000",
   ...(process.env.POST_RESPONSE_FLUSH
     ? { POST_RESPONSE_FLUSH: process.env.POST_RESPONSE_FLUSH }
     : {}),
