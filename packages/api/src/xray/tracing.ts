@@ -6,6 +6,7 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   type Tracer,
   trace,
 } from "@opentelemetry/api";
@@ -129,7 +130,7 @@ interface RedisCommandMessage {
  * A client span per Redis command (`Redis.GET`, `Redis.EVALSHA`, …) of every ioredis client in
  * the process (the cache's, the read model's, the rate limiter's), from the `ioredis:command`
  * diagnostics channel ioredis publishes each command on: no patching, so it works in the
- * esbuild bundle. A command outside any traced work (no active span) records nothing; the
+ * esbuild bundle. A command outside a sampled trace records nothing; the
  * arguments (keys carry tenant and route) are not recorded. ioredis publishes a command when it
  * writes it: commands queued while the client was still connecting (the first ones of a cold
  * start) are written from the connection's callback, outside the invocation, and not traced.
@@ -142,7 +143,9 @@ export function traceRedisCommands(tracer: Tracer): () => void {
   const handlers = {
     start(message: RedisCommandMessage) {
       const parent = context.active();
-      if (!trace.getSpan(parent)?.isRecording()) return;
+      // Outside a sampled trace (init, unsampled invocations) there is nothing to record.
+      const sampled = trace.getSpanContext(parent)?.traceFlags ?? TraceFlags.NONE;
+      if ((sampled & TraceFlags.SAMPLED) === 0) return;
       const span = tracer.startSpan(
         `Redis.${message.command.toUpperCase()}`,
         {
