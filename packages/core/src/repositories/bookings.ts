@@ -78,10 +78,23 @@ export function createBookingRepository(db: TravelService) {
   const { booking, bookingReference } = db.entities;
 
   return {
-    /** Creates a pending booking; `false` when one with this id exists (a resumed request). */
+    /**
+     * Creates a pending booking; `false` when one with this id exists (a resumed request).
+     * A write whose answer was lost (a client timeout after DynamoDB applied it) is retried by
+     * the SDK and then fails its own condition: the item found is then this very write (same
+     * lease and creation instant), which counts as created.
+     */
     async createPending(record: BookingRecord): Promise<boolean> {
       const created = await conditional(() => booking.create(record).go());
-      return created !== undefined;
+      if (created !== undefined) return true;
+      const { data } = await booking.get({ bookingId: record.bookingId }).go({ consistent: true });
+      const found = data as BookingRecord | null;
+      return (
+        found !== null &&
+        found.status === "pending" &&
+        found.leaseUntil === record.leaseUntil &&
+        found.createdAt === record.createdAt
+      );
     },
 
     async get(bookingId: string): Promise<BookingRecord | undefined> {

@@ -116,7 +116,11 @@ export function createIdempotencyRepository(db: TravelService) {
           if (!isConditionalCheckFailed(error)) throw error;
           const existing = await get(input.tenantId, input.idempotencyKey, input.now);
           // Gone between the write and the read (TTL): try to claim it again.
-          if (existing) return { created: false, record: existing };
+          if (!existing) continue;
+          // This request's own write, applied although its answer was lost (a client timeout,
+          // then the SDK's retry failed the condition): the booking id is new per request.
+          if (existing.bookingId === input.bookingId) return { created: true, record: existing };
+          return { created: false, record: existing };
         }
       }
       throw new Error("idempotency record kept changing while it was claimed");
