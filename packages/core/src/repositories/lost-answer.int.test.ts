@@ -50,9 +50,9 @@ describe("a conditional create whose answer was lost", () => {
     const idempotency = createIdempotencyRepository(db);
     const input = {
       tenantId: "acme",
-      idempotencyKey: newId("key"),
+      idempotencyKey: `key-${newId("booking")}`,
       requestHash: "h",
-      bookingId: newId("bkg"),
+      bookingId: newId("booking"),
       now: new Date(),
       leaseMs: 30_000,
     };
@@ -64,7 +64,7 @@ describe("a conditional create whose answer was lost", () => {
     expect(claimed.record.bookingId).toBe(input.bookingId);
 
     // Another request with the same key still finds it taken.
-    const other = await idempotency.begin({ ...input, bookingId: newId("bkg") });
+    const other = await idempotency.begin({ ...input, bookingId: newId("booking") });
     expect(other.created).toBe(false);
     expect(other.record.bookingId).toBe(input.bookingId);
   });
@@ -72,7 +72,7 @@ describe("a conditional create whose answer was lost", () => {
   it("creates a pending booking once, and only for the writer", async () => {
     const bookings = createBookingRepository(db);
     const now = new Date();
-    const bookingId = newId("bkg");
+    const bookingId = newId("booking");
     const record: BookingRecord = {
       bookingId,
       tenantId: "acme",
