@@ -14,6 +14,10 @@ import { createApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createAppDeps } from "../src/deps.js";
 
+// The AWS SDK's "node >=22 from 2027" notice is noise in a bench (Lambda runs 22): the SDK's
+// own switch silences that one warning and no other (child processes inherit it).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const OFFERS = Number(process.env.BENCH_OFFERS ?? 50);
 const SEATS = Number(process.env.BENCH_SEATS ?? 40);
 

@@ -36,6 +36,10 @@ import {
 } from "./events.js";
 import { startExtensionsApi } from "./runtime.js";
 
+// The AWS SDK's "node >=22 from 2027" notice is noise in a bench (Lambda runs 22): the SDK's
+// own switch silences that one warning and no other (child processes inherit it).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && only !== "bundle" && only !== "cold") {
   throw new Error(`BENCH_ONLY must be "bundle" or "cold", got "${only}"`);
