@@ -32,6 +32,7 @@ export default $config({
     const { createDashboard } = await import("./packages/infra/src/stack/dashboard.js");
     const { createBudget } = await import("./packages/infra/src/stack/budget.js");
     const { createWebhooks } = await import("./packages/infra/src/stack/webhooks.js");
+    const { createDashboardPage } = await import("./packages/infra/src/stack/dashboard-page.js");
 
     const config = resolveStageConfig($app.stage, process.env);
     if ($dev) assertDevAllowed(config);
@@ -46,6 +47,7 @@ export default $config({
       cursorSigningKey,
       webhookSecretKey,
     });
+    createDashboardPage(config, api);
     const consumer = createStreamConsumer(config, { table, cache, vpc: network.vpc });
     const reconciler = createReconciler(config, { vpc: network.vpc, table, cache });
     const webhooks = createWebhooks(config, { table, webhookSecretKey });

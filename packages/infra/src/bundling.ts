@@ -26,3 +26,13 @@ export const API_FUNCTION = {
   // `/docs` serves Swagger UI's static assets from the installed package at run time.
   install: ["swagger-ui-dist"],
 } as const;
+
+/**
+ * The live operations page's Lambda (`GET /dashboard/…`): static files only. The page's files are
+ * copied beside its bundle and uPlot is installed there, so neither enters the API Lambda.
+ */
+export const DASHBOARD_PAGE_FUNCTION = {
+  handler: "packages/api/src/dashboard-lambda.handler",
+  install: ["uplot"],
+  copyFiles: [{ from: "packages/api/dashboard", to: "dashboard" }],
+} as const;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { itRoutesTheDashboardPage } from "./dashboard-page-rules.js";
 import { itFollowsTheStackRules } from "./stack-rules.js";
 import { platformReady, type Synthesis, synthesize } from "./synth.js";
 import { itDeploysTheWebhookPipeline } from "./webhook-rules.js";
@@ -9,6 +10,8 @@ describe.runIf(platformReady("production stack tests"))("production stack", () =
   beforeAll(async () => {
     stack = await synthesize("production", { ALARM_EMAIL: "oncall@example.com" });
   }, 90_000);
+
+  itRoutesTheDashboardPage(() => stack, { dev: false });
 
   itFollowsTheStackRules(() => stack, {
     customerKey: true,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { itRoutesTheDashboardPage } from "./dashboard-page-rules.js";
 import { itFollowsTheStackRules } from "./stack-rules.js";
 import { dashboardWidgets, platformReady, type Synthesis, synthesize } from "./synth.js";
 import { itDeploysTheWebhookPipeline } from "./webhook-rules.js";
@@ -12,6 +13,7 @@ describe.runIf(platformReady("sst dev stack tests"))("sst dev stack", () => {
 
   itFollowsTheStackRules(() => stack, { customerKey: false, dev: true });
   itDeploysTheWebhookPipeline(() => stack, { alarms: false, dev: true });
+  itRoutesTheDashboardPage(() => stack, { dev: true });
 
   it("deploys no Valkey and charts no cache node (the functions use the local Redis)", () => {
     expect(stack.ofType("aws:elasticache/replicationGroup:ReplicationGroup")).toHaveLength(0);

@@ -43,12 +43,20 @@ export interface Synthesis {
   outputs: Record<string, unknown>;
   /** What sst.config.ts's `app()` returns for the stage (removal, protect, providers…). */
   app: Record<string, unknown>;
+  /** What each Lambda asked SST's `Runtime.Build` for: handler, `copyFiles`, nodejs `properties`. */
+  builds: Record<string, unknown>[];
   ofType(type: string): RecordedResource[];
   one(type: string, name?: string): RecordedResource;
 }
 
-function startRpcServer(): Promise<{ server: Server; url: string; calls: string[] }> {
+function startRpcServer(): Promise<{
+  server: Server;
+  url: string;
+  calls: string[];
+  builds: Record<string, unknown>[];
+}> {
   const calls: string[] = [];
+  const builds: Record<string, unknown>[] = [];
   const buildDir = mkdtempSync(path.join(tmpdir(), "sst-mock-build-"));
   writeFileSync(path.join(buildDir, "index.mjs"), "export const handler = async () => ({});\n");
   const server = createServer((req, res) => {
@@ -62,6 +70,7 @@ function startRpcServer(): Promise<{ server: Server; url: string; calls: string[
         params: [Record<string, unknown>];
       };
       calls.push(method);
+      if (method === "Runtime.Build" && params[0]) builds.push(params[0]);
       const results: Record<string, unknown> = {
         "Provider.Aws.Bootstrap": {
           asset: "sst-asset-mock",
@@ -92,7 +101,7 @@ function startRpcServer(): Promise<{ server: Server; url: string; calls: string[
     server.unref();
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}`, calls });
+      resolve({ server, url: `http://127.0.0.1:${port}`, calls, builds });
     });
   });
 }
@@ -308,6 +317,7 @@ export async function synthesize(
       resources,
       outputs,
       app,
+      builds: rpc.builds,
       ofType: (type) => resources.filter((r) => r.type === type),
       one(type, name) {
         const found = resources.filter(
