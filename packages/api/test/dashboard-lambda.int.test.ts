@@ -57,7 +57,7 @@ describe("the live operations page's Lambda (deployed stages)", () => {
     process.env.LAMBDA_TASK_ROOT = taskRoot;
     const { handler } = await import("../src/dashboard-lambda.js");
     invoke = async (path) =>
-      (await handler(event(path), {} as Context)) as unknown as APIGatewayProxyResult;
+      (await handler(event(path) as never, {} as Context)) as unknown as APIGatewayProxyResult;
   });
 
   afterAll(() => {

@@ -36,3 +36,6 @@ export const DASHBOARD_PAGE_FUNCTION = {
   install: ["uplot"],
   copyFiles: [{ from: "packages/api/dashboard", to: "dashboard" }],
 } as const;
+
+/** The routes of the live operations page on the stage's HTTP API (to its own Lambda). */
+export const DASHBOARD_PAGE_ROUTES = ["GET /dashboard", "GET /dashboard/{proxy+}"] as const;

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { DASHBOARD_PAGE_FUNCTION } from "../src/bundling.js";
-import { DASHBOARD_PAGE_ROUTES } from "../src/stack/dashboard-page.js";
+import { DASHBOARD_PAGE_FUNCTION, DASHBOARD_PAGE_ROUTES } from "../src/bundling.js";
 import { type RecordedResource, repoRoot, type Synthesis } from "./synth.js";
 
 const PAGE_FUNCTION = "DashboardPageFunction";

@@ -1,8 +1,10 @@
-import { DASHBOARD_PAGE_FUNCTION, LAMBDA_NODEJS, LAMBDA_RUNTIME } from "../bundling.js";
+import {
+  DASHBOARD_PAGE_FUNCTION,
+  DASHBOARD_PAGE_ROUTES,
+  LAMBDA_NODEJS,
+  LAMBDA_RUNTIME,
+} from "../bundling.js";
 import type { StageConfig } from "../stage.js";
-
-/** The routes of the live operations page on the stage's HTTP API. */
-export const DASHBOARD_PAGE_ROUTES = ["GET /dashboard", "GET /dashboard/{proxy+}"] as const;
 
 /**
  * `GET /dashboard` in a deployed stage: a small Lambda of its own (no VPC, no table, no secrets)
