@@ -1,5 +1,6 @@
+import { aggregatePartitionOf } from "@travel/core";
 import { describe, expect, it } from "vitest";
-import { contributionOf, shardOf } from "./aggregate.js";
+import { contributionOf, rowsOf, shardOf } from "./aggregate.js";
 import { MalformedStreamRecordError } from "./errors.js";
 import type { StreamChange } from "./stream-record.js";
 
@@ -88,5 +89,43 @@ describe("write shards", () => {
     for (let i = 0; i < 10_000; i++) counts[shardOf(crypto.randomUUID().replaceAll("-", ""), 10)]++;
     for (const count of counts) expect(count).toBeGreaterThan(800);
     expect(shardOf("abc", 10)).toBe(shardOf("abc", 10));
+  });
+});
+
+describe("aggregate rows of a batch", () => {
+  const search = (tenantId: string, at: string, cacheStatus: "hit" | "miss" | "stale") => ({
+    day: at.slice(0, 10),
+    at,
+    tenantId,
+    route: "JFK-LAX",
+    delta: {
+      searches: 1,
+      cacheHits: cacheStatus === "miss" ? 0 : 1,
+      ...(cacheStatus === "stale" ? { staleHits: 1 } : {}),
+    },
+    events: { kind: "search" as const, cacheHit: cacheStatus !== "miss", cacheStatus },
+  });
+
+  it("adds the live page's minute rows (ALL and the tenant's, stale hits counted) beside the day rows", () => {
+    const rows = rowsOf([
+      search("a", "2026-03-01T10:02:01Z", "hit"),
+      search("a", "2026-03-01T10:02:59+00:00", "stale"),
+      search("b", "2026-03-01T12:03:05+02:00", "miss"),
+    ]);
+    const minuteRows = rows
+      .filter((r) => r.day.includes("T"))
+      .map((r) => [r.day, r.scope, r.delta.searches, r.delta.cacheHits, r.delta.staleHits]);
+    expect(minuteRows).toEqual([
+      ["2026-03-01T10:02", "ALL", 2, 2, 1],
+      ["2026-03-01T10:02", "tenant:a", 2, 2, 1],
+      ["2026-03-01T10:03", "ALL", 1, 0, 0],
+      ["2026-03-01T10:03", "tenant:b", 1, 0, 0],
+    ]);
+    // Day rows never carry stale hits (the summary's figures are unchanged).
+    for (const row of rows.filter((r) => !r.day.includes("T"))) {
+      expect(row.delta.staleHits, `${row.day} ${row.scope}`).toBeUndefined();
+    }
+    expect(aggregatePartitionOf("2026-03-01T10:02")).toBe("2026-03-01T10");
+    expect(aggregatePartitionOf("2026-03-01")).toBe("2026-03");
   });
 });

@@ -132,7 +132,11 @@ function searchContribution(search: SearchEventRecord): Contribution {
     at: search.createdAt,
     tenantId: search.tenantId,
     route: search.route,
-    delta: { searches: 1, cacheHits: cacheHit ? 1 : 0 },
+    delta: {
+      searches: 1,
+      cacheHits: cacheHit ? 1 : 0,
+      ...(search.cacheStatus === "stale" ? { staleHits: 1 } : {}),
+    },
     events: { kind: "search", cacheHit, cacheStatus: search.cacheStatus },
   };
 }
@@ -200,21 +204,43 @@ export function shardOf(id: string, shards: number): number {
   return (hash >>> 0) % shards;
 }
 
-/** What the records of one batch add, summed per aggregate row (day, scope). */
+/**
+ * What the records of one batch add, summed per aggregate row (day, scope), plus the minute rows
+ * of the live operations page: the minute the thing happened (`YYYY-MM-DDTHH:MM`, UTC) for ALL
+ * and for the tenant, with stale cache answers counted too. Minute rows live in hour partitions
+ * and expire (core's `aggregatePartitionOf`), written and counted exactly like the day rows.
+ */
 export function rowsOf(contributions: Iterable<Contribution>): AggregateRowDelta[] {
   const byRow = new Map<string, AggregateRowDelta>();
+  const add = (day: string, scope: string, counts: AggregateCounts) => {
+    const key = `${day}|${scope}`;
+    const row = byRow.get(key) ?? { day, scope, delta: emptyCounts() };
+    addCounts(row.delta, counts);
+    byRow.set(key, row);
+  };
   for (const c of contributions) {
     const counts = countsOf(c.delta);
     // Each day's ALL row, its route's row, and the tenant's own two (`tenantScope`).
-    const scopes = [ALL_SCOPE, c.route, tenantScope(c.tenantId), tenantScope(c.tenantId, c.route)];
-    for (const scope of scopes) {
-      const key = `${c.day}|${scope}`;
-      const row = byRow.get(key) ?? { day: c.day, scope, delta: emptyCounts() };
-      addCounts(row.delta, counts);
-      byRow.set(key, row);
+    for (const scope of [
+      ALL_SCOPE,
+      c.route,
+      tenantScope(c.tenantId),
+      tenantScope(c.tenantId, c.route),
+    ]) {
+      add(c.day, scope, counts);
     }
+    const minute = minuteOf(c.at);
+    if (minute === undefined) continue;
+    const minuteCounts = { ...counts, staleHits: c.delta.staleHits ?? 0 };
+    for (const scope of [ALL_SCOPE, tenantScope(c.tenantId)]) add(minute, scope, minuteCounts);
   }
   return [...byRow.values()];
+}
+
+/** `YYYY-MM-DDTHH:MM` (UTC) of an instant; undefined for one that does not parse. */
+export function minuteOf(instant: string): string | undefined {
+  const at = Date.parse(instant);
+  return Number.isFinite(at) ? new Date(at).toISOString().slice(0, 16) : undefined;
 }
 
 function countsOf(delta: AggregateDelta): AggregateCounts {

@@ -139,12 +139,13 @@ describe("exactly-once by batch", () => {
 
   it("counts every record once whichever write the first delivery crashed at, retried whole or bisected", async () => {
     const healthy = createAggregateWriteRepository(engine.db);
-    // A clean run of one batch: claims, the batch, 8 rows (ALL + 3 routes, and the tenant's own
-    // total + 3 routes), applied.
+    // A clean run of one batch: claims, the batch, 8 day rows (ALL + 3 routes, and the tenant's
+    // own total + 3 routes), 4 minute rows (ALL and the tenant's, for the searches' minute and
+    // the bookings'), applied.
     const probe = failingWrites(healthy, Number.POSITIVE_INFINITY);
     await consumerWith(probe.writes).handle(streamEvent(records("2026-07-02", 9, 3)));
     const writesPerBatch = probe.writesSeen();
-    expect(writesPerBatch).toBe(11);
+    expect(writesPerBatch).toBe(15);
 
     for (let failAt = 1; failAt <= writesPerBatch; failAt++) {
       for (const retry of ["whole", "bisected"] as const) {
@@ -243,8 +244,10 @@ describe("exactly-once by batch", () => {
     const batch = records(day, 90, 10);
     await consumer.handle(streamEvent(batch.slice(0, 50)));
     await consumer.handle(streamEvent(batch.slice(50)));
-    // ALL + 3 routes and the tenant's own total + 3 routes, per batch: 100 records cost 16.
-    expect(rowWrites).toBe(16);
+    // Day rows: ALL + 3 routes and the tenant's own total + 3 routes, per batch (16). Minute rows
+    // (ALL and the tenant's per minute a record happened in): the searches' minute in the first
+    // batch, the searches' and the bookings' in the second (6). 100 records cost 22.
+    expect(rowWrites).toBe(22);
     // The tokens of the first batch went with the second batch's writes; the second's stay
     // until the next batch (none here), so at most one batch's tokens are in the rows.
     const tokens = new Set<string>();

@@ -20,6 +20,9 @@ export const MAX_RANGE_DAYS = 366;
 export const TOP_ROUTES = 10;
 
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** Minutes the live figures reach back (their tenants list covers all of them). */
+export const LIVE_TENANT_MINUTES = 60;
 
 /** Earliest and latest day a query may name: a bounded range keeps every day's arithmetic exact. */
 export const ANALYTICS_FIRST_DAY = "2000-01-01";
@@ -178,6 +181,50 @@ export function createAnalyticsQueries(options: AnalyticsQueriesOptions) {
         cancelledRevenue: moneyList(total.cancelledRevenue),
         topRoutes,
       };
+    },
+
+    /**
+     * The live operations page's figures: the minute rows of the last `minutes` minutes up to
+     * `now` (the current one included), platform-wide or one tenant's own, oldest first; and the
+     * tenants with counted activity in the last `LIVE_TENANT_MINUTES`. Written by the consumer
+     * with the day rows (same records, counted once), so every API instance reads the same
+     * numbers. Reads one or two hour partitions per shard.
+     */
+    async minutes(
+      input: { now: Date; minutes: number },
+      whose: { tenantId?: string } = {},
+    ): Promise<{ perMinute: { minute: string; counts: AggregateCounts }[]; tenants: string[] }> {
+      const span = Math.min(Math.max(1, Math.floor(input.minutes)), LIVE_TENANT_MINUTES);
+      const current = Math.floor(input.now.getTime() / MINUTE_MS) * MINUTE_MS;
+      const minuteAt = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+      const first = minuteAt(current - (LIVE_TENANT_MINUTES - 1) * MINUTE_MS);
+      const shown = minuteAt(current - (span - 1) * MINUTE_MS);
+      const last = minuteAt(current);
+      const scope = whose.tenantId === undefined ? ALL_SCOPE : tenantScope(whose.tenantId);
+      const byMinute = new Map<string, AggregateCounts>();
+      const tenants = new Set<string>();
+      await forEachLimited(
+        Array.from({ length: shards }, (_, s) => s),
+        concurrency,
+        async (s) => {
+          const rows = await repository.readMinutesShard(first, last, s);
+          for (const [minute, scopes] of rows) {
+            for (const [rowScope, counts] of scopes) {
+              if (rowScope.startsWith(TENANT_SCOPE_PREFIX) && !rowScope.includes("|")) {
+                tenants.add(rowScope.slice(TENANT_SCOPE_PREFIX.length));
+              }
+              if (rowScope !== scope || minute < shown) continue;
+              byMinute.set(minute, addCounts(byMinute.get(minute) ?? emptyCounts(), counts));
+            }
+          }
+        },
+      );
+      const perMinute = [];
+      for (let at = current - (span - 1) * MINUTE_MS; at <= current; at += MINUTE_MS) {
+        const minute = minuteAt(at);
+        perMinute.push({ minute, counts: byMinute.get(minute) ?? emptyCounts() });
+      }
+      return { perMinute, tenants: [...tenants].sort() };
     },
 
     /** One route's days, platform-wide or one tenant's own with `tenantId`. */

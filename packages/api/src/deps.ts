@@ -259,13 +259,13 @@ export async function createAppDeps(
   });
 
   // Local mode feeds the engine's changes to this consumer: it is also the read model's backstop.
-  // The live window counts what the consumer counts, when it counts it (one definition).
+  // The live page's counted figures are the consumer's minute rows (shared by every instance);
+  // the live window keeps what this process measures itself (latency, the local stream's lag).
   const live = createLiveWindow({ clock });
   const analytics = createAnalyticsService({
     db,
     clock,
     inventoryListener: readModel,
-    onCounted: live.counted,
     handlers: [
       {
         name: "live-window",

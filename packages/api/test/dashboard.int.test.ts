@@ -94,7 +94,8 @@ describe("GET /v1/analytics/live (the live operations page's data)", () => {
     const acme = await until(
       5_000,
       () => live(keys.acme as string),
-      (v) => v.totals.searches === 3 && v.totals.bookings === 1,
+      // A batch writes its minute rows and day rows (top routes) concurrently: wait for both.
+      (v) => v.totals.searches === 3 && v.totals.bookings === 1 && v.topRoutes[0]?.bookings === 1,
     );
     expect(acme.tenantId).toBe("acme");
     expect(acme.platform).toBe(false);
@@ -166,5 +167,89 @@ describe("GET /v1/analytics/live (the live operations page's data)", () => {
     expect(Object.keys(doc.paths["/v1/analytics/live"]?.get?.responses ?? {})).toEqual(
       expect.arrayContaining(["200", "401", "403", "422"]),
     );
+  });
+});
+
+// Issue 23: on Lambda many API instances answer, and the stream consumer runs in none of them.
+// The live figures come from the aggregates' minute rows in the table, so every instance
+// answers the same numbers (an in-process window showed each instance only what it counted).
+describe("GET /v1/analytics/live from two app instances sharing the table", () => {
+  let a: TestApp;
+  let b: TestApp;
+  let feed: LocalChangeFeed;
+  const departure = dayFromToday(14);
+
+  beforeAll(async () => {
+    a = await startTestApp();
+    b = await startTestApp({ engine: a.engine });
+    await insertInventory(a.engine.db, {
+      flights: flightRecords(departure),
+      hotels: [],
+      nights: [],
+    });
+    // The consumer (the stream's Lambda in AWS) runs beside instance A only.
+    feed = createLocalChangeFeed({ engine: a.engine, handler: a.deps.analytics.consumer.handle });
+    feed.start();
+  });
+  afterAll(async () => {
+    await feed.stop();
+    await b.close();
+    await a.close();
+  });
+
+  it("answers the same searches, hits, bookings, revenue and tenants on both instances", async () => {
+    const tenantKey = await a.createKey(["search", "book", "analytics"], { tenantId: "initech" });
+    const platformKey = await b.createKey(["analytics", "platform"], { tenantId: "operator" });
+    const search = `/v1/flights/search?origin=JFK&destination=LAX&departureDate=${departure}`;
+    // Searches through both instances, a booking through B.
+    let offer: { id: string; price: { amount: string; currency: string } } | undefined;
+    for (const instance of [a, b, b]) {
+      const res = await instance.request(search, { key: tenantKey });
+      expect(res.status).toBe(200);
+      offer = ((await res.json()) as { data: (typeof offer)[] }).data[0];
+    }
+    const booked = await b.request("/v1/bookings", {
+      method: "POST",
+      key: tenantKey,
+      headers: { "content-type": "application/json", "idempotency-key": "two-instances-1" },
+      body: JSON.stringify({
+        offerId: offer?.id,
+        quantity: 1,
+        travelers: [{ givenName: "Ada", familyName: "Lovelace" }],
+        contact: { email: "ada@example.com" },
+        expectedTotal: offer?.price,
+      }),
+    });
+    expect(booked.status).toBe(201);
+    await Promise.all([a.deps.flush(), b.deps.flush()]);
+
+    const liveOn = async (instance: TestApp, key: string, query = "") => {
+      const res = await instance.request(`/v1/analytics/live${query}`, { key });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Live;
+    };
+    const counted = (v: Live) =>
+      v.totals.searches === 3 && v.totals.bookings === 1 && v.topRoutes[0]?.bookings === 1;
+    let fromA = await until(5_000, () => liveOn(a, tenantKey), counted);
+    let fromB = await until(5_000, () => liveOn(b, tenantKey), counted);
+    // Both reads in the same minute (the window moves when a minute turns between them).
+    const lastMinute = (v: Live) => v.perMinute.at(-1)?.minute;
+    for (let retry = 0; retry < 3 && lastMinute(fromA) !== lastMinute(fromB); retry++) {
+      fromA = await liveOn(a, tenantKey);
+      fromB = await liveOn(b, tenantKey);
+    }
+    const figures = (v: Live) => ({
+      perMinute: v.perMinute,
+      totals: v.totals,
+      topRoutes: v.topRoutes,
+    });
+    expect(figures(fromB)).toEqual(figures(fromA));
+    expect(fromA.totals).toMatchObject({ searches: 3, bookings: 1, revenue: [offer?.price] });
+
+    const allOnA = await liveOn(a, platformKey, "?tenantId=initech");
+    const allOnB = await liveOn(b, platformKey, "?tenantId=initech");
+    expect(figures(allOnB)).toEqual(figures(allOnA));
+    expect(allOnA.totals.searches).toBe(3);
+    expect((await liveOn(b, platformKey)).tenants).toContain("initech");
   });
 });

@@ -1,20 +1,6 @@
-import type { Contribution } from "@travel/analytics";
+import type { AggregateCounts } from "@travel/core";
 
 const MINUTE_MS = 60_000;
-
-/** Counts of one minute for one tenant, as the change-stream consumer counted them. */
-interface MinuteCounts {
-  searches: number;
-  /** Searches answered from the cache, fresh or stale (the aggregates' `cacheHits`). */
-  cacheHits: number;
-  /** Of those, answered from a stale entry while it was refreshed. */
-  staleHits: number;
-  bookings: number;
-  cancellations: number;
-  /** Gross value of bookings confirmed, minor units per currency (the aggregates' `revenue`). */
-  revenue: Map<string, number>;
-  routes: Map<string, { searches: number; bookings: number }>;
-}
 
 /** One answered request as the access log saw it (route pattern, never the raw path). */
 export interface RequestSample {
@@ -36,13 +22,23 @@ export interface StreamStatus {
 export interface LiveSnapshotOptions {
   /** One tenant's figures, or every tenant's when undefined. */
   tenantId: string | undefined;
-  /** Minutes of the per-minute series, the current one included (1..window). */
-  minutes: number;
   /** Latency percentiles over the requests of the last this-many minutes. */
   latencyMinutes?: number;
 }
 
+/** What this process measures itself: request latency and, where it runs, the stream's consumer. */
 export interface LiveSnapshot {
+  latency: { route: string; count: number; p50Ms: number; p99Ms: number }[];
+  stream: {
+    /** Age of the newest record the consumer handled when it handled it; while records wait, since it was written. */
+    lagSeconds: number | null;
+    queued: number | null;
+    deadLettered: number | null;
+  };
+}
+
+/** The counted figures of the live page, from the aggregates' minute rows. */
+export interface LiveCounts {
   perMinute: { minute: string; searches: number; cacheHits: number; bookings: number }[];
   totals: {
     searches: number;
@@ -56,106 +52,76 @@ export interface LiveSnapshot {
     freshRatio: number;
     revenue: { currency: string; minor: number }[];
   };
-  topRoutes: { route: string; searches: number; bookings: number }[];
-  latency: { route: string; count: number; p50Ms: number; p99Ms: number }[];
-  stream: {
-    /** Age of the newest record the consumer handled when it handled it; while records wait, since it was written. */
-    lagSeconds: number | null;
-    queued: number | null;
-    deadLettered: number | null;
+}
+
+/**
+ * The page's counted figures from the analytics minute rows (`AnalyticsQueries.minutes`), which
+ * the change-stream consumer writes with the day rows, counting each record once: the same
+ * source as `/v1/analytics/summary` and the CloudWatch business metrics, shared by every API
+ * instance. Pure.
+ */
+export function liveCounts(
+  perMinute: readonly { minute: string; counts: AggregateCounts }[],
+): LiveCounts {
+  const total = { searches: 0, cacheHits: 0, staleHits: 0, bookings: 0, cancellations: 0 };
+  const revenue = new Map<string, number>();
+  const rows = perMinute.map(({ minute, counts }) => {
+    total.searches += counts.searches;
+    total.cacheHits += counts.cacheHits;
+    total.staleHits += counts.staleHits ?? 0;
+    total.bookings += counts.bookings;
+    total.cancellations += counts.cancellations;
+    for (const [currency, minor] of Object.entries(counts.revenue)) {
+      revenue.set(currency, (revenue.get(currency) ?? 0) + minor);
+    }
+    return {
+      minute: new Date(`${minute}:00Z`).toISOString(),
+      searches: counts.searches,
+      cacheHits: counts.cacheHits,
+      bookings: counts.bookings,
+    };
+  });
+  return {
+    perMinute: rows,
+    totals: {
+      ...total,
+      cacheHitRatio: ratio(total.cacheHits, total.searches, 0),
+      freshRatio: ratio(total.cacheHits - total.staleHits, total.cacheHits, 1),
+      revenue: [...revenue]
+        .filter(([, minor]) => minor !== 0)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([currency, minor]) => ({ currency, minor })),
+    },
   };
 }
 
 export interface LiveWindowOptions {
   clock: { now(): Date };
-  /** Minutes kept (default 60). */
-  minutes?: number;
   /** Latency samples kept per tenant and route (default 1024, the newest). */
   latencySamples?: number;
 }
 
 /**
- * The last hour of the platform, minute by minute and tenant by tenant, in this process:
- * searches, cache hits, bookings and revenue as the change-stream consumer counts them for the
- * aggregates and the CloudWatch business metrics (the same contributions, first deliveries
- * only, on the minute they happened), and request latency per route as the access log
- * measures it. The live operations page (`GET /dashboard`) reads it through
- * `GET /v1/analytics/live`.
- *
- * It holds what this process saw: in local mode the consumer runs here, so it sees everything.
+ * What the live operations page needs that is this process's own measurement: request latency
+ * per route as the access log measures it (the figure CloudWatch has per function, not per
+ * route), and the change-stream consumer's lag, queue and dead letters where the consumer runs
+ * in this process (local mode). The counted figures (searches, hits, bookings, revenue) are NOT
+ * here: they come from the aggregates' minute rows (`liveCounts`), shared by every instance.
  *
  * @example
  * const live = createLiveWindow({ clock });
- * createAnalyticsService({ db, clock, onCounted: live.counted });
- * live.snapshot({ tenantId: "acme", minutes: 15 });
+ * app.use(accessLog({ onRequest: live.request }));
+ * live.snapshot({ tenantId: "acme" });
  */
 export function createLiveWindow(options: LiveWindowOptions) {
   const { clock } = options;
-  const windowMinutes = options.minutes ?? 60;
   const maxSamples = options.latencySamples ?? 1024;
-  /** minute (epoch ms) → tenant → counts */
-  const minutes = new Map<number, Map<string, MinuteCounts>>();
   /** "tenant\u0000METHOD route" → [time ms, latency ms] pairs, oldest first */
   const latencies = new Map<string, number[]>();
   let stream: (() => StreamStatus) | undefined;
   let lastRecord: { createdAt: number; handledAt: number } | undefined;
 
-  const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
-  const oldestKept = () => minuteOf(clock.now().getTime()) - (windowMinutes - 1) * MINUTE_MS;
-
-  function countsOf(minute: number, tenantId: string): MinuteCounts {
-    let tenants = minutes.get(minute);
-    if (!tenants) {
-      tenants = new Map();
-      minutes.set(minute, tenants);
-      const oldest = oldestKept();
-      for (const kept of minutes.keys()) if (kept < oldest) minutes.delete(kept);
-    }
-    let counts = tenants.get(tenantId);
-    if (!counts) {
-      counts = {
-        searches: 0,
-        cacheHits: 0,
-        staleHits: 0,
-        bookings: 0,
-        cancellations: 0,
-        revenue: new Map(),
-        routes: new Map(),
-      };
-      tenants.set(tenantId, counts);
-    }
-    return counts;
-  }
-
   return {
-    /** The analytics consumer's `onCounted`: what one record contributed, counted once. */
-    counted(contributions: readonly Contribution[]): void {
-      const oldest = oldestKept();
-      for (const c of contributions) {
-        const at = Date.parse(c.at);
-        if (!Number.isFinite(at) || minuteOf(at) < oldest) continue;
-        const counts = countsOf(minuteOf(at), c.tenantId);
-        const route = counts.routes.get(c.route) ?? { searches: 0, bookings: 0 };
-        counts.routes.set(c.route, route);
-        const { events, delta } = c;
-        if (events.kind === "search") {
-          counts.searches++;
-          route.searches++;
-          if (events.cacheHit) counts.cacheHits++;
-          if (events.cacheStatus === "stale") counts.staleHits++;
-        } else if (events.kind === "booking") {
-          counts.bookings++;
-          route.bookings++;
-          if (delta.revenue) {
-            const { currency, minor } = delta.revenue;
-            counts.revenue.set(currency, (counts.revenue.get(currency) ?? 0) + minor);
-          }
-        } else {
-          counts.cancellations++;
-        }
-      }
-    },
-
     /** The access log's `onRequest`: one answered request. */
     request(sample: RequestSample): void {
       if (sample.route === "unmatched") return;
@@ -182,60 +148,8 @@ export function createLiveWindow(options: LiveWindowOptions) {
       stream = status;
     },
 
-    /** Tenants with counted activity in the window, sorted. */
-    tenants(): string[] {
-      const oldest = oldestKept();
-      const seen = new Set<string>();
-      for (const [minute, tenants] of minutes) {
-        if (minute >= oldest) for (const tenantId of tenants.keys()) seen.add(tenantId);
-      }
-      return [...seen].sort();
-    },
-
     snapshot(request: LiveSnapshotOptions): LiveSnapshot {
       const now = clock.now().getTime();
-      const span = Math.min(Math.max(1, request.minutes), windowMinutes);
-      const current = minuteOf(now);
-      const perMinute: LiveSnapshot["perMinute"] = [];
-      const total = {
-        searches: 0,
-        cacheHits: 0,
-        staleHits: 0,
-        bookings: 0,
-        cancellations: 0,
-        revenue: new Map<string, number>(),
-      };
-      const routes = new Map<string, { searches: number; bookings: number }>();
-      for (let minute = current - (span - 1) * MINUTE_MS; minute <= current; minute += MINUTE_MS) {
-        const row = {
-          minute: new Date(minute).toISOString(),
-          searches: 0,
-          cacheHits: 0,
-          bookings: 0,
-        };
-        for (const [tenantId, counts] of minutes.get(minute) ?? []) {
-          if (request.tenantId !== undefined && tenantId !== request.tenantId) continue;
-          row.searches += counts.searches;
-          row.cacheHits += counts.cacheHits;
-          row.bookings += counts.bookings;
-          total.staleHits += counts.staleHits;
-          total.cancellations += counts.cancellations;
-          for (const [currency, minor] of counts.revenue) {
-            total.revenue.set(currency, (total.revenue.get(currency) ?? 0) + minor);
-          }
-          for (const [route, c] of counts.routes) {
-            const sum = routes.get(route) ?? { searches: 0, bookings: 0 };
-            sum.searches += c.searches;
-            sum.bookings += c.bookings;
-            routes.set(route, sum);
-          }
-        }
-        total.searches += row.searches;
-        total.cacheHits += row.cacheHits;
-        total.bookings += row.bookings;
-        perMinute.push(row);
-      }
-
       const since = now - (request.latencyMinutes ?? 5) * MINUTE_MS;
       const byRoute = new Map<string, number[]>();
       for (const [key, samples] of latencies) {
@@ -266,30 +180,7 @@ export function createLiveWindow(options: LiveWindowOptions) {
         const lagMs = (waiting ? now : lastRecord.handledAt) - lastRecord.createdAt;
         lagSeconds = Math.max(0, Math.round(lagMs / 100) / 10);
       }
-
-      const cacheAnswers = total.cacheHits;
       return {
-        perMinute,
-        totals: {
-          searches: total.searches,
-          cacheHits: total.cacheHits,
-          staleHits: total.staleHits,
-          bookings: total.bookings,
-          cancellations: total.cancellations,
-          cacheHitRatio: ratio(total.cacheHits, total.searches, 0),
-          freshRatio: ratio(cacheAnswers - total.staleHits, cacheAnswers, 1),
-          revenue: [...total.revenue]
-            .filter(([, minor]) => minor !== 0)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([currency, minor]) => ({ currency, minor })),
-        },
-        topRoutes: [...routes]
-          .map(([route, c]) => ({ route, ...c }))
-          .sort(
-            (a, b) =>
-              b.bookings - a.bookings || b.searches - a.searches || a.route.localeCompare(b.route),
-          )
-          .slice(0, 10),
         latency,
         stream: {
           lagSeconds,

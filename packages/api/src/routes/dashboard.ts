@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { type ApiKeyRecord, fromMinor } from "@travel/core";
+import { liveCounts } from "../dashboard/live-window.js";
 import type { AppDeps } from "../deps.js";
 import { ForbiddenError } from "../errors.js";
 import { problemResponses } from "../problem.js";
@@ -36,7 +37,7 @@ export const liveAnswerSchema = z
     tenantId: z.string().nullable(),
     /** Whether the caller may pick another tenant or all of them. */
     platform: z.boolean(),
-    /** Tenants with activity in the last hour (platform keys only; empty otherwise). */
+    /** Tenants with counted activity in the last hour (platform keys only; empty otherwise). */
     tenants: z.array(z.string()),
     perMinute: z.array(
       z.object({
@@ -89,12 +90,15 @@ const liveRoute = createRoute({
   summary: "The last minutes, minute by minute: what the live operations page shows",
   description:
     "Searches, cache hits and bookings per minute, hit ratio, freshness (share of cache answers " +
-    "that were fresh, not stale), revenue and top routes over the requested minutes, counted " +
-    "exactly as the aggregates and the CloudWatch business metrics count them (first delivery " +
-    "of each change-stream record, on the minute it happened); p50/p99 latency per route over " +
-    "the last 5 minutes as the access log measures it; change-stream lag (iterator age), queued " +
-    "and dead-lettered records; DynamoDB and cache health. Figures are those of the process " +
-    "that answers (in local mode, everything). A tenant key sees its own tenant only.",
+    "that were fresh, not stale) and revenue over the requested minutes, from the analytics " +
+    "aggregates' minute rows: the change-stream consumer writes them with the day rows behind " +
+    "/v1/analytics/summary (first delivery of each record, on the minute it happened; the " +
+    "CloudWatch business metrics count the same deliveries), so every API instance answers the " +
+    "same figures. Top routes are the summary's for the days the window touches. p50/p99 " +
+    "latency per route over the last 5 minutes of the answering instance's requests; " +
+    "change-stream lag (iterator age), queued and dead-lettered records where the consumer runs " +
+    "in that process (local mode; null otherwise); DynamoDB and cache health. A tenant key sees " +
+    "its own tenant only.",
   security: API_KEY_SECURITY,
   request: { query: liveQuerySchema },
   responses: {
@@ -115,7 +119,7 @@ function isPlatformKey(key: ApiKeyRecord): boolean {
 /** `/v1/analytics/live`: the data behind `GET /dashboard` (scope `analytics`). */
 export function createDashboardDataRoutes(deps: AppDeps) {
   const router = createRouter();
-  const { live, health, cache, clock } = deps;
+  const { live, health, cache, clock, analytics } = deps;
 
   router.openapi(liveRoute, async (c) => {
     const query = c.req.valid("query");
@@ -125,20 +129,38 @@ export function createDashboardDataRoutes(deps: AppDeps) {
       throw new ForbiddenError("platform");
     }
     const tenantId = platform ? query.tenantId : key.tenantId;
-    const [dynamodb, cacheHealth] = await Promise.all([health.dynamodb(), health.cache()]);
-    const snapshot = live.snapshot({ tenantId, minutes: query.minutes });
+    const now = clock.now();
+    const whose = tenantId === undefined ? {} : { tenantId };
+    // Top routes are the summary's of the days the window touches (one definition of them).
+    const firstDay = new Date(now.getTime() - (query.minutes - 1) * 60_000)
+      .toISOString()
+      .slice(0, 10);
+    const [dynamodb, cacheHealth, minutes, summary] = await Promise.all([
+      health.dynamodb(),
+      health.cache(),
+      analytics.queries.minutes({ now, minutes: query.minutes }, whose),
+      analytics.queries.summary({ from: firstDay, to: now.toISOString().slice(0, 10) }, whose),
+    ]);
+    const counts = liveCounts(minutes.perMinute);
+    const snapshot = live.snapshot({ tenantId });
     const cacheMetrics = cache.metrics();
     return c.json(
       {
-        generatedAt: clock.now().toISOString(),
+        generatedAt: now.toISOString(),
         tenantId: tenantId ?? null,
         platform,
-        tenants: platform ? live.tenants() : [],
-        ...snapshot,
+        tenants: platform ? minutes.tenants : [],
+        perMinute: counts.perMinute,
         totals: {
-          ...snapshot.totals,
-          revenue: snapshot.totals.revenue.map(({ minor, currency }) => fromMinor(minor, currency)),
+          ...counts.totals,
+          revenue: counts.totals.revenue.map(({ minor, currency }) => fromMinor(minor, currency)),
         },
+        topRoutes: summary.topRoutes.map(({ route, searches, bookings }) => ({
+          route,
+          searches,
+          bookings,
+        })),
+        ...snapshot,
         health: {
           dynamodb,
           cache: cacheHealth,

@@ -1,8 +1,14 @@
 import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { TravelService } from "../service.js";
-import { monthOf } from "../time.js";
-import { type AggregateCounts, CANCELLED_REVENUE_PREFIX, REVENUE_PREFIX } from "./analytics.js";
+import {
+  type AggregateCounts,
+  aggregatePartitionOf,
+  CANCELLED_REVENUE_PREFIX,
+  isMinuteRow,
+  MINUTE_ROW_RETENTION_SECONDS,
+  REVENUE_PREFIX,
+} from "./analytics.js";
 
 /**
  * One aggregate row's share of a batch: what to add to (day, scope) in the batch's shard (money
@@ -73,7 +79,8 @@ export function createAggregateWriteRepository(db: TravelService) {
   const client = db.client;
 
   function rowKey(day: string, shard: number, scope: string): Key {
-    return dailyAggregate.get({ month: monthOf(day), day, shard, scope }).params().Key as Key;
+    return dailyAggregate.get({ month: aggregatePartitionOf(day), day, shard, scope }).params()
+      .Key as Key;
   }
 
   function claimsKey(second: number, bucket: number): Key {
@@ -230,7 +237,7 @@ export function createAggregateWriteRepository(db: TravelService) {
         ":one": 1,
         ":e": "dailyAggregate",
         ":v": "2",
-        ":month": monthOf(row.day),
+        ":month": aggregatePartitionOf(row.day),
         ":day": row.day,
         ":shard": shard,
         ":scope": row.scope,
@@ -247,6 +254,7 @@ export function createAggregateWriteRepository(db: TravelService) {
       counter("cacheHits", row.delta.cacheHits);
       counter("bookings", row.delta.bookings);
       counter("cancellations", row.delta.cancellations);
+      counter("staleHits", row.delta.staleHits);
       for (const [prefix, money] of [
         [REVENUE_PREFIX, row.delta.revenue],
         [CANCELLED_REVENUE_PREFIX, row.delta.cancelledRevenue],
@@ -264,8 +272,15 @@ export function createAggregateWriteRepository(db: TravelService) {
           names[`#r${i}`] = `${TOKEN_PREFIX}${old}`;
           return `#r${i}`;
         });
+      // Minute rows (the live operations page's) expire; day rows stay.
+      let expires = "";
+      if (isMinuteRow(row.day)) {
+        names["#ttl"] = "ttl";
+        values[":ttl"] = Date.parse(`${row.day}:00Z`) / 1000 + MINUTE_ROW_RETENTION_SECONDS;
+        expires = ", #ttl = :ttl";
+      }
       const expression = [
-        "SET #e = :e, #v = :v, #month = :month, #day = :day, #shard = :shard, #scope = :scope, #token = :one",
+        `SET #e = :e, #v = :v, #month = :month, #day = :day, #shard = :shard, #scope = :scope, #token = :one${expires}`,
         adds.length > 0 ? `ADD ${adds.join(", ")}` : "",
         removes.length > 0 ? `REMOVE ${removes.join(", ")}` : "",
       ];

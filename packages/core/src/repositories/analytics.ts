@@ -25,12 +25,36 @@ export function tenantScope(tenantId: string, route?: string): string {
     : `${TENANT_SCOPE_PREFIX}${tenantId}|${route}`;
 }
 
+/**
+ * The partition of an aggregate row: its month for a day row (`YYYY-MM-DD`), its hour for a
+ * minute row (`YYYY-MM-DDTHH:MM`, the live operations page's counters). Minute rows so never
+ * share a partition with day rows: range reads of days never see them, and reading the last
+ * hour reads one or two hour partitions per shard.
+ *
+ * @example
+ * aggregatePartitionOf("2026-12-08") // "2026-12"
+ * aggregatePartitionOf("2026-12-08T03:17") // "2026-12-08T03"
+ */
+export function aggregatePartitionOf(day: string): string {
+  return isMinuteRow(day) ? day.slice(0, 13) : monthOf(day);
+}
+
+/** Whether an aggregate row's `day` is a minute (`YYYY-MM-DDTHH:MM`) rather than a day. */
+export function isMinuteRow(day: string): boolean {
+  return day.length === 16 && day[10] === "T";
+}
+
+/** Minute rows expire this long after their minute (the page shows the last hour). */
+export const MINUTE_ROW_RETENTION_SECONDS = 48 * 3600;
+
 /** What one change-stream record adds to one scope's counters of one day. */
 export interface AggregateDelta {
   searches?: number;
   cacheHits?: number;
   bookings?: number;
   cancellations?: number;
+  /** Searches answered from a stale cache entry (counted in minute rows only). */
+  staleHits?: number;
   /** Value of confirmed bookings, in minor units. */
   revenue?: { minor: number; currency: string };
   /** Value of cancelled bookings, in minor units (reported apart, never subtracted). */
@@ -43,6 +67,8 @@ export interface AggregateCounts {
   cacheHits: number;
   bookings: number;
   cancellations: number;
+  /** Of `cacheHits`, answered from a stale entry: present on minute rows only. */
+  staleHits?: number;
   /** currency → minor units */
   revenue: Record<string, number>;
   cancelledRevenue: Record<string, number>;
@@ -65,6 +91,7 @@ export function addCounts(a: AggregateCounts, b: AggregateCounts): AggregateCoun
   a.cacheHits += b.cacheHits;
   a.bookings += b.bookings;
   a.cancellations += b.cancellations;
+  if (b.staleHits !== undefined) a.staleHits = (a.staleHits ?? 0) + b.staleHits;
   for (const [currency, minor] of Object.entries(b.revenue)) {
     a.revenue[currency] = (a.revenue[currency] ?? 0) + minor;
   }
@@ -99,7 +126,8 @@ export function createAnalyticsRepository(db: TravelService) {
   const client = db.client;
 
   function aggregateKey(day: string, shard: number, scope: string): Key {
-    return dailyAggregate.get({ month: monthOf(day), day, shard, scope }).params().Key as Key;
+    return dailyAggregate.get({ month: aggregatePartitionOf(day), day, shard, scope }).params()
+      .Key as Key;
   }
 
   return {
@@ -139,6 +167,46 @@ export function createAnalyticsRepository(db: TravelService) {
         } while (ExclusiveStartKey);
       }
       return rows;
+    },
+
+    /**
+     * The minute rows (`YYYY-MM-DDTHH:MM`) from `from` to `to` (both included) in one shard:
+     * minute → scope → counters. One Query (paginated) per hour partition the range touches.
+     */
+    async readMinutesShard(
+      from: string,
+      to: string,
+      shard: number,
+    ): Promise<Map<string, Map<string, AggregateCounts>>> {
+      const minutes = new Map<string, Map<string, AggregateCounts>>();
+      const after = minuteAfter(to);
+      for (const hour of hoursBetween(from, to)) {
+        const params = dailyAggregate.query
+          .byMonthShard({ month: hour, shard })
+          .between({ day: from }, { day: after })
+          .params();
+        let ExclusiveStartKey: Record<string, unknown> | undefined;
+        do {
+          const page = await client.send(
+            new QueryCommand({ ...(params as object), ExclusiveStartKey } as ConstructorParameters<
+              typeof QueryCommand
+            >[0]),
+          );
+          for (const item of page.Items ?? []) {
+            const minute = String(item.day);
+            if (minute < from || minute > to) continue;
+            let scopes = minutes.get(minute);
+            if (!scopes) {
+              scopes = new Map();
+              minutes.set(minute, scopes);
+            }
+            const scope = String(item.scope);
+            scopes.set(scope, addCounts(scopes.get(scope) ?? emptyCounts(), countsOf(item)));
+          }
+          ExclusiveStartKey = page.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+      }
+      return minutes;
     },
 
     /** One scope's counters for each of `days`, summed over `shards` shards (BatchGetItem). */
@@ -190,6 +258,20 @@ function dayAfter(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
+function minuteAfter(minute: string): string {
+  return new Date(Date.parse(`${minute}:00Z`) + 60_000).toISOString().slice(0, 16);
+}
+
+/** Every hour partition (`YYYY-MM-DDTHH`) from the hour of `from` to the hour of `to`. */
+function hoursBetween(from: string, to: string): string[] {
+  const hours: string[] = [];
+  const last = Date.parse(`${to.slice(0, 13)}:00:00Z`);
+  for (let at = Date.parse(`${from.slice(0, 13)}:00:00Z`); at <= last; at += 3_600_000) {
+    hours.push(new Date(at).toISOString().slice(0, 13));
+  }
+  return hours;
+}
+
 /** Every `YYYY-MM` from the month of `from` to the month of `to`. */
 function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
@@ -213,6 +295,7 @@ function countsOf(item: Record<string, unknown>): AggregateCounts {
   counts.cacheHits = Number(item.cacheHits ?? 0);
   counts.bookings = Number(item.bookings ?? 0);
   counts.cancellations = Number(item.cancellations ?? 0);
+  if (item.staleHits !== undefined) counts.staleHits = Number(item.staleHits);
   for (const [attribute, value] of Object.entries(item)) {
     if (attribute.startsWith(REVENUE_PREFIX)) {
       counts.revenue[attribute.slice(REVENUE_PREFIX.length)] = Number(value);
