@@ -3,9 +3,11 @@ import {
   hotelStayTimes,
   type InventoryItemRef,
   type InventoryRepository,
+  type ItineraryRef,
   latestBookableUntil,
   multiplyMinor,
   parseOfferId,
+  passengerFareMinor,
 } from "@travel/core";
 import { OfferExpiredError, OfferNotFoundError } from "./errors.js";
 
@@ -60,6 +62,10 @@ export async function priceOffer(
     };
   }
 
+  if (parsed.type === "itinerary") {
+    return priceItinerary(inventory, offerId, parsed.itinerary, quantity, now);
+  }
+
   const { hotelId, checkIn, checkOut } = parsed;
   const nightsCount = Math.round(
     (Date.parse(`${checkOut}T00:00:00Z`) - Date.parse(`${checkIn}T00:00:00Z`)) / 86_400_000,
@@ -95,5 +101,49 @@ export async function priceOffer(
     totalMinor: multiplyMinor(perRoom, quantity),
     currency: first.currency,
     startsAt: checkInAt.toISOString(),
+  };
+}
+
+/**
+ * An itinerary priced live from its legs (strongly consistent reads): one adult's fare is the
+ * sum of the legs'; with children or infants the total is the searched mix's (children 75 %,
+ * infants 10 %, each rounded half-up), else `quantity` adults as in v1. Seats are held on every
+ * leg, in offer id order (the same order for every itinerary sharing a leg).
+ */
+async function priceItinerary(
+  inventory: OfferReader,
+  offerId: string,
+  itinerary: ItineraryRef,
+  quantity: number,
+  now: Date,
+): Promise<LiveOffer> {
+  const ids = itinerary.slices.flat();
+  const legs = await Promise.all(ids.map((id) => inventory.getFlightOffer(id)));
+  const first = legs[0];
+  const outbound = itinerary.slices[0] ?? [];
+  const lastOut = legs[outbound.length - 1];
+  if (!first || !lastOut || legs.some((leg) => !leg || leg.currency !== first.currency)) {
+    throw new OfferNotFoundError();
+  }
+  const known = legs as NonNullable<(typeof legs)[number]>[];
+  const departs = Math.min(...known.map((leg) => Date.parse(leg.departAt)));
+  if (departs <= now.getTime()) throw new OfferExpiredError();
+  const adultMinor = known.reduce((sum, leg) => sum + leg.priceMinor, 0);
+  const { adults, children, infants } = itinerary.passengers;
+  const totalMinor =
+    children + infants > 0
+      ? adultMinor * adults +
+        passengerFareMinor(adultMinor, "child") * children +
+        passengerFareMinor(adultMinor, "infant") * infants
+      : multiplyMinor(adultMinor, quantity);
+  return {
+    offerId,
+    offerType: "flight",
+    route: `${first.origin}-${lastOut.destination}`,
+    items: [...new Set(ids)].sort().map((id) => ({ kind: "flightOffer" as const, offerId: id })),
+    available: Math.min(...known.map((leg) => leg.seatsAvailable)),
+    totalMinor,
+    currency: first.currency,
+    startsAt: new Date(departs).toISOString(),
   };
 }

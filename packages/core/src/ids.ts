@@ -72,6 +72,7 @@ export function hotelOfferId(stay: { hotelId: string; checkIn: string; checkOut:
 
 export type ParsedOfferId =
   | { type: "flight"; offerId: string }
+  | { type: "itinerary"; offerId: string; itinerary: ItineraryRef }
   | { type: "hotel"; offerId: string; hotelId: string; checkIn: string; checkOut: string };
 
 /** Longest hotel stay an offer id may name (the contract's 1–30 nights). */
@@ -107,6 +108,10 @@ export function parseOfferId(offerId: string): ParsedOfferId | undefined {
   if (!isId("offer", offerId)) return undefined;
   const body = offerId.slice(ID_PREFIXES.offer.length);
   if (/^[0-9A-HJKMNP-TV-Z]{26}$/.test(body)) return { type: "flight", offerId };
+  if (body.startsWith(ITINERARY_TAG)) {
+    const itinerary = decodeItinerary(body.slice(ITINERARY_TAG.length));
+    return itinerary ? { type: "itinerary", offerId, itinerary } : undefined;
+  }
   let decoded: string;
   try {
     decoded = Buffer.from(body, "base64url").toString("utf8");
@@ -127,4 +132,104 @@ export function parseOfferId(offerId: string): ParsedOfferId | undefined {
     return undefined;
   }
   return { type: "hotel", offerId, hotelId, checkIn, checkOut };
+}
+
+/** What an itinerary offer id names: its legs' flight offer ids per slice, and the passengers. */
+export interface ItineraryRef {
+  /** One or two slices (one way, round trip), each 1–3 flight offer ids in flying order. */
+  slices: string[][];
+  passengers: { adults: number; children: number; infants: number };
+}
+
+const ITINERARY_TAG = "I";
+const ITINERARY_VERSION = 1;
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const ULID_BODY = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+function ulidToBytes(ulid: string): Buffer {
+  let value = 0n;
+  for (const char of ulid) value = (value << 5n) | BigInt(CROCKFORD.indexOf(char));
+  return Buffer.from(value.toString(16).padStart(32, "0"), "hex");
+}
+
+function bytesToUlid(bytes: Buffer): string {
+  let value = BigInt(`0x${bytes.toString("hex")}`);
+  let out = "";
+  for (let i = 0; i < 26; i++) {
+    out = CROCKFORD[Number(value & 31n)] + out;
+    value >>= 5n;
+  }
+  return out;
+}
+
+/**
+ * The id of an itinerary: `off_I` + base64url of [version, adults, children, infants, legs per
+ * slice…, 16 bytes per leg]. Opaque to clients, and enough for `GET /v1/offers/{id}` to re-price
+ * it from the flights themselves. `undefined` when a leg is not one of our flight offer ids
+ * (an external supplier's offer cannot be part of an itinerary).
+ *
+ * @example
+ * itineraryOfferId({ slices: [["off_01…", "off_01…"]], passengers: { adults: 1, children: 0, infants: 0 } })
+ */
+export function itineraryOfferId(ref: ItineraryRef): string | undefined {
+  const legs = ref.slices.flat();
+  const bodies = legs.map((id) => id.slice(ID_PREFIXES.offer.length));
+  if (
+    !legs.every((id) => id.startsWith(ID_PREFIXES.offer)) ||
+    !bodies.every((b) => ULID_BODY.test(b))
+  ) {
+    return undefined;
+  }
+  const { adults, children, infants } = ref.passengers;
+  const head = Buffer.from([
+    ITINERARY_VERSION,
+    adults,
+    children,
+    infants,
+    ref.slices.length,
+    ...ref.slices.map((s) => s.length),
+  ]);
+  const body = Buffer.concat([head, ...bodies.map(ulidToBytes)]).toString("base64url");
+  return `${ID_PREFIXES.offer}${ITINERARY_TAG}${body}`;
+}
+
+function decodeItinerary(body: string): ItineraryRef | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(body)) return undefined;
+  const bytes = Buffer.from(body, "base64url");
+  const [version, adults, children, infants, sliceCount] = bytes;
+  if (
+    version !== ITINERARY_VERSION ||
+    sliceCount === undefined ||
+    sliceCount < 1 ||
+    sliceCount > 2
+  ) {
+    return undefined;
+  }
+  const counts = [...bytes.subarray(5, 5 + sliceCount)];
+  if (counts.length !== sliceCount || counts.some((n) => n < 1 || n > 3)) return undefined;
+  const start = 5 + sliceCount;
+  const legCount = counts.reduce((a, b) => a + b, 0);
+  if (bytes.length !== start + legCount * 16) return undefined;
+  if (
+    adults === undefined ||
+    children === undefined ||
+    infants === undefined ||
+    adults < 1 ||
+    adults + children > 9 ||
+    infants > adults
+  ) {
+    return undefined;
+  }
+  const ids: string[] = [];
+  for (let i = 0; i < legCount; i++) {
+    const leg = bytes.subarray(start + i * 16, start + (i + 1) * 16);
+    ids.push(`${ID_PREFIXES.offer}${bytesToUlid(leg)}`);
+  }
+  const slices: string[][] = [];
+  let next = 0;
+  for (const count of counts) {
+    slices.push(ids.slice(next, next + count));
+    next += count;
+  }
+  return { slices, passengers: { adults, children, infants } };
 }

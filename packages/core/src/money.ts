@@ -144,3 +144,17 @@ export function sameMoney(a: Money, b: Money): boolean {
     return false;
   }
 }
+
+/**
+ * The sandbox's published fractions of the adult fare (contract v2, "Passengers"); real
+ * suppliers give their own.
+ */
+export const PASSENGER_FARE_PERCENT = { adult: 100, child: 75, infant: 10 } as const;
+
+/** One passenger's fare: `adultMinor × percent / 100`, rounded half-up to the minor unit. */
+export function passengerFareMinor(
+  adultMinor: number,
+  type: keyof typeof PASSENGER_FARE_PERCENT,
+): number {
+  return Math.floor((adultMinor * PASSENGER_FARE_PERCENT[type] + 50) / 100);
+}

@@ -56,7 +56,8 @@ export async function updateInventoryOffer(
 ): Promise<OfferUpdateResult> {
   const update = parseOrThrow(offerUpdateSchema, input);
   const parsed = parseOfferId(offerId);
-  if (!parsed) throw new OfferNotFoundError(offerId);
+  // An itinerary is changed through its legs' own offers (each segment's `offerId`).
+  if (!parsed || parsed.type === "itinerary") throw new OfferNotFoundError(offerId);
 
   if (parsed.type === "flight") {
     if (update.roomsAvailable !== undefined) {

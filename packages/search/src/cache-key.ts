@@ -50,6 +50,13 @@ export function flightQueryFingerprint(query: FlightQuery): string {
     query.maxStops ?? null,
     query.maxPrice === undefined ? null : decimalMilli(query.maxPrice),
     query.carriers ?? null,
+    // v2: the places as asked (city codes), the return date and the passenger mix.
+    query.origin,
+    query.destination,
+    query.returnDate ?? null,
+    query.children ?? 0,
+    query.infants ?? 0,
+    query.maxTotalPrice === undefined ? null : decimalMilli(query.maxTotalPrice),
   ]);
 }
 

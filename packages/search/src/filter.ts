@@ -9,17 +9,36 @@ import type { FlightQuery, HotelQuery } from "./query.js";
  */
 export function filterFlights(
   offers: readonly FlightOffer[],
-  query: Pick<FlightQuery, "adults" | "maxStops" | "maxPrice" | "carriers">,
+  query: Pick<FlightQuery, "adults"> &
+    Partial<Pick<FlightQuery, "maxStops" | "maxPrice" | "carriers" | "children" | "maxTotalPrice">>,
   now: Date,
 ): FlightOffer[] {
   const maxMilli = query.maxPrice === undefined ? undefined : decimalMilli(query.maxPrice);
+  const maxTotalMilli =
+    query.maxTotalPrice === undefined ? undefined : decimalMilli(query.maxTotalPrice);
   const carriers = query.carriers ? new Set(query.carriers) : undefined;
+  const seats = query.adults + (query.children ?? 0);
   const nowMs = now.getTime();
   return offers.filter((offer) => {
-    if (offer.seatsAvailable < query.adults) return false;
-    if (query.maxStops !== undefined && offer.stops > query.maxStops) return false;
-    if (carriers !== undefined && !carriers.has(offer.carrier)) return false;
+    if (offer.seatsAvailable < seats) return false;
+    const slices = offer.slices ?? [];
+    if (query.maxStops !== undefined) {
+      if (offer.stops > query.maxStops) return false;
+      const maxStops = query.maxStops;
+      if (slices.some((s) => s.segments.length - 1 > maxStops)) return false;
+    }
+    if (carriers !== undefined) {
+      if (!carriers.has(offer.carrier)) return false;
+      if (slices.some((s) => s.segments.some((seg) => !carriers.has(seg.carrier)))) return false;
+    }
     if (maxMilli !== undefined && amountMilli(offer.price) > maxMilli) return false;
+    if (
+      maxTotalMilli !== undefined &&
+      offer.totalPrice &&
+      amountMilli(offer.totalPrice) > maxTotalMilli
+    ) {
+      return false;
+    }
     return Date.parse(offer.departAt) > nowMs;
   });
 }

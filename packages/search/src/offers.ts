@@ -18,6 +18,39 @@ const isoDate = z.iso.date();
 /** How long a quoted price stays valid unless departure / check-in comes first. */
 export const DEFAULT_OFFER_VALIDITY_SECONDS = 15 * 60;
 
+const segmentSchema = z
+  .object({
+    offerId: z.string().meta({
+      description: "This flight's own inventory offer (what PATCH /v1/admin/offers changes)",
+      example: "off_01JD8X3Z5K7M9P1Q3R5T7V9X2A",
+    }),
+    carrier: z.string().meta({ example: "BA" }),
+    flightNumber: z.string().meta({ example: "BA178" }),
+    origin: iata,
+    destination: iata,
+    departAt: instant("2027-01-15T22:30:00Z"),
+    arriveAt: instant("2027-01-16T05:35:00Z"),
+    durationMinutes: z.int().positive(),
+  })
+  .meta({ id: "Segment" });
+
+const sliceSchema = z
+  .object({
+    origin: iata,
+    destination: iata,
+    departAt: instant("2027-01-15T22:30:00Z"),
+    arriveAt: instant("2027-01-16T05:35:00Z"),
+    durationMinutes: z.int().positive(),
+    segments: z.array(segmentSchema).min(1),
+  })
+  .meta({ id: "Slice" });
+
+const passengersSchema = z.object({
+  adults: z.int().min(1).max(9),
+  children: z.int().min(0).max(8),
+  infants: z.int().min(0).max(9),
+});
+
 export const flightOfferSchema = z
   .object({
     id: z.string().meta({ example: "off_01JD8X3Z5K7M9P1Q3R5T7V9X1Z" }),
@@ -35,6 +68,24 @@ export const flightOfferSchema = z
     price: moneySchema.meta({ description: "Price per traveller" }),
     pricedAt: instant("2026-12-08T09:30:12Z", "When this price was read from its source"),
     expiresAt: instant("2026-12-08T09:45:12Z", "Re-price (GET /v1/offers/{id}) after this instant"),
+    // v2: present on every search and offer answer (optional for supplier-level legs).
+    slices: z
+      .array(sliceSchema)
+      .min(1)
+      .max(2)
+      .optional()
+      .meta({ description: "One slice one way, two for a round trip" }),
+    passengers: passengersSchema.optional(),
+    totalPrice: moneySchema.optional().meta({ description: "All passengers, all slices" }),
+    fareBreakdown: z
+      .array(
+        z.object({
+          type: z.enum(["adult", "child", "infant"]),
+          count: z.int().min(1),
+          amount: moneySchema.meta({ description: "Per passenger of this type" }),
+        }),
+      )
+      .optional(),
   })
   .meta({ id: "FlightOffer" });
 export type FlightOffer = z.infer<typeof flightOfferSchema>;

@@ -127,14 +127,29 @@ export function createFlightQuerySchema(clock: Clock = systemClock) {
       origin: placeCode,
       destination: placeCode,
       departureDate: isoDate,
+      returnDate: isoDate
+        .optional()
+        .meta({ description: "A round trip: the return slice's date (≥ departureDate)" }),
       adults: wholeNumber(1, 9)
         .default(1)
-        .meta({ description: "Travellers (1–9); offers need this many seats", example: 1 }),
+        .meta({ description: "Adults (1–9); adults + children need seats", example: 1 }),
+      children: wholeNumber(0, 8)
+        .default(0)
+        .meta({ description: "Children aged 2–11 (seat, 75 % of the adult fare)", example: 0 }),
+      infants: wholeNumber(0, 9).default(0).meta({
+        description: "Infants under 2 on a lap (no seat, 10 %); at most adults",
+        example: 0,
+      }),
       cabin: cabinSchema.default("economy"),
-      maxStops: wholeNumber(0, 2).optional().meta({ example: 1 }),
+      maxStops: wholeNumber(0, 2)
+        .default(1)
+        .meta({ description: "Connections per slice (default 1)", example: 1 }),
       maxPrice: decimalAmount
         .optional()
-        .meta({ description: "Highest price per traveller", example: "450.00" }),
+        .meta({ description: "Highest `price` (one adult, all slices)", example: "450.00" }),
+      maxTotalPrice: decimalAmount
+        .optional()
+        .meta({ description: "Highest `totalPrice` (all passengers)", example: "1800.00" }),
       carriers: carrierList.optional(),
       sort: flightSortSchema.default("price"),
       limit,
@@ -152,9 +167,38 @@ export function createFlightQuerySchema(clock: Clock = systemClock) {
           message: "must differ from origin (and share no airport with it)",
         });
       }
+      if (isCount(query.adults) && isCount(query.children) && query.adults + query.children > 9) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["children"],
+          message: "adults + children must be at most 9",
+        });
+      }
+      if (isCount(query.adults) && isCount(query.infants) && query.infants > query.adults) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["infants"],
+          message: "must be at most adults (one lap each)",
+        });
+      }
       if (!isParsedDate(query.departureDate)) return;
       const { today, last } = dateWindow(clock, query.origin);
       checkDateWindow(ctx, "departureDate", query.departureDate, today, last);
+      if (query.returnDate !== undefined && isParsedDate(query.returnDate)) {
+        if (query.returnDate < query.departureDate) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["returnDate"],
+            message: "must not be before departureDate",
+          });
+        } else if (query.returnDate > last) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["returnDate"],
+            message: `must not be after ${last}`,
+          });
+        }
+      }
     });
 }
 
@@ -219,7 +263,10 @@ function checkDateWindow(
 export const flightQuerySchema = createFlightQuerySchema();
 export const hotelQuerySchema = createHotelQuerySchema();
 
-export type FlightQuery = z.output<ReturnType<typeof createFlightQuerySchema>>;
+type ParsedFlightQuery = z.output<ReturnType<typeof createFlightQuerySchema>>;
+/** A parsed flight query; the v2 fields a v1-shaped caller may leave out take their defaults. */
+export type FlightQuery = Omit<ParsedFlightQuery, "children" | "infants" | "maxStops"> &
+  Partial<Pick<ParsedFlightQuery, "children" | "infants" | "maxStops">>;
 export type FlightQueryInput = z.input<ReturnType<typeof createFlightQuerySchema>>;
 export type HotelQuery = z.output<ReturnType<typeof createHotelQuerySchema>>;
 export type HotelQueryInput = z.input<ReturnType<typeof createHotelQuerySchema>>;

@@ -31,7 +31,9 @@ import {
 import type { SearchEventRecorder } from "./events.js";
 import { type BreakerState, createFanOut } from "./fan-out.js";
 import { filterFlights, filterHotels } from "./filter.js";
+import { composeSlices, itineraryOffer, pairSlices } from "./itineraries.js";
 import { consoleLogger, errorName, type Logger } from "./logger.js";
+import { amountMilli } from "./money.js";
 import type { RouteNetwork } from "./network.js";
 import type {
   CacheInfo,
@@ -428,15 +430,112 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
   }
 
   /**
-   * Nonstop flights between two places: every airport pair of a city code that the network
-   * flies (an airport-to-airport search always asks its one pair, as in v1).
+   * Every slice between two places on a date: nonstop legs of every airport pair the network
+   * flies (an airport-to-airport search always asks its one pair, as in v1) and, with
+   * `maxStops` ≥ 1, one-stop connections through the network's busiest connection points.
+   * Legs come from the read model (per-leg entries a leg update reaches); slices are composed
+   * here and never cached.
    */
-  async function gatherPlaces(request: FlightSearchRequest, now: Date) {
-    const pairs = airportPairs(request.origin, request.destination);
-    const parts = await Promise.all(
-      pairs.map((pair) => gatherFlights({ ...request, ...pair }, now)),
-    );
-    return mergeParts(parts);
+  async function slicesBetween(
+    origin: string,
+    destination: string,
+    departureDate: string,
+    cabin: FlightSearchRequest["cabin"],
+    maxStops: number,
+    keep: (leg: FlightOffer) => boolean,
+    now: Date,
+  ) {
+    const request = { origin, destination, departureDate, cabin };
+    const triples = maxStops >= 1 ? connectionPoints(origin, destination) : [];
+    const firstPairs = unique(triples.map(([o, h]) => `${o}-${h}`));
+    const secondPairs = unique(triples.map(([, h, d]) => `${h}-${d}`));
+    const later = addDays(departureDate, 1);
+    const [direct, first, second] = await Promise.all([
+      Promise.all(
+        airportPairs(origin, destination).map((pair) =>
+          gatherFlights({ ...request, ...pair }, now),
+        ),
+      ),
+      Promise.all(firstPairs.map((pair) => gatherFlights({ ...request, ...splitPair(pair) }, now))),
+      Promise.all(
+        secondPairs.flatMap((pair) =>
+          [departureDate, later].map((date) =>
+            gatherFlights({ ...request, ...splitPair(pair), departureDate: date }, now),
+          ),
+        ),
+      ),
+    ]);
+    const legs = (parts: readonly { offers: FlightOffer[] }[]) =>
+      parts.flatMap((p) => p.offers).filter(keep);
+    return {
+      slices: composeSlices(legs(direct), legs(first), legs(second)),
+      parts: [...direct, ...first, ...second],
+    };
+  }
+
+  /** Itineraries for a query: composed slices, paired for a round trip, priced per passenger. */
+  async function itineraries(query: FlightQuery, now: Date) {
+    const passengers = {
+      adults: query.adults,
+      children: query.children ?? 0,
+      infants: query.infants ?? 0,
+    };
+    const seats = passengers.adults + passengers.children;
+    const carriers = query.carriers ? new Set(query.carriers) : undefined;
+    const keep = (leg: FlightOffer) =>
+      leg.seatsAvailable >= seats &&
+      (carriers === undefined || carriers.has(leg.carrier)) &&
+      Date.parse(leg.departAt) > now.getTime();
+    const maxStops = query.maxStops ?? 1;
+    const [out, back] = await Promise.all([
+      slicesBetween(
+        query.origin,
+        query.destination,
+        query.departureDate,
+        query.cabin,
+        maxStops,
+        keep,
+        now,
+      ),
+      query.returnDate
+        ? slicesBetween(
+            query.destination,
+            query.origin,
+            query.returnDate,
+            query.cabin,
+            maxStops,
+            keep,
+            now,
+          )
+        : undefined,
+    ]);
+    const journeys: FlightOffer[][][] = back
+      ? pairSlices(out.slices, back.slices, sliceRank(query.sort))
+      : out.slices.map((slice) => [slice]);
+    const offers: FlightOffer[] = [];
+    for (const journey of journeys) {
+      const offer = itineraryOffer(journey, passengers);
+      if (offer) offers.push(offer);
+    }
+    const merged = mergeParts([...out.parts, ...(back?.parts ?? [])]);
+    return { offers, missing: merged.missing, cache: merged.cache };
+  }
+
+  /** Up to `HUB_TRIPLES` (origin airport, hub, destination airport) routes, busiest first. */
+  function connectionPoints(origin: string, destination: string): [string, string, string][] {
+    if (!network) return [];
+    const from = findPlace(origin)?.airports ?? [origin];
+    const to = findPlace(destination)?.airports ?? [destination];
+    const triples: [string, string, string][] = [];
+    for (const o of from) {
+      for (const d of to) {
+        if (o === d) continue;
+        for (const h of network.hubs(o, d)) {
+          if (!to.includes(h) && !from.includes(h)) triples.push([o, h, d]);
+        }
+      }
+    }
+    return triples.slice(0, HUB_TRIPLES);
   }
 
   function airportPairs(origin: string, destination: string) {
@@ -475,13 +574,13 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
           const position = query.cursor ? cursors.decode(query.cursor, fingerprint) : undefined;
           const horizon = inventoryHorizon();
           const result =
-            request.departureDate > horizon
+            (query.returnDate ?? request.departureDate) > horizon
               ? {
                   offers: [],
                   missing: [],
                   cache: { status: "hit" as const, ageSeconds: 0, ttlSeconds: 0 },
                 }
-              : await gatherPlaces(request, now);
+              : await itineraries(query, now);
           const ranked = rankFlights(filterFlights(result.offers, query, now), query.sort);
           const { data, nextCursor } = page(ranked, query.limit, fingerprint, position);
           const searchId = newId("search", now.getTime());
@@ -599,6 +698,29 @@ export function combineCacheInfo(parts: readonly CacheInfo[]): CacheInfo {
     ageSeconds: Math.max(0, ...parts.map((p) => p.ageSeconds)),
     ttlSeconds: Math.min(...parts.map((p) => p.ttlSeconds)),
   };
+}
+
+/** Connections asked per slice (origin airport, hub, destination airport): bounds a search's reads. */
+const HUB_TRIPLES = 6;
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function splitPair(pair: string): { origin: string; destination: string } {
+  const [origin, destination] = pair.split("-") as [string, string];
+  return { origin, destination };
+}
+
+/** How `pairSlices` picks the best slices of each side for a query's sort. */
+function sliceRank(sort: FlightQuery["sort"]): (slice: readonly FlightOffer[]) => number {
+  const first = (slice: readonly FlightOffer[]) => slice[0] as FlightOffer;
+  const last = (slice: readonly FlightOffer[]) => slice.at(-1) as FlightOffer;
+  if (sort === "departure") return (slice) => Date.parse(first(slice).departAt);
+  if (sort === "duration") {
+    return (slice) => Date.parse(last(slice).arriveAt) - Date.parse(first(slice).departAt);
+  }
+  return (slice) => slice.reduce((sum, leg) => sum + amountMilli(leg.price), 0);
 }
 
 /** One answer from several airport pairs' or cities' answers (offers de-duplicated by id). */

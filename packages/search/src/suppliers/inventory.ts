@@ -1,10 +1,12 @@
 import {
   addDays,
+  type FlightOfferRecord,
   type InventoryRepository,
   parseOfferId,
   type RoomNightRecord,
 } from "@travel/core";
 import { daysBetween } from "../clock.js";
+import { connects, itineraryOffer } from "../itineraries.js";
 import {
   DEFAULT_OFFER_VALIDITY_SECONDS,
   type FlightOffer,
@@ -15,6 +17,12 @@ import {
 import { MAX_NIGHTS } from "../query.js";
 import { assembleStay } from "./stays.js";
 import type { Supplier } from "./supplier.js";
+
+const ONE_ADULT = { adults: 1, children: 0, infants: 0 };
+
+function sliceConnects(legs: readonly FlightOffer[]): boolean {
+  return legs.every((leg, i) => i === 0 || connects(legs[i - 1] as FlightOffer, leg));
+}
 
 /** The reads the inventory supplier needs from `@travel/core`'s inventory repository. */
 export type InventoryReader = Pick<
@@ -88,7 +96,22 @@ export function createInventorySupplier(options: InventorySupplierOptions): Supp
       if (!parsed) return undefined;
       if (parsed.type === "flight") {
         const record = await inventory.getFlightOffer(offerId);
-        return record ? flightOfferFromRecord(record, now, validity) : undefined;
+        return record
+          ? itineraryOffer([[flightOfferFromRecord(record, now, validity)]], ONE_ADULT)
+          : undefined;
+      }
+      if (parsed.type === "itinerary") {
+        const { slices, passengers } = parsed.itinerary;
+        const records = await Promise.all(
+          slices.map((ids) => Promise.all(ids.map((id) => inventory.getFlightOffer(id)))),
+        );
+        if (records.some((legs) => legs.some((r) => r === undefined))) return undefined;
+        const legs = records.map((list) =>
+          list.map((r) => flightOfferFromRecord(r as FlightOfferRecord, now, validity)),
+        );
+        const offer = itineraryOffer(legs, passengers);
+        // Still the same itinerary: the legs connect as they did when it was offered.
+        return offer && legs.every(sliceConnects) ? { ...offer, id: offerId } : undefined;
       }
       const nights = daysBetween(parsed.checkIn, parsed.checkOut);
       if (nights < 1 || nights > MAX_NIGHTS) return undefined;
