@@ -47,16 +47,22 @@ export function flightQueryFingerprint(query: FlightQuery): string {
     flightCacheKey(flightRequestOf(query)),
     query.sort,
     query.adults,
-    query.maxStops ?? null,
+    // The default (1) prints as v1's "not given", so cursors of v1 queries stay valid.
+    query.maxStops === undefined || query.maxStops === 1 ? null : query.maxStops,
     query.maxPrice === undefined ? null : decimalMilli(query.maxPrice),
     query.carriers ?? null,
-    // v2: the places as asked (city codes), the return date and the passenger mix.
-    query.origin,
-    query.destination,
-    query.returnDate ?? null,
-    query.children ?? 0,
-    query.infants ?? 0,
-    query.maxTotalPrice === undefined ? null : decimalMilli(query.maxTotalPrice),
+    // v2 parts only when given, for the same reason.
+    ...(query.returnDate !== undefined ||
+    (query.children ?? 0) > 0 ||
+    (query.infants ?? 0) > 0 ||
+    query.maxTotalPrice !== undefined
+      ? [
+          query.returnDate ?? null,
+          query.children ?? 0,
+          query.infants ?? 0,
+          query.maxTotalPrice === undefined ? null : decimalMilli(query.maxTotalPrice),
+        ]
+      : []),
   ]);
 }
 

@@ -167,7 +167,8 @@ export function itineraryOffer(
     departAt: firstSlice.departAt,
     arriveAt: firstSlice.arriveAt,
     durationMinutes: firstSlice.durationMinutes,
-    stops: outbound.length - 1,
+    // Connections, plus any stop a leg makes itself (a through flight).
+    stops: outbound.length - 1 + outbound.reduce((sum, leg) => sum + leg.stops, 0),
     carrier: first.carrier,
     flightNumber: first.flightNumber,
     cabin: first.cabin,

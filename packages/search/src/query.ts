@@ -167,14 +167,15 @@ export function createFlightQuerySchema(clock: Clock = systemClock) {
           message: "must differ from origin (and share no airport with it)",
         });
       }
-      if (isCount(query.adults) && isCount(query.children) && query.adults + query.children > 9) {
+      const adultsOk = isCount(query.adults) && query.adults >= 1 && query.adults <= 9;
+      if (adultsOk && isCount(query.children) && query.adults + query.children > 9) {
         ctx.addIssue({
           code: "custom",
           path: ["children"],
           message: "adults + children must be at most 9",
         });
       }
-      if (isCount(query.adults) && isCount(query.infants) && query.infants > query.adults) {
+      if (adultsOk && isCount(query.infants) && query.infants > query.adults) {
         ctx.addIssue({
           code: "custom",
           path: ["infants"],
