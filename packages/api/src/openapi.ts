@@ -214,7 +214,9 @@ function requestExamples(now: Date): Record<string, unknown> {
     origin: "JFK",
     destination: "LAX",
     departureDate: dayFrom(now, 14),
-    returnDate: dayFrom(now, 21),
+    // One way on the first try (a round trip doubles a cold search's reads).
+    returnDate: undefined,
+    maxTotalPrice: undefined,
     city: "LHR",
     checkIn: dayFrom(now, 14),
     checkOut: dayFrom(now, 17),

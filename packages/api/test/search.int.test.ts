@@ -89,6 +89,11 @@ describe("search, offers and admin updates through HTTP (dynalite, in-process ca
         "price",
         "pricedAt",
         "expiresAt",
+        // v2
+        "slices",
+        "passengers",
+        "totalPrice",
+        "fareBreakdown",
       ].sort(),
     );
     expect(offer).toMatchObject({

@@ -139,6 +139,8 @@ export interface ItineraryRef {
   /** One or two slices (one way, round trip), each 1–3 flight offer ids in flying order. */
   slices: string[][];
   passengers: { adults: number; children: number; infants: number };
+  /** Local date of the first departure at its airport (ages are checked against it). */
+  firstDepartureDate: string;
 }
 
 const ITINERARY_TAG = "I";
@@ -163,8 +165,8 @@ function bytesToUlid(bytes: Buffer): string {
 }
 
 /**
- * The id of an itinerary: `off_I` + base64url of [version, adults, children, infants, legs per
- * slice…, 16 bytes per leg]. Opaque to clients, and enough for `GET /v1/offers/{id}` to re-price
+ * The id of an itinerary: `off_I` + base64url of [version, adults, children, infants, first
+ * departure day (2 bytes, days since 1970), slice count, legs per slice…, 16 bytes per leg]. Opaque to clients, and enough for `GET /v1/offers/{id}` to re-price
  * it from the flights themselves. `undefined` when a leg is not one of our flight offer ids
  * (an external supplier's offer cannot be part of an itinerary).
  *
@@ -181,11 +183,15 @@ export function itineraryOfferId(ref: ItineraryRef): string | undefined {
     return undefined;
   }
   const { adults, children, infants } = ref.passengers;
+  const day = Date.parse(`${ref.firstDepartureDate}T00:00:00Z`) / DAY_MS;
+  if (!Number.isInteger(day) || day < 0 || day > 0xffff) return undefined;
   const head = Buffer.from([
     ITINERARY_VERSION,
     adults,
     children,
     infants,
+    day >> 8,
+    day & 0xff,
     ref.slices.length,
     ...ref.slices.map((s) => s.length),
   ]);
@@ -196,7 +202,7 @@ export function itineraryOfferId(ref: ItineraryRef): string | undefined {
 function decodeItinerary(body: string): ItineraryRef | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(body)) return undefined;
   const bytes = Buffer.from(body, "base64url");
-  const [version, adults, children, infants, sliceCount] = bytes;
+  const [version, adults, children, infants, dayHigh, dayLow, sliceCount] = bytes;
   if (
     version !== ITINERARY_VERSION ||
     sliceCount === undefined ||
@@ -205,9 +211,9 @@ function decodeItinerary(body: string): ItineraryRef | undefined {
   ) {
     return undefined;
   }
-  const counts = [...bytes.subarray(5, 5 + sliceCount)];
+  const counts = [...bytes.subarray(7, 7 + sliceCount)];
   if (counts.length !== sliceCount || counts.some((n) => n < 1 || n > 3)) return undefined;
-  const start = 5 + sliceCount;
+  const start = 7 + sliceCount;
   const legCount = counts.reduce((a, b) => a + b, 0);
   if (bytes.length !== start + legCount * 16) return undefined;
   if (
@@ -231,5 +237,8 @@ function decodeItinerary(body: string): ItineraryRef | undefined {
     slices.push(ids.slice(next, next + count));
     next += count;
   }
-  return { slices, passengers: { adults, children, infants } };
+  const firstDepartureDate = new Date((((dayHigh as number) << 8) | (dayLow as number)) * DAY_MS)
+    .toISOString()
+    .slice(0, 10);
+  return { slices, passengers: { adults, children, infants }, firstDepartureDate };
 }

@@ -82,7 +82,11 @@ describe("itinerary offers", () => {
     expect(parsed).toEqual({
       type: "itinerary",
       offerId: trip?.id,
-      itinerary: { slices: [[A], [B]], passengers: { adults: 1, children: 1, infants: 0 } },
+      itinerary: {
+        slices: [[A], [B]],
+        passengers: { adults: 1, children: 1, infants: 0 },
+        firstDepartureDate: "2030-02-01",
+      },
     });
     expect(parseOfferId((trip?.id ?? "").slice(0, -4))).toBeUndefined();
   });

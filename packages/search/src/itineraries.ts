@@ -5,8 +5,10 @@ import {
   itineraryOfferId,
   type Money,
   passengerFareMinor,
+  placeTimeZone,
   toMinor,
 } from "@travel/core";
+import { localDate } from "./clock.js";
 import type { FlightOffer } from "./offers.js";
 
 /**
@@ -152,6 +154,7 @@ export function itineraryOffer(
   const ref: ItineraryRef = {
     slices: slices.map((s) => s.map((leg) => leg.id)),
     passengers: { ...passengers },
+    firstDepartureDate: localDate(new Date(first.departAt), placeTimeZone(first.origin)),
   };
   const id = simple ? first.id : itineraryOfferId(ref);
   if (!id) return undefined;

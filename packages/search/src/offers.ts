@@ -28,8 +28,8 @@ const segmentSchema = z
     flightNumber: z.string().meta({ example: "BA178" }),
     origin: iata,
     destination: iata,
-    departAt: instant("2027-01-15T22:30:00Z"),
-    arriveAt: instant("2027-01-16T05:35:00Z"),
+    departAt: instant("2027-01-15T21:55:00Z"),
+    arriveAt: instant("2027-01-16T04:50:00Z"),
     durationMinutes: z.int().positive(),
   })
   .meta({ id: "Segment" });

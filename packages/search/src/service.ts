@@ -390,14 +390,26 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     await Promise.all([readModel?.inventoryChanged(changes), invalidate(changes)]);
   }
 
-  /** The flights of one airport pair from every source (read model, cache-aside suppliers). */
-  function gatherFlights(request: FlightSearchRequest, now: Date) {
+  /**
+   * The flights of one airport pair from every source (read model, cache-aside suppliers).
+   * Connection legs never fill under the inventory source's timeout and breaker (a search may
+   * touch a dozen route-months, whose slowness must not open the breaker nonstop searches
+   * depend on): `background` when the search has nonstops to show (the next search composes
+   * them), `unguarded` (awaited) when connections are all it can offer.
+   */
+  function gatherFlights(
+    request: FlightSearchRequest,
+    now: Date,
+    mode: "guarded" | "unguarded" | "background" = "guarded",
+    fillAfter?: Promise<unknown>,
+  ) {
     return gather(
       (model, guard) =>
         model.searchFlights(request, {
           now,
           validitySeconds: options.offerValiditySeconds,
-          guard,
+          ...(mode === "guarded" ? { guard } : {}),
+          ...(mode === "background" ? { fillInBackground: fillAfter ?? Promise.resolve() } : {}),
         }),
       () =>
         cache.getOrLoad<CachedResult<FlightOffer>>(
@@ -450,17 +462,30 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     const firstPairs = unique(triples.map(([o, h]) => `${o}-${h}`));
     const secondPairs = unique(triples.map(([, h, d]) => `${h}-${d}`));
     const later = addDays(departureDate, 1);
+    const pairs = airportPairs(origin, destination);
+    const mode =
+      network && pairs.some((p) => network.hasRoute(p.origin, p.destination))
+        ? "background"
+        : "unguarded";
+    const directParts = Promise.all(
+      pairs.map((pair) => gatherFlights({ ...request, ...pair }, now)),
+    );
     const [direct, first, second] = await Promise.all([
+      directParts,
       Promise.all(
-        airportPairs(origin, destination).map((pair) =>
-          gatherFlights({ ...request, ...pair }, now),
+        firstPairs.map((pair) =>
+          gatherFlights({ ...request, ...splitPair(pair) }, now, mode, directParts),
         ),
       ),
-      Promise.all(firstPairs.map((pair) => gatherFlights({ ...request, ...splitPair(pair) }, now))),
       Promise.all(
         secondPairs.flatMap((pair) =>
           [departureDate, later].map((date) =>
-            gatherFlights({ ...request, ...splitPair(pair), departureDate: date }, now),
+            gatherFlights(
+              { ...request, ...splitPair(pair), departureDate: date },
+              now,
+              mode,
+              directParts,
+            ),
           ),
         ),
       ),
@@ -469,7 +494,9 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       parts.flatMap((p) => p.offers).filter(keep);
     return {
       slices: composeSlices(legs(direct), legs(first), legs(second)),
-      parts: [...direct, ...first, ...second],
+      // Connection entries filled in the background do not make the answer a miss: what it
+      // shows came from the cache.
+      parts: mode === "background" ? direct : [...direct, ...first, ...second],
     };
   }
 
@@ -701,7 +728,7 @@ export function combineCacheInfo(parts: readonly CacheInfo[]): CacheInfo {
 }
 
 /** Connections asked per slice (origin airport, hub, destination airport): bounds a search's reads. */
-const HUB_TRIPLES = 6;
+const HUB_TRIPLES = 4;
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];

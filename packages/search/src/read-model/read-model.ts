@@ -91,6 +91,12 @@ export interface ReadModelCallOptions {
    * are already in the cache from being served.
    */
   guard?: <T>(load: () => Promise<T>) => Promise<T>;
+  /**
+   * A cold entry answers nothing now and is filled in the background once this promise settles
+   * (connection legs of a search that has nonstops to show: filled after the nonstops were
+   * read, so they never compete with them; the next search composes them).
+   */
+  fillInBackground?: Promise<unknown>;
 }
 
 export interface ReadModelStats {
@@ -261,10 +267,34 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
     return pending;
   }
 
+  /**
+   * Background fills run one at a time, after the search that asked for them: they are a
+   * warm-up, and must not crowd out the table reads of the searches and bookings being served.
+   */
+  let backgroundTail: Promise<unknown> = Promise.resolve();
+  const queuedFills = new Set<string>();
+  function queueBackgroundFill(
+    key: string,
+    load: () => Promise<VersionedEntry[]>,
+    now: Date,
+    after: Promise<unknown>,
+  ): void {
+    if (queuedFills.has(key) || filling.has(key)) return;
+    queuedFills.add(key);
+    const run = () =>
+      fill(key, load, now)
+        .catch((error: unknown) =>
+          logger.warn("read model background fill failed", { error: errorName(error) }),
+        )
+        .finally(() => queuedFills.delete(key));
+    backgroundTail = Promise.all([backgroundTail, after.catch(() => undefined)]).then(run);
+  }
+
   async function readEntry(
     key: string,
     load: () => Promise<VersionedEntry[]>,
     now: Date,
+    background?: Promise<unknown>,
   ): Promise<{ records: Records; hit: boolean }> {
     let records: Records | null;
     try {
@@ -279,6 +309,10 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
       return { records, hit: true };
     }
     stats.misses++;
+    if (background) {
+      queueBackgroundFill(key, load, now, background);
+      return { records: new Map(), hit: false };
+    }
     const snapshot = await fill(key, load, now);
     try {
       // Read back: changes applied while the fill ran are newer than its snapshot.
@@ -325,7 +359,10 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
     source,
     ttlSeconds,
 
-    async searchFlights(request, { now, validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS, guard }) {
+    async searchFlights(
+      request,
+      { now, validitySeconds = DEFAULT_OFFER_VALIDITY_SECONDS, guard, fillInBackground },
+    ) {
       const { origin, destination, departureDate, cabin } = request;
       const month = monthOf(departureDate);
       const load = () => loadFlightMonth(origin, destination, month, now);
@@ -333,6 +370,7 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
         flightEntryKey(origin, destination, month),
         guard ? () => guard(load) : load,
         now,
+        fillInBackground,
       );
       let byQuery = builtFlights.get(records);
       if (!byQuery) {
