@@ -54,7 +54,7 @@ it("the scheduled handler confirms a booking whose request died after holding th
   const request = {
     offerId,
     quantity: 1,
-    travelers: [{ givenName: "Ada", familyName: "Lovelace" }],
+    travelers: [{ type: "adult" as const, givenName: "Ada", familyName: "Lovelace" }],
     contact: { email: "ada@example.com" },
     expectedTotal: { amount: "100.00", currency: "USD" },
   };

@@ -29,8 +29,13 @@ const isoDate = z
     return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === value;
   }, "must be a real calendar date");
 
+export const travelerTypeSchema = z.enum(["adult", "child", "infant"]);
+export type TravelerType = z.infer<typeof travelerTypeSchema>;
+
 export const travelerSchema = z
   .object({
+    /** v2: children (2–11) and infants (under 2, on a lap, no seat) need `dateOfBirth`. */
+    type: travelerTypeSchema.default("adult"),
     givenName: personName,
     familyName: personName,
     dateOfBirth: isoDate
@@ -59,8 +64,11 @@ export const bookingRequestSchema = z
       .string()
       .max(200)
       .regex(/^off_[A-Za-z0-9_-]{6,196}$/, "must be an offer id (off_…)"),
-    /** Seats (flights) or rooms (hotels). */
-    quantity: z.number().int().min(1).max(MAX_QUANTITY).default(1),
+    /**
+     * Seats (flights) or rooms (hotels). Flights: optional, the travellers who take a seat
+     * (infants do not); hotels: default 1.
+     */
+    quantity: z.number().int().min(1).max(MAX_QUANTITY).optional(),
     travelers: z.array(travelerSchema).min(1).max(MAX_TRAVELERS),
     contact: contactSchema,
     expectedTotal: moneySchema,

@@ -15,7 +15,7 @@ export function toBookingResponse(record: BookingRecord): BookingResponse {
     offerType: record.offerType,
     quantity: record.quantity,
     total: fromMinor(record.totalMinor, record.currency),
-    travelers: record.travelers,
+    travelers: record.travelers.map((t) => ({ ...t, type: t.type ?? "adult" })),
     contact: record.contact,
     createdAt: record.createdAt,
     ...(record.confirmedAt ? { confirmedAt: record.confirmedAt } : {}),

@@ -39,6 +39,7 @@ import {
   MAX_TRAVELERS,
 } from "./request.js";
 import { problemResponse, settledResponse, toBookingResponse } from "./response.js";
+import { flightTravelerErrors, quantityOf } from "./travelers.js";
 import {
   type BookingStore,
   type Clock,
@@ -104,18 +105,16 @@ export function createBookingService(deps: BookingServiceDeps) {
   function validateForOffer(request: BookingRequest): void {
     const errors: { path: string; message: string }[] = [];
     const parsed = parseOfferId(request.offerId);
-    if (parsed?.type === "flight" && request.travelers.length !== request.quantity) {
-      errors.push({
-        path: "travelers",
-        message: "flights need exactly one traveler per seat (quantity)",
-      });
+    if (parsed?.type === "flight" || parsed?.type === "itinerary") {
+      errors.push(...flightTravelerErrors(request, parsed));
     }
-    if (parsed?.type === "hotel" && request.quantity > 4) {
+    if (parsed?.type === "hotel" && quantityOf(request, parseOfferId(request.offerId)) > 4) {
       errors.push({ path: "quantity", message: "at most 4 rooms can be booked at once" });
     }
     if (
       parsed?.type === "hotel" &&
-      request.travelers.length > Math.min(MAX_TRAVELERS, 2 * request.quantity + 4)
+      request.travelers.length >
+        Math.min(MAX_TRAVELERS, 2 * quantityOf(request, parseOfferId(request.offerId)) + 4)
     ) {
       errors.push({ path: "travelers", message: "too many guests for the rooms booked" });
     }
@@ -238,8 +237,14 @@ export function createBookingService(deps: BookingServiceDeps) {
     const now = clock.now();
     let live: Awaited<ReturnType<typeof priceOffer>>;
     try {
-      live = await priceOffer(inventory, request.offerId, request.quantity, now);
-      if (live.available < request.quantity) throw new SoldOutError();
+      live = await priceOffer(
+        inventory,
+        request.offerId,
+        quantityOf(request, parseOfferId(request.offerId)),
+        now,
+      );
+      if (live.available < quantityOf(request, parseOfferId(request.offerId)))
+        throw new SoldOutError();
       const expected = toMinor(request.expectedTotal);
       if (expected.currency !== live.currency || expected.minor !== live.totalMinor) {
         throw PriceChangedError.fromMinor(live.totalMinor, live.currency);
@@ -260,7 +265,7 @@ export function createBookingService(deps: BookingServiceDeps) {
       offerId: live.offerId,
       offerType: live.offerType,
       route: live.route,
-      quantity: request.quantity,
+      quantity: quantityOf(request, parseOfferId(request.offerId)),
       totalMinor: live.totalMinor,
       currency: live.currency,
       travelers: request.travelers,
@@ -324,10 +329,15 @@ export function createBookingService(deps: BookingServiceDeps) {
       idempotencyKey: string;
       request: BookingRequest;
     }): Promise<BookingOutcome> {
-      const { tenantId, idempotencyKey, request } = input;
+      const { tenantId, idempotencyKey } = input;
+      // Seats or rooms made explicit, so an omitted quantity and the same number sent hash alike.
+      const request = {
+        ...input.request,
+        quantity: quantityOf(input.request, parseOfferId(input.request.offerId)),
+      };
       return tracer.startActiveSpan("booking.book", async (span) => {
         try {
-          validateForOffer(request);
+          validateForOffer(input.request);
           if (!parseOfferId(request.offerId)) throw new OfferNotFoundError();
           const hash = requestHash(OPERATION, request);
           const now = clock.now();

@@ -1,3 +1,4 @@
+import { itineraryOfferId } from "@travel/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReconciler } from "../src/reconciler.js";
 import { DEFAULT_LEASE_MS } from "../src/service.js";
@@ -39,8 +40,39 @@ function reconciler() {
   return createReconciler({ ...env.repos, clock: env.clock, listener: env.listener });
 }
 
+type Kind = "flight" | "hotel" | "itinerary";
+
 /** Seeds one offer per case and returns how to book it and how to read its inventory. */
-async function scenario(kind: "flight" | "hotel") {
+async function scenario(kind: Kind) {
+  if (kind === "itinerary") {
+    // A connecting round trip: 4 segments, 2 seats held on each.
+    const legs = await Promise.all(
+      [
+        "2027-04-10T08:15:00.000Z",
+        "2027-04-10T16:00:00.000Z",
+        "2027-04-14T08:15:00.000Z",
+        "2027-04-14T16:00:00.000Z",
+      ].map((departAt, i) => seedFlight(env.db, { seats: [5, 4, 6, 5][i] as number, departAt })),
+    );
+    const offerId = itineraryOfferId({
+      slices: [legs.slice(0, 2), legs.slice(2)],
+      passengers: { adults: 2, children: 0, infants: 0 },
+      firstDepartureDate: "2027-04-10",
+    }) as string;
+    const sorted = [...legs].sort();
+    return {
+      request: parseRequest(flightRequest(offerId, 2, "1596.00")),
+      initial: sorted.map((id) => [5, 4, 6, 5][legs.indexOf(id)] as number),
+      quantity: 2,
+      inventory: async () =>
+        Promise.all(
+          sorted.map(async (id) => {
+            const s = await flightState(env.db, id);
+            return { available: s.seatsAvailable, holds: s.holds };
+          }),
+        ),
+    };
+  }
   if (kind === "flight") {
     const offerId = await seedFlight(env.db, { seats: 5 });
     return {
@@ -69,7 +101,7 @@ async function scenario(kind: "flight" | "hotel") {
 }
 
 /** Writes of one uninterrupted booking: the crash points to cover. */
-async function countWrites(kind: "flight" | "hotel"): Promise<string[]> {
+async function countWrites(kind: Kind): Promise<string[]> {
   const s = await scenario(kind);
   const probe = withFault(env.repos, { failAt: 0 });
   await env.service(probe.repos).book({
@@ -80,97 +112,99 @@ async function countWrites(kind: "flight" | "hotel"): Promise<string[]> {
   return probe.writes;
 }
 
-describe.each(["flight", "hotel"] as const)("a %s booking interrupted after any write", (kind) => {
-  let steps: string[] = [];
-  beforeAll(async () => {
-    steps = await countWrites(kind);
-  });
+describe.each(["flight", "hotel", "itinerary"] as const)(
+  "a %s booking interrupted after any write",
+  (kind) => {
+    let steps: string[] = [];
+    beforeAll(async () => {
+      steps = await countWrites(kind);
+    });
 
-  it("has the write steps the design describes", () => {
-    const holds =
-      kind === "flight" ? ["holds.acquire"] : ["holds.acquire", "holds.acquire", "holds.acquire"];
-    expect(steps).toEqual([
-      "idempotency.begin",
-      "bookings.claimReference",
-      "bookings.createPending",
-      ...holds,
-      "bookings.confirm",
-      "idempotency.complete",
-    ]);
-  });
+    it("has the write steps the design describes", () => {
+      const holds = Array(kind === "flight" ? 1 : kind === "hotel" ? 3 : 4).fill("holds.acquire");
+      expect(steps).toEqual([
+        "idempotency.begin",
+        "bookings.claimReference",
+        "bookings.createPending",
+        ...holds,
+        "bookings.confirm",
+        "idempotency.complete",
+      ]);
+    });
 
-  for (const mode of MODES) {
-    for (const recovery of RECOVERIES) {
-      it(`${mode}, recovered by ${recovery}: exactly one booking, no seat lost or created`, async () => {
-        const total = steps.length;
-        expect(total).toBeGreaterThan(5);
-        for (let failAt = 1; failAt <= total; failAt++) {
-          const s = await scenario(kind);
-          const key = `crash-${kind}-${mode}-${recovery}-${failAt}-${Date.now()}`;
-          const { service, faulty } = faultyService(failAt, mode);
-          const first = await service
-            .book({ tenantId: "t-crash", idempotencyKey: key, request: s.request })
-            .then(
-              () => undefined,
-              (e: unknown) => e,
-            );
-          const label = `${mode} at write ${failAt} (${faulty.writes[failAt - 1]})`;
-          expect(first, label).toBeDefined();
-          expect(
-            first instanceof InjectedFault ||
-              (first instanceof AggregateError && first.errors[0] instanceof InjectedFault),
-            label,
-          ).toBe(true);
-          const bookingWritten = faulty.writes.indexOf("bookings.createPending") + 1;
-          const bookingExists =
-            bookingWritten > 0 &&
-            (failAt > bookingWritten || (failAt === bookingWritten && mode === "crash-after"));
+    for (const mode of MODES) {
+      for (const recovery of RECOVERIES) {
+        it(`${mode}, recovered by ${recovery}: exactly one booking, no seat lost or created`, async () => {
+          const total = steps.length;
+          expect(total).toBeGreaterThan(5);
+          for (let failAt = 1; failAt <= total; failAt++) {
+            const s = await scenario(kind);
+            const key = `crash-${kind}-${mode}-${recovery}-${failAt}-${Date.now()}`;
+            const { service, faulty } = faultyService(failAt, mode);
+            const first = await service
+              .book({ tenantId: "t-crash", idempotencyKey: key, request: s.request })
+              .then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+            const label = `${mode} at write ${failAt} (${faulty.writes[failAt - 1]})`;
+            expect(first, label).toBeDefined();
+            expect(
+              first instanceof InjectedFault ||
+                (first instanceof AggregateError && first.errors[0] instanceof InjectedFault),
+              label,
+            ).toBe(true);
+            const bookingWritten = faulty.writes.indexOf("bookings.createPending") + 1;
+            const bookingExists =
+              bookingWritten > 0 &&
+              (failAt > bookingWritten || (failAt === bookingWritten && mode === "crash-after"));
 
-          // A crashed process's leases must run out; after a transient error a retry resumes at
-          // once (the leases were handed back), while the reconciler only looks at old entries.
-          if (mode !== "transient" || recovery === "reconciler") expireLeases();
-          if (recovery === "reconciler") {
-            const report = await reconciler().reconcile({ olderThanMs: 1_000 });
-            expect(report.errors, label).toEqual([]);
-            const after = await s.inventory();
-            if (bookingExists) {
-              // Rolled forward: the booking holds its seats/rooms on every item.
-              const ids = new Set(after.flatMap((i) => Object.keys(i.holds)));
-              expect(ids.size, label).toBe(1);
-              for (const [i, item] of after.entries()) {
-                expect(item.available, label).toBe(s.initial[i]! - s.quantity);
+            // A crashed process's leases must run out; after a transient error a retry resumes at
+            // once (the leases were handed back), while the reconciler only looks at old entries.
+            if (mode !== "transient" || recovery === "reconciler") expireLeases();
+            if (recovery === "reconciler") {
+              const report = await reconciler().reconcile({ olderThanMs: 1_000 });
+              expect(report.errors, label).toEqual([]);
+              const after = await s.inventory();
+              if (bookingExists) {
+                // Rolled forward: the booking holds its seats/rooms on every item.
+                const ids = new Set(after.flatMap((i) => Object.keys(i.holds)));
+                expect(ids.size, label).toBe(1);
+                for (const [i, item] of after.entries()) {
+                  expect(item.available, label).toBe(s.initial[i]! - s.quantity);
+                }
+              } else {
+                after.forEach((item, i) => {
+                  expect(item.available, label).toBe(s.initial[i]);
+                  expect(item.holds, label).toEqual({});
+                });
               }
-            } else {
-              after.forEach((item, i) => {
-                expect(item.available, label).toBe(s.initial[i]);
-                expect(item.holds, label).toEqual({});
-              });
             }
-          }
-          // Whatever happened before, a retry with the same key ends with the one right booking.
-          const retry = await env
-            .service()
-            .book({ tenantId: "t-crash", idempotencyKey: key, request: s.request });
-          expect(retry.status, label).toBe(201);
-          expect(retry.booking.status, label).toBe("confirmed");
-          const again = await env
-            .service()
-            .book({ tenantId: "t-crash", idempotencyKey: key, request: s.request });
-          expect(again.booking, label).toEqual(retry.booking);
-          expect(again.replayed, label).toBe(true);
+            // Whatever happened before, a retry with the same key ends with the one right booking.
+            const retry = await env
+              .service()
+              .book({ tenantId: "t-crash", idempotencyKey: key, request: s.request });
+            expect(retry.status, label).toBe(201);
+            expect(retry.booking.status, label).toBe("confirmed");
+            const again = await env
+              .service()
+              .book({ tenantId: "t-crash", idempotencyKey: key, request: s.request });
+            expect(again.booking, label).toEqual(retry.booking);
+            expect(again.replayed, label).toBe(true);
 
-          const final = await s.inventory();
-          final.forEach((item, i) => {
-            expect(item.available, label).toBe(s.initial[i]! - s.quantity);
-            expect(item.holds, label).toEqual({ [retry.booking.id]: s.quantity });
-          });
-          const stored = await env.repos.bookings.get(retry.booking.id);
-          expect(stored?.workQueue ?? "", label).toBe("");
-        }
-      });
+            const final = await s.inventory();
+            final.forEach((item, i) => {
+              expect(item.available, label).toBe(s.initial[i]! - s.quantity);
+              expect(item.holds, label).toEqual({ [retry.booking.id]: s.quantity });
+            });
+            const stored = await env.repos.bookings.get(retry.booking.id);
+            expect(stored?.workQueue ?? "", label).toBe("");
+          }
+        });
+      }
     }
-  }
-});
+  },
+);
 
 describe("a cancellation interrupted after any write", () => {
   for (const mode of MODES) {
@@ -339,4 +373,88 @@ describe("the reconciler", () => {
     expect((await s.inventory())[0]!.available).toBe(3);
     expect(CURSOR_SECRET.length).toBeGreaterThanOrEqual(16);
   });
+});
+
+describe("an itinerary whose last segment sells out while held, interrupted after any write", () => {
+  // The price check sees seats on every segment (as if the last one sold out a moment later),
+  // so the holds find the shortage on segment 4: three segments are held, then released again.
+  const optimisticService = (repos: ReturnType<typeof withFault>["repos"]) =>
+    env.service({
+      ...repos,
+      maxWaitMs: 2_000,
+      inventory: {
+        getNights: repos.inventory.getNights,
+        getFlightOffer: async (...args: Parameters<typeof repos.inventory.getFlightOffer>) => {
+          const offer = await repos.inventory.getFlightOffer(...args);
+          return offer ? { ...offer, seatsAvailable: 9 } : offer;
+        },
+      },
+    });
+  const seedTrip = async () => {
+    const seats = [3, 3, 3, 0];
+    const legs = await Promise.all(
+      [
+        "2027-05-10T08:15:00.000Z",
+        "2027-05-10T16:00:00.000Z",
+        "2027-05-14T08:15:00.000Z",
+        "2027-05-14T16:00:00.000Z",
+      ].map((departAt, i) => seedFlight(env.db, { seats: seats[i] as number, departAt })),
+    );
+    const offerId = itineraryOfferId({
+      slices: [legs.slice(0, 2), legs.slice(2)],
+      passengers: { adults: 1, children: 0, infants: 0 },
+      firstDepartureDate: "2027-05-10",
+    }) as string;
+    return { offerId, legs, seats, request: parseRequest(flightRequest(offerId, 1, "798.00")) };
+  };
+
+  for (const mode of MODES) {
+    for (const recovery of RECOVERIES) {
+      it(`${mode}, recovered by ${recovery}: no seat stays held on any segment and the answer is sold_out`, async () => {
+        const probeTrip = await seedTrip();
+        const probe = withFault(env.repos, { failAt: 0 });
+        await optimisticService(probe.repos)
+          .book({
+            tenantId: "t-crash",
+            idempotencyKey: `probe-it-${Date.now()}`,
+            request: probeTrip.request,
+          })
+          .catch((e: unknown) => expect(e).toMatchObject({ code: "sold_out" }));
+        const acquires = probe.writes.filter((w) => w === "holds.acquire").length;
+        expect(acquires).toBeGreaterThanOrEqual(1);
+        for (let failAt = 1; failAt <= probe.writes.length; failAt++) {
+          const trip = await seedTrip();
+          const key = `rollback-it-${mode}-${recovery}-${failAt}-${Date.now()}`;
+          const faulty = withFault(env.repos, { failAt, mode });
+          const error = await optimisticService(faulty.repos)
+            .book({ tenantId: "t-crash", idempotencyKey: key, request: trip.request })
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          const label = `${mode} at write ${failAt} (${faulty.writes[failAt - 1]})`;
+          expect(error, label).toBeDefined();
+          if (mode !== "transient" || recovery === "reconciler") expireLeases();
+          if (recovery === "reconciler") {
+            expect((await reconciler().reconcile({ olderThanMs: 1_000 })).errors, label).toEqual(
+              [],
+            );
+          }
+          const retry = await env
+            .service({ maxWaitMs: 2_000 })
+            .book({ tenantId: "t-crash", idempotencyKey: key, request: trip.request })
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          expect(retry, label).toMatchObject({ status: 409, code: "sold_out" });
+          for (const [i, id] of trip.legs.entries()) {
+            const state = await flightState(env.db, id);
+            expect(state.seatsAvailable, label).toBe(trip.seats[i]);
+            expect(state.holds, label).toEqual({});
+          }
+        }
+      });
+    }
+  }
 });

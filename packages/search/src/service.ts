@@ -402,6 +402,25 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     now: Date,
     mode: "guarded" | "unguarded" | "background" = "guarded",
     fillAfter?: Promise<unknown>,
+  ): Promise<{ offers: FlightOffer[]; missing: string[]; cache: CacheInfo }> {
+    if (mode === "guarded") return readFlights(request, now, mode);
+    // A leg the answer does not depend on: its failure makes the answer partial (named in
+    // `meta.suppliers.missing`), never a 503.
+    return readFlights(request, now, mode, fillAfter).catch((error: unknown) => {
+      logger.warn("connection legs not read", { error: errorName(error) });
+      return {
+        offers: [],
+        missing: readModel ? [readModel.source.name] : [],
+        cache: { status: "miss" as const, ageSeconds: 0, ttlSeconds: 0 },
+      };
+    });
+  }
+
+  function readFlights(
+    request: FlightSearchRequest,
+    now: Date,
+    mode: "guarded" | "unguarded" | "background",
+    fillAfter?: Promise<unknown>,
   ) {
     return gather(
       (model, guard) =>
@@ -467,8 +486,16 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       network && pairs.some((p) => network.hasRoute(p.origin, p.destination))
         ? "background"
         : "unguarded";
+    // A pair the network does not fly is still asked (inventory may exist off the network),
+    // outside the breaker like connection legs: it is not what the answer depends on.
     const directParts = Promise.all(
-      pairs.map((pair) => gatherFlights({ ...request, ...pair }, now)),
+      pairs.map((pair) =>
+        gatherFlights(
+          { ...request, ...pair },
+          now,
+          !network || network.hasRoute(pair.origin, pair.destination) ? "guarded" : "unguarded",
+        ),
+      ),
     );
     const [direct, first, second] = await Promise.all([
       directParts,

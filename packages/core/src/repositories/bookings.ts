@@ -5,6 +5,8 @@ import type { TravelService } from "../service.js";
 import type { InventoryItemRef } from "./inventory-holds.js";
 
 export interface BookingTraveler {
+  /** v2; absent on bookings made before traveller types (they were adults). */
+  type?: "adult" | "child" | "infant";
   givenName: string;
   familyName: string;
   dateOfBirth?: string;
