@@ -1,8 +1,10 @@
+import { parseOfferId } from "@travel/core";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, requestHash } from "./canonical.js";
 import { createCursorCodec } from "./cursor.js";
 import { referenceCandidate } from "./reference.js";
 import { bookingRequestSchema, idempotencyKeySchema } from "./request.js";
+import { quantityOf } from "./travelers.js";
 
 describe("requestHash", () => {
   it("ignores key order and undefined members, and tells different requests apart", () => {
@@ -56,8 +58,11 @@ describe("request schemas", () => {
     contact: { email: "jose@example.com" },
     expectedTotal: { amount: "10.50", currency: "EUR" },
   };
-  it("defaults quantity to 1 and accepts names in any script", () => {
-    expect(bookingRequestSchema.parse(valid).quantity).toBe(1);
+  it("derives an omitted quantity (v2: the seated travellers, 1 room) and accepts names in any script", () => {
+    const parsed = bookingRequestSchema.parse(valid);
+    expect(parsed.quantity).toBeUndefined();
+    expect(parsed.travelers.every((t) => t.type === "adult")).toBe(true);
+    expect(quantityOf(parsed, parseOfferId(parsed.offerId))).toBe(parsed.travelers.length);
     expect(
       bookingRequestSchema.safeParse({
         ...valid,

@@ -41,8 +41,9 @@ export function flightTravelerErrors(
   const seats = counts.adult + counts.child;
   if (request.quantity !== undefined && request.quantity !== seats) {
     errors.push({
-      path: "quantity",
-      message: "must equal the travellers who take a seat (adults and children; infants have none)",
+      path: "travelers",
+      message:
+        "flights need exactly one traveler per seat (quantity); infants travel on a lap, without one",
     });
   }
   if (counts.adult === 0) {
