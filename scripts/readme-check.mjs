@@ -1,11 +1,19 @@
 #!/usr/bin/env node
-// Runs the local commands of the root README as written, in a fresh clone of HEAD, so the
-// README cannot drift from what works. Commands come from the README itself: every `sh` code
-// block and every `pnpm …` code span in the first column of a command table, in order, except
-// the "Deploying with SST" section (AWS; its stack is checked offline by @travel/infra's synth
-// tests).
+// Runs the local commands of the READMEs as written, in a fresh clone of HEAD, so no README
+// can drift from what works. Commands come from the READMEs themselves: every `sh` code block
+// and every `pnpm …` code span in the first column of a command table, in order, except the
+// sections about deploying to AWS (their stack is checked offline by @travel/infra's synth tests)
+// and blocks that call AWS (`aws …`, `sst deploy|dev|remove|secret|shell`).
 //
-//   node scripts/readme-check.mjs [--skip "<command>"]... [--keep]
+//   node scripts/readme-check.mjs [--readme <path>]... [--skip "<command>"]... [--quick] [--keep]
+//
+// - `--readme` (repeatable) names the READMEs, relative to the repo root, run in the order given
+//   in one clone (default: README.md). `packages` stands for every packages/*/README.md.
+// - `--quick` runs the benchmarks with the smallest sizes their environment knobs allow
+//   (BENCH_QUICK, below): each starts, measures and prints its result line, in seconds instead
+//   of minutes. Without it they run as written.
+// - A block that calls `localhost:3000` while no `pnpm start` runs starts one for its section
+//   (e.g. the webhook registration example).
 //
 // - `pnpm start` runs in the background until its banner says it is serving; the code blocks after
 //   it run against it; it is stopped (SIGINT) before the first command-table row or at the
@@ -14,7 +22,7 @@
 // - `--skip` leaves out a command (CI runs `pnpm test` as its own step, and the benchmarks take
 //   tens of minutes); skipped commands are listed in the summary.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -23,9 +31,34 @@ import { parseArgs } from "node:util";
 
 const repoRoot = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const { values: flags } = parseArgs({
-  options: { skip: { type: "string", multiple: true, default: [] }, keep: { type: "boolean" } },
+  options: {
+    readme: { type: "string", multiple: true, default: [] },
+    skip: { type: "string", multiple: true, default: [] },
+    quick: { type: "boolean" },
+    keep: { type: "boolean" },
+  },
 });
 const skipped = new Set(flags.skip);
+
+/**
+ * The benchmarks' own size knobs at their smallest useful values (`--quick`): every bench still
+ * starts its engines, measures and prints, only over less data and time.
+ */
+const BENCH_QUICK = {
+  BENCH_DURATION_MS: "200",
+  BENCH_ROUNDS: "1",
+  BENCH_SECONDS: "1",
+  BENCH_RECORDS: "100",
+  BENCH_DELAY_SAMPLES: "3",
+  BENCH_RUNS: "1",
+  BENCH_ITERATIONS: "50",
+  BENCH_OFFERS: "5",
+  COLD_RUNS: "1",
+  WARM_RUNS: "2",
+};
+
+/** Blocks that talk to AWS: checked offline elsewhere (synth tests), never run here. */
+const AWS_COMMAND = /^\s*(aws |sst (deploy|dev|remove|secret|shell)\b|alias sst=)/m;
 
 /** The README's sections, each with its commands in order. */
 export function readmeCommands(markdown) {
@@ -50,7 +83,23 @@ export function readmeCommands(markdown) {
       }
     }
   }
-  return sections.filter((s) => s.commands.length > 0 && !/^Deploying/.test(s.title));
+  return sections
+    .filter((s) => !/^Deploying with SST/.test(s.title))
+    .map((s) => ({ ...s, commands: s.commands.filter((c) => !AWS_COMMAND.test(c)) }))
+    .filter((s) => s.commands.length > 0);
+}
+
+/** The READMEs named by `--readme` (default the root one); `packages` = every package's. */
+function readmePaths() {
+  const named = flags.readme.length > 0 ? flags.readme : ["README.md"];
+  return named.flatMap((name) =>
+    name === "packages"
+      ? readdirSync(join(repoRoot, "packages"))
+          .sort()
+          .map((pkg) => join("packages", pkg, "README.md"))
+          .filter((path) => existsSync(join(repoRoot, path)))
+      : [name],
+  );
 }
 
 function freePort(preferred) {
@@ -85,14 +134,24 @@ function failIfProblem(command, stdout) {
 }
 
 async function main() {
-  const sections = readmeCommands(readFileSync(join(repoRoot, "README.md"), "utf8"));
+  const sections = readmePaths().flatMap((path) =>
+    readmeCommands(readFileSync(join(repoRoot, path), "utf8")).map((section) => ({
+      ...section,
+      title: `${path}: ${section.title}`,
+    })),
+  );
   const clone = mkdtempSync(join(tmpdir(), "readme-check-"));
   step(`fresh clone of HEAD in ${clone}`);
   const cloned = spawnSync("git", ["clone", "--quiet", repoRoot, clone], { stdio: "inherit" });
   if (cloned.status !== 0) throw new Error("git clone failed");
   // The README says localhost:3000; another server on this machine may hold it.
   const port = await freePort(3000);
-  const env = { ...process.env, PORT: String(port), FORCE_COLOR: "0" };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    FORCE_COLOR: "0",
+    ...(flags.quick ? BENCH_QUICK : {}),
+  };
   const asWritten = (command) =>
     port === 3000 ? command : command.replaceAll("localhost:3000", `localhost:${port}`);
   if (port !== 3000)
@@ -102,7 +161,7 @@ async function main() {
   let server;
   try {
     for (const section of sections) {
-      for (const command of section.commands) {
+      for (let command of section.commands) {
         // The command tables list independent commands (pnpm seed needs the data directory
         // pnpm start holds): the server started by the walkthrough above them stops first.
         if (server && section.tableCommands.has(command)) {
@@ -114,6 +173,13 @@ async function main() {
           ran.push(`skipped  ${command}`);
           continue;
         }
+        // A skipped command can also be one line of a block (its trailing comment aside).
+        const lines = command.split("\n");
+        const kept = lines.filter((line) => !skipped.has(line.replace(/\s+#.*$/, "").trim()));
+        for (const line of lines.filter((l) => !kept.includes(l))) {
+          ran.push(`skipped  ${line.replace(/\s+#.*$/, "").trim()}`);
+        }
+        if (kept.length < lines.length) command = kept.join("\n");
         const parts =
           command === "pnpm install && pnpm start" ? ["pnpm install", "pnpm start"] : [command];
         for (const part of parts) {
@@ -122,6 +188,11 @@ async function main() {
             server = await startServer(clone, env);
             ran.push("ok       pnpm start");
             continue;
+          }
+          // An example that calls the running server, in a section without one, starts it.
+          if (!server && /localhost:3000/.test(part)) {
+            step("pnpm start (background: this block calls the server)");
+            server = await startServer(clone, env);
           }
           step(part);
           const started = Date.now();
