@@ -228,8 +228,12 @@ describe("GET /v1/analytics/live from two app instances sharing the table", () =
       expect(res.status).toBe(200);
       return (await res.json()) as Live;
     };
+    // A batch writes its minute rows and day rows (top routes) concurrently: wait for all.
     const counted = (v: Live) =>
-      v.totals.searches === 3 && v.totals.bookings === 1 && v.topRoutes[0]?.bookings === 1;
+      v.totals.searches === 3 &&
+      v.totals.bookings === 1 &&
+      v.topRoutes[0]?.searches === 3 &&
+      v.topRoutes[0]?.bookings === 1;
     let fromA = await until(5_000, () => liveOn(a, tenantKey), counted);
     let fromB = await until(5_000, () => liveOn(b, tenantKey), counted);
     // Both reads in the same minute (the window moves when a minute turns between them).
