@@ -12,6 +12,7 @@ describe("loadConfig", () => {
       corsOrigins: [],
       bodyLimitBytes: 65_536,
       apiKeyCacheSeconds: 30,
+      tenantInventorySharePercent: 50,
       searchCacheTtlSeconds: 600,
       readModelNearCache: true,
       postResponseFlush: true,

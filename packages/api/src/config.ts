@@ -72,6 +72,8 @@ const envSchema = z.object({
   DEFAULT_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
   /** Per-instance share of a key's limit (percent) enforced while Redis is out. */
   RATE_LIMIT_INSURANCE_PERCENT: intInRange(1, 100, 25),
+  /** Share (percent) of a flight's seats or a night's rooms one tenant may hold (min 9 units). */
+  TENANT_INVENTORY_SHARE_PERCENT: intInRange(1, 100, 50),
   API_KEY_CACHE_SECONDS: intInRange(0, 30, 30),
   API_KEY_NEGATIVE_CACHE_SECONDS: intInRange(0, 30, 5),
   SEARCH_CACHE_TTL_SECONDS: intInRange(300, 900, 600),
@@ -108,6 +110,8 @@ export type AppConfig = {
   defaultRateLimitPerMinute: number;
   /** Per-instance share (percent) of a key's limit enforced while Redis is out. */
   rateLimitInsurancePercent: number;
+  /** Share (percent) of one flight's seats / one night's rooms a tenant may hold (`tenant_inventory_cap`). */
+  tenantInventorySharePercent: number;
   apiKeyCacheSeconds: number;
   apiKeyNegativeCacheSeconds: number;
   searchCacheTtlSeconds: number;
@@ -160,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     serviceName: e.SERVICE_NAME,
     defaultRateLimitPerMinute: e.DEFAULT_RATE_LIMIT_PER_MINUTE,
     rateLimitInsurancePercent: e.RATE_LIMIT_INSURANCE_PERCENT,
+    tenantInventorySharePercent: e.TENANT_INVENTORY_SHARE_PERCENT,
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     apiKeyNegativeCacheSeconds: e.API_KEY_NEGATIVE_CACHE_SECONDS,
     searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,

@@ -249,6 +249,7 @@ export async function createAppDeps(
     listener: search,
     onRefreshFailed,
     cursorSecret,
+    tenantSharePercent: config.tenantInventorySharePercent,
     tracer,
   });
   const reconciler = createReconciler({

@@ -114,6 +114,15 @@ const PROBLEM_EXAMPLES: Record<string, Record<string, { summary: string; value: 
       summary: "Not enough seats or rooms left",
       value: PROBLEM(409, "sold_out", "Sold out", "Only 1 seat left on this offer; 2 requested."),
     },
+    tenant_inventory_cap: {
+      summary: "The tenant would hold more than its share of one flight or night",
+      value: PROBLEM(
+        409,
+        "tenant_inventory_cap",
+        "Tenant inventory cap",
+        "Your bookings would hold more than your share of this flight's seats or of a night's rooms.",
+      ),
+    },
     price_changed: {
       summary: "The price moved since the search",
       value: PROBLEM(409, "price_changed", "Price changed", "The total is now 268.00 USD.", {

@@ -240,17 +240,36 @@ describe("bookings through HTTP (dynalite, in-process cache)", { timeout: 120_00
     expect((await seatsOf(after, offer!.id))?.seatsAvailable).toBe(7);
   });
 
-  it("100 concurrent bookings for 10 seats: exactly 10 × 201, 90 × 409 sold_out, seats end at 0", async () => {
-    const offerId = await seedFlight(t.engine.db, 10);
+  it("100 concurrent bookings for 9 seats: exactly 9 × 201, 91 × 409 sold_out, seats end at 0", async () => {
+    // 9 seats: the whole flight is within one tenant's cap (max(9, half)), so this is the oversell race.
+    const offerId = await seedFlight(t.engine.db, 9);
     const responses = await Promise.all(
       Array.from({ length: 100 }, (_, i) => post(body(offerId), `race-${offerId}-${i}`)),
     );
     const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(90);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(9);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(91);
     const problems = await Promise.all(responses.filter((r) => r.status === 409).map(readProblem));
     expect(new Set(problems.map((p) => p.code))).toEqual(new Set(["sold_out"]));
     expect(await seats(offerId)).toBe(0);
+  });
+
+  it("one key racing 40 bookings for a 30-seat flight gets its cap of 15; past it 409 tenant_inventory_cap", async () => {
+    const offerId = await seedFlight(t.engine.db, 30);
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post(body(offerId), `hoard-${offerId}-${i}`)),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(15);
+    const refused = responses.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(25);
+    expect(refused[0]!.headers.get("content-type")).toContain("application/problem+json");
+    const problems = await Promise.all(refused.map(readProblem));
+    expect(new Set(problems.map((p) => p.code))).toEqual(new Set(["tenant_inventory_cap"]));
+    expect(await seats(offerId)).toBe(15);
+    // Another tenant still books what is left of the flight.
+    const other = await post(body(offerId), newKey(), keyB);
+    expect(other.status).toBe(201);
   });
 
   it("20 concurrent identical requests with one key: one booking, 20 identical bodies", async () => {

@@ -49,6 +49,16 @@ export class SoldOutError extends BookingError {
   }
 }
 
+/** 409 `tenant_inventory_cap`: the tenant would hold more than its share of a flight or night. */
+export class TenantInventoryCapError extends BookingError {
+  constructor(
+    detail = "Your bookings would hold more than your share of this flight's seats or of a night's rooms.",
+  ) {
+    super({ status: 409, code: "tenant_inventory_cap", title: "Tenant inventory cap", detail });
+    this.name = "TenantInventoryCapError";
+  }
+}
+
 export class IdempotencyConflictError extends BookingError {
   constructor(detail: string) {
     super({ status: 409, code: "idempotency_conflict", title: "Idempotency key conflict", detail });

@@ -4,8 +4,16 @@ export type HoldStore = Pick<InventoryHoldRepository, "acquire" | "release">;
 
 export type AcquireAllResult =
   | { ok: true; changes: InventoryChange[] }
-  /** `heldAny`: at least one item is (or may still be) held by the booking. */
-  | { ok: false; changes: InventoryChange[]; heldAny: boolean };
+  /**
+   * `heldAny`: at least one item is (or may still be) held by the booking; `reason`: an item is
+   * short (`sold_out`) or the tenant would pass its share of it (`tenant_inventory_cap`).
+   */
+  | {
+      ok: false;
+      changes: InventoryChange[];
+      heldAny: boolean;
+      reason: "sold_out" | "tenant_inventory_cap";
+    };
 
 /**
  * Holds `quantity` of every item of a booking, one conditional write per item, always in the
@@ -15,13 +23,17 @@ export type AcquireAllResult =
  */
 export async function acquireAll(
   holds: HoldStore,
-  booking: Pick<BookingRecord, "bookingId" | "items" | "quantity">,
+  booking: Pick<BookingRecord, "bookingId" | "tenantId" | "items" | "quantity">,
   now: Date,
 ): Promise<AcquireAllResult> {
   const changes: InventoryChange[] = [];
+  const owner = { bookingId: booking.bookingId, tenantId: booking.tenantId };
   for (const item of booking.items) {
-    const result = await holds.acquire(item, booking.bookingId, booking.quantity, now);
-    if (result.outcome !== "held") return { ok: false, changes, heldAny: changes.length > 0 };
+    const result = await holds.acquire(item, owner, booking.quantity, now);
+    if (result.outcome !== "held") {
+      const reason = result.outcome === "capped" ? "tenant_inventory_cap" : "sold_out";
+      return { ok: false, changes, heldAny: changes.length > 0, reason };
+    }
     changes.push(result.change);
   }
   return { ok: true, changes };
@@ -34,12 +46,13 @@ export async function acquireAll(
  */
 export async function releaseAll(
   holds: HoldStore,
-  booking: Pick<BookingRecord, "bookingId" | "items">,
+  booking: Pick<BookingRecord, "bookingId" | "tenantId" | "items">,
   now: Date,
 ): Promise<InventoryChange[]> {
   const changes: InventoryChange[] = [];
+  const owner = { bookingId: booking.bookingId, tenantId: booking.tenantId };
   for (const item of booking.items) {
-    const result = await holds.release(item, booking.bookingId, now);
+    const result = await holds.release(item, owner, now);
     if (result.outcome === "released") changes.push(result.change);
   }
   return changes;

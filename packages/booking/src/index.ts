@@ -5,7 +5,7 @@ export * from "./errors.js";
 export type { AcquireAllResult, HoldStore } from "./holds.js";
 export { acquireAll, releaseAll } from "./holds.js";
 export type { LiveOffer, OfferReader } from "./pricing.js";
-export { MAX_NIGHTS, priceOffer } from "./pricing.js";
+export { DEFAULT_TENANT_SHARE_PERCENT, MAX_NIGHTS, priceOffer } from "./pricing.js";
 export type { ReconcileReport, Reconciler, ReconcilerDeps } from "./reconciler.js";
 export { createReconciler, startReconcilerLoop } from "./reconciler.js";
 export { MAX_REFERENCE_ATTEMPTS, REFERENCE_LENGTH, referenceCandidate } from "./reference.js";

@@ -8,6 +8,7 @@ import {
   multiplyMinor,
   parseOfferId,
   passengerFareMinor,
+  tenantInventoryCap,
 } from "@travel/core";
 import { OfferExpiredError, OfferNotFoundError } from "./errors.js";
 
@@ -32,16 +33,21 @@ export interface LiveOffer {
 
 export type OfferReader = Pick<InventoryRepository, "getFlightOffer" | "getNights">;
 
+/** The platform-wide share (percent) of an item one tenant may hold, per the contract. */
+export const DEFAULT_TENANT_SHARE_PERCENT = 50;
+
 /**
  * Prices `quantity` seats or rooms of an offer live, with strongly consistent reads.
  * Throws `OfferNotFoundError` / `OfferExpiredError`; availability is reported, not judged
- * (the booking decides between sold out and a hold attempt).
+ * (the booking decides between sold out and a hold attempt). Every item carries the tenant
+ * cap that `tenantSharePercent` gives it (the hold's conditional write enforces it).
  */
 export async function priceOffer(
   inventory: OfferReader,
   offerId: string,
   quantity: number,
   now: Date,
+  tenantSharePercent = DEFAULT_TENANT_SHARE_PERCENT,
 ): Promise<LiveOffer> {
   const parsed = parseOfferId(offerId);
   if (!parsed) throw new OfferNotFoundError();
@@ -54,7 +60,13 @@ export async function priceOffer(
       offerId,
       offerType: "flight",
       route: `${offer.origin}-${offer.destination}`,
-      items: [{ kind: "flightOffer", offerId }],
+      items: [
+        {
+          kind: "flightOffer",
+          offerId,
+          tenantCap: tenantInventoryCap(offer.seatsTotal, tenantSharePercent),
+        },
+      ],
       available: offer.seatsAvailable,
       totalMinor: multiplyMinor(offer.priceMinor, quantity),
       currency: offer.currency,
@@ -63,7 +75,7 @@ export async function priceOffer(
   }
 
   if (parsed.type === "itinerary") {
-    return priceItinerary(inventory, offerId, parsed.itinerary, quantity, now);
+    return priceItinerary(inventory, offerId, parsed.itinerary, quantity, now, tenantSharePercent);
   }
 
   const { hotelId, checkIn, checkOut } = parsed;
@@ -93,10 +105,14 @@ export async function priceOffer(
     offerId,
     offerType: "hotel",
     route: first.city,
-    items: nights
-      .map((n) => n.date)
-      .sort()
-      .map((date) => ({ kind: "roomNight" as const, hotelId, date })),
+    items: [...nights]
+      .sort((a, b) => a.date.localeCompare(b.date))
+      .map((n) => ({
+        kind: "roomNight" as const,
+        hotelId,
+        date: n.date,
+        tenantCap: tenantInventoryCap(n.roomsTotal, tenantSharePercent),
+      })),
     available: Math.min(...nights.map((n) => n.roomsAvailable)),
     totalMinor: multiplyMinor(perRoom, quantity),
     currency: first.currency,
@@ -116,6 +132,7 @@ async function priceItinerary(
   itinerary: ItineraryRef,
   quantity: number,
   now: Date,
+  tenantSharePercent: number,
 ): Promise<LiveOffer> {
   const ids = itinerary.slices.flat();
   const legs = await Promise.all(ids.map((id) => inventory.getFlightOffer(id)));
@@ -140,7 +157,14 @@ async function priceItinerary(
     offerId,
     offerType: "flight",
     route: `${first.origin}-${lastOut.destination}`,
-    items: [...new Set(ids)].sort().map((id) => ({ kind: "flightOffer" as const, offerId: id })),
+    items: [...new Set(ids)].sort().map((id) => ({
+      kind: "flightOffer" as const,
+      offerId: id,
+      tenantCap: tenantInventoryCap(
+        known.find((leg) => leg.offerId === id)?.seatsTotal ?? 0,
+        tenantSharePercent,
+      ),
+    })),
     available: Math.min(...known.map((leg) => leg.seatsAvailable)),
     totalMinor,
     currency: first.currency,

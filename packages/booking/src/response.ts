@@ -1,5 +1,10 @@
 import { type BookingRecord, fromMinor, type StoredResponse } from "@travel/core";
-import { SoldOutError, type StoredProblem, toStoredProblem } from "./errors.js";
+import {
+  SoldOutError,
+  type StoredProblem,
+  TenantInventoryCapError,
+  toStoredProblem,
+} from "./errors.js";
 import type { BookingResponse } from "./request.js";
 
 /**
@@ -29,6 +34,12 @@ export function problemResponse(problem: StoredProblem): StoredResponse {
 
 /** What `POST /v1/bookings` answers for a booking that has settled. */
 export function settledResponse(record: BookingRecord): StoredResponse {
-  if (record.status === "failed") return problemResponse(toStoredProblem(new SoldOutError()));
+  if (record.status === "failed") {
+    const problem =
+      record.failureReason === "tenant_inventory_cap"
+        ? new TenantInventoryCapError()
+        : new SoldOutError();
+    return problemResponse(toStoredProblem(problem));
+  }
   return { status: 201, body: JSON.stringify(toBookingResponse(record)) };
 }

@@ -60,6 +60,8 @@ export interface BookingServiceDeps {
   listener?: InventoryChangeListener | undefined;
   /** Told when the listener could not be told (the booking still answers as written). */
   onRefreshFailed?: ((error: unknown, changes: readonly InventoryChange[]) => void) | undefined;
+  /** Share (percent) of a flight's seats or a night's rooms one tenant may hold (default 50). */
+  tenantSharePercent?: number;
   /** How long one worker owns an idempotency key / a booking before others may take over. */
   leaseMs?: number;
   /** How long a request waits for a concurrent identical one before answering 409. */
@@ -242,6 +244,7 @@ export function createBookingService(deps: BookingServiceDeps) {
         request.offerId,
         quantityOf(request, parseOfferId(request.offerId)),
         now,
+        deps.tenantSharePercent,
       );
       if (live.available < quantityOf(request, parseOfferId(request.offerId)))
         throw new SoldOutError();

@@ -120,7 +120,8 @@ export function createBookingWorkflow(deps: WorkflowDeps) {
    *    already held; resuming republishes the current state. Best effort: a cache that cannot
    *    be refreshed does not stop the confirmation (the change stream repairs it).
    * 3. `pending → confirmed` (conditional) — the booking leaves the work queue.
-   * On a shortage: `pending → failed` *with* the release queue first, then the releases, then
+   * On a shortage or the tenant's cap (`tenant_inventory_cap`, checked in the hold's own
+   * conditional write, so racing bookings of one tenant can never pass it): `pending → failed` *with* the release queue first, then the releases, then
    * leaving the queue: a crash between them leaves the booking in the release queue, so no hold
    * can leak. If someone else confirmed first, the failed transition loses and nothing is
    * released (those holds are the confirmed booking's).
@@ -139,7 +140,7 @@ export function createBookingWorkflow(deps: WorkflowDeps) {
     }
     const failed =
       (await bookings.markFailed(booking.bookingId, {
-        reason: "sold_out",
+        reason: acquired.reason,
         now,
         holdsToRelease: acquired.heldAny,
       })) ?? (await reread(booking.bookingId));

@@ -38,6 +38,7 @@ async function settle(
 // Generous timeouts: 100 racing bookings on an in-process engine take seconds on 2 busy cores.
 describe("concurrent bookings", { timeout: 120_000 }, () => {
   it("100 bookings for 10 seats: exactly 10 confirmed, 90 sold_out, seats end at 0", async () => {
+    // Four tenants, so each stays within its share (tenant_inventory_cap has its own tests).
     // Real time here: leases and waits behave as in production.
     const service = env.service({ clock: { now: () => new Date("2027-03-01T12:00:00Z") } });
     const offerId = await seedFlight(env.db, { seats: 10 });
@@ -45,7 +46,7 @@ describe("concurrent bookings", { timeout: 120_000 }, () => {
       Array.from({ length: 100 }, (_, i) =>
         settle(
           service.book({
-            tenantId: "t-conc",
+            tenantId: `t-conc-${i % 4}`,
             idempotencyKey: `flight-race-${offerId}-${i}`,
             request: parseRequest(flightRequest(offerId, 1, "199.50")),
           }),

@@ -68,7 +68,11 @@ async function scenario(kind: Kind) {
         Promise.all(
           sorted.map(async (id) => {
             const s = await flightState(env.db, id);
-            return { available: s.seatsAvailable, holds: s.holds };
+            const tenantHeld = await env.repos.holds.heldByTenant(
+              { kind: "flightOffer", offerId: id },
+              "t-crash",
+            );
+            return { available: s.seatsAvailable, holds: s.holds, tenantHeld };
           }),
         ),
     };
@@ -81,7 +85,11 @@ async function scenario(kind: Kind) {
       quantity: 2,
       inventory: async () => {
         const s = await flightState(env.db, offerId);
-        return [{ available: s.seatsAvailable, holds: s.holds }];
+        const tenantHeld = await env.repos.holds.heldByTenant(
+          { kind: "flightOffer", offerId },
+          "t-crash",
+        );
+        return [{ available: s.seatsAvailable, holds: s.holds, tenantHeld }];
       },
     };
   }
@@ -94,7 +102,11 @@ async function scenario(kind: Kind) {
       Promise.all(
         stay.dates.map(async (date) => {
           const n = await nightState(env.db, stay.hotelId, date);
-          return { available: n.roomsAvailable, holds: n.holds };
+          const tenantHeld = await env.repos.holds.heldByTenant(
+            { kind: "roomNight", hotelId: stay.hotelId, date },
+            "t-crash",
+          );
+          return { available: n.roomsAvailable, holds: n.holds, tenantHeld };
         }),
       ),
   };
@@ -196,6 +208,8 @@ describe.each(["flight", "hotel", "itinerary"] as const)(
             final.forEach((item, i) => {
               expect(item.available, label).toBe(s.initial[i]! - s.quantity);
               expect(item.holds, label).toEqual({ [retry.booking.id]: s.quantity });
+              // The tenant's count (tenant_inventory_cap) is exactly what its bookings hold.
+              expect(item.tenantHeld, label).toBe(s.quantity);
             });
             const stored = await env.repos.bookings.get(retry.booking.id);
             expect(stored?.workQueue ?? "", label).toBe("");
@@ -243,6 +257,7 @@ describe("a cancellation interrupted after any write", () => {
               wasCancelled ? s.initial[i] : s.initial[i]! - s.quantity,
             );
             expect(item.holds, label).toEqual(wasCancelled ? {} : { [booking.id]: s.quantity });
+            expect(item.tenantHeld, label).toBe(wasCancelled ? 0 : s.quantity);
           });
           // Cancelling (again) always ends with everything returned once.
           await env.service().cancel({ tenantId: "t-crash", bookingId: booking.id });
@@ -250,6 +265,7 @@ describe("a cancellation interrupted after any write", () => {
           final.forEach((item, i) => {
             expect(item.available, label).toBe(s.initial[i]);
             expect(item.holds, label).toEqual({});
+            expect(item.tenantHeld, label).toBe(0);
           });
           expect((await env.repos.bookings.get(booking.id))?.workQueue ?? "", label).toBe("");
         }
@@ -331,6 +347,8 @@ describe("a sold-out rollback interrupted after any write", () => {
               roomsAvailable: [3, 3, 0][i],
               holds: {},
             });
+            const night = { kind: "roomNight" as const, hotelId: stay.hotelId, date };
+            expect(await env.repos.holds.heldByTenant(night, "t-crash"), label).toBe(0);
           }
         }
       });

@@ -90,7 +90,8 @@ const createBookingRoute = createRoute({
   description:
     "Re-prices the offer live and holds the seats/rooms (every night of a hotel stay) with " +
     "conditional writes that cannot oversell. `409 price_changed` carries the current `total`; " +
-    "`409 sold_out`, `404 offer_not_found` and `410 offer_expired` are stored under the " +
+    "`409 sold_out`, `409 tenant_inventory_cap` (a tenant holds at most max(9, 50 %) of one " +
+    "flight's seats or one night's rooms), `404 offer_not_found` and `410 offer_expired` are stored under the " +
     "Idempotency-Key like a success, so a repeat answers the same. A missing key is a 400 " +
     "`idempotency_key_required`, a malformed one a 422 `validation_failed`. Flights need one " +
     "traveler per seat.",

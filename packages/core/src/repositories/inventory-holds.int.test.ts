@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../ids.js";
 import { type LocalEngine, startLocalEngine } from "../local/engine.js";
-import { createInventoryHoldRepository, type InventoryItemRef } from "./inventory-holds.js";
+import {
+  createInventoryHoldRepository,
+  type InventoryItemRef,
+  tenantInventoryCap,
+} from "./inventory-holds.js";
 
 let engine: LocalEngine;
 let holds: ReturnType<typeof createInventoryHoldRepository>;
@@ -135,5 +139,56 @@ it("holds room nights and strips derived attributes from the published record", 
   expect(await holds.acquire(item, "bkg_B", 1, now)).toEqual({
     outcome: "insufficient",
     available: 0,
+  });
+});
+
+describe("tenant counts (tenant_inventory_cap)", () => {
+  it("computes the contract's cap: max(9, ⌊share × total⌋)", () => {
+    expect(tenantInventoryCap(63, 50)).toBe(31);
+    expect(tenantInventoryCap(10, 50)).toBe(9);
+    expect(tenantInventoryCap(200, 25)).toBe(50);
+  });
+
+  it.each([true, false])(
+    "counts, caps and returns a tenant's units (holds map seeded: %s)",
+    async (withHoldsMap) => {
+      const ref = await seedFlight(30, withHoldsMap);
+      const item: InventoryItemRef = { ...ref, tenantCap: 9 };
+      const owner = (bookingId: string) => ({ bookingId, tenantId: "t-1" });
+      expect(await holds.acquire(item, owner("bkg_1"), 5, now)).toMatchObject({ outcome: "held" });
+      expect(await holds.acquire(item, owner("bkg_2"), 5, now)).toEqual({
+        outcome: "capped",
+        heldByTenant: 5,
+        cap: 9,
+      });
+      expect(await holds.acquire(item, owner("bkg_3"), 4, now)).toMatchObject({ outcome: "held" });
+      expect(
+        await holds.acquire(item, { bookingId: "bkg_4", tenantId: "t-2" }, 9, now),
+      ).toMatchObject({ outcome: "held" });
+      expect(await holds.heldByTenant(item, "t-1")).toBe(9);
+      expect(await holds.acquire(item, owner("bkg_5"), 10, now)).toMatchObject({
+        outcome: "capped",
+      });
+      // The published record never carries the counts.
+      const change = await holds.current(item);
+      expect(change?.record).not.toHaveProperty("tenantHolds");
+
+      expect(await holds.release(item, owner("bkg_1"), now)).toMatchObject({ outcome: "released" });
+      expect(await holds.release(item, owner("bkg_1"), now)).toEqual({ outcome: "notHeld" });
+      expect(await holds.heldByTenant(item, "t-1")).toBe(4);
+      expect(await seats(item)).toBe(30 - 4 - 9);
+    },
+  );
+
+  it("releases a hold taken before tenants were counted without driving a count negative", async () => {
+    const item = await seedFlight(12, false);
+    await holds.acquire(item, "bkg_old", 3, now);
+    const owner = { bookingId: "bkg_old", tenantId: "t-legacy" };
+    expect(await holds.release(item, owner, now)).toMatchObject({
+      outcome: "released",
+      quantity: 3,
+    });
+    expect(await holds.heldByTenant(item, "t-legacy")).toBe(0);
+    expect(await seats(item)).toBe(12);
   });
 });

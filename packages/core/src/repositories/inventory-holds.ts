@@ -4,14 +4,40 @@ import { isConditionalCheckFailed } from "../errors.js";
 import type { TravelService } from "../service.js";
 
 /** One unit of inventory a booking can hold: a flight offer (seats) or one hotel night (rooms). */
-export type InventoryItemRef =
+export type InventoryItemRef = (
   | { kind: "flightOffer"; offerId: string }
-  | { kind: "roomNight"; hotelId: string; date: string };
+  | { kind: "roomNight"; hotelId: string; date: string }
+) & {
+  /**
+   * Most units of this item one tenant may hold (`tenant_inventory_cap`), fixed when the
+   * booking is priced and stored with it, so a resumed booking is held to the same cap.
+   * Absent on bookings made before the cap existed: those are not capped.
+   */
+  tenantCap?: number;
+};
+
+/** Who holds: the booking and its tenant (whose holds on one item are counted for the cap). */
+export interface HoldOwner {
+  bookingId: string;
+  tenantId: string;
+}
+
+/**
+ * The contract's fairness cap: a tenant may hold at most max(9, ⌊share × total⌋) units of
+ * one item (a flight's seats, a hotel's rooms on one night).
+ *
+ * @example tenantInventoryCap(63, 50) // 31
+ */
+export function tenantInventoryCap(total: number, sharePercent: number): number {
+  return Math.max(9, Math.floor((total * sharePercent) / 100));
+}
 
 export type AcquireHoldResult =
   /** `alreadyHeld`: this booking held the item before the call (a resumed booking). */
   | { outcome: "held"; alreadyHeld: boolean; change: InventoryChange; quantity: number }
   | { outcome: "insufficient"; available: number }
+  /** The tenant would hold more than `tenantCap` units of the item. */
+  | { outcome: "capped"; heldByTenant: number; cap: number }
   | { outcome: "missing" };
 
 export type ReleaseHoldResult =
@@ -26,7 +52,10 @@ export function inventoryItemLabel(item: InventoryItemRef): string {
     : `roomNight:${item.hotelId}:${item.date}`;
 }
 
-type RawItem = Record<string, unknown> & { holds?: Record<string, number> };
+type RawItem = Record<string, unknown> & {
+  holds?: Record<string, number>;
+  tenantHolds?: Record<string, number>;
+};
 
 /**
  * Booking holds on inventory items, as single-item conditional writes (no transactions).
@@ -39,6 +68,11 @@ type RawItem = Record<string, unknown> & { holds?: Record<string, number> };
  * - a retry of either write is a no-op (the hold key is the idempotency token), so a booking
  *   or cancellation interrupted between any two writes can be resumed by anyone;
  * - `available + Σ holds` is invariant under booking writes (admin writes set `available`).
+ *
+ * Items also carry `tenantHolds`: tenantId → units that tenant's bookings hold, kept in the
+ * same writes (acquire adds, release subtracts), so it always equals the sum of the tenant's
+ * holds, whatever crashes in between; the acquire's condition keeps it within the booking's
+ * `tenantCap`, which makes the cap hold under any race (DynamoDB evaluates it atomically).
  *
  * Keys come from the ElectroDB entities (`entity.get(key).params()`), so they never diverge
  * from the models; the raw document client is used because the nested-map update and its
@@ -63,16 +97,22 @@ export function createInventoryHoldRepository(db: TravelService) {
   function toChange(item: InventoryItemRef, raw: RawItem): InventoryChange {
     if (item.kind === "flightOffer") {
       const { data } = flightOffer.parse({ Item: raw });
-      const { holds: _holds, ...record } = data as FlightOfferRecord & { holds?: unknown };
+      const {
+        holds: _holds,
+        tenantHolds: _tenantHolds,
+        ...record
+      } = data as FlightOfferRecord & { holds?: unknown; tenantHolds?: unknown };
       return { type: "flightOffer", record: record as FlightOfferRecord };
     }
     const { data } = roomNight.parse({ Item: raw });
     const {
       holds: _holds,
+      tenantHolds: _tenantHolds,
       month: _month,
       ...record
     } = data as RoomNightRecord & {
       holds?: unknown;
+      tenantHolds?: unknown;
       month?: string;
     };
     return { type: "roomNight", record: record as RoomNightRecord };
@@ -86,9 +126,10 @@ export function createInventoryHoldRepository(db: TravelService) {
   }
 
   /**
-   * Creates an empty `holds` map on an item that has none (items seeded or created without it).
-   * A nested `SET holds.#b` fails on a missing map, and `if_not_exists` cannot create one
-   * member of a missing map, so this runs once per item, only when the first hold needs it.
+   * Creates empty `holds` / `tenantHolds` maps on an item that lacks them (items seeded or
+   * created without them). A nested `SET holds.#b` fails on a missing map, and `if_not_exists`
+   * cannot create one member of a missing map, so this runs once per item, only when the first
+   * hold needs it.
    */
   async function ensureHoldsMap(item: InventoryItemRef): Promise<boolean> {
     try {
@@ -96,8 +137,10 @@ export function createInventoryHoldRepository(db: TravelService) {
         new UpdateCommand({
           TableName: table,
           Key: keyOf(item),
-          UpdateExpression: "SET holds = :empty",
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(holds)",
+          UpdateExpression:
+            "SET holds = if_not_exists(holds, :empty), tenantHolds = if_not_exists(tenantHolds, :empty)",
+          ConditionExpression:
+            "attribute_exists(pk) AND (attribute_not_exists(holds) OR attribute_not_exists(tenantHolds))",
           ExpressionAttributeValues: { ":empty": {} },
         }),
       );
@@ -114,27 +157,51 @@ export function createInventoryHoldRepository(db: TravelService) {
     read,
 
     /**
-     * Holds `quantity` units of `item` for `bookingId`. Idempotent: when the booking already
+     * Holds `quantity` units of `item` for a booking. Idempotent: when the booking already
      * holds the item the call changes nothing and answers `held` with `alreadyHeld: true`.
+     * With a `HoldOwner`, the tenant's units on the item are counted in the same write and,
+     * when the item carries a `tenantCap`, kept within it (`capped`).
      */
     async acquire(
       item: InventoryItemRef,
-      bookingId: string,
+      owner: string | HoldOwner,
       quantity: number,
       now: Date,
     ): Promise<AcquireHoldResult> {
       if (!Number.isInteger(quantity) || quantity < 1) {
         throw new RangeError(`hold quantity must be a positive integer, got ${quantity}`);
       }
+      const { bookingId, tenantId } = typeof owner === "string" ? { bookingId: owner } : owner;
+      const cap = tenantId === undefined ? undefined : item.tenantCap;
+      if (cap !== undefined && quantity > cap) {
+        return { outcome: "capped", heldByTenant: 0, cap };
+      }
       const count = countAttribute(item);
+      const names: Record<string, string> = { "#count": count, "#b": bookingId };
+      const values: Record<string, unknown> = {
+        ":q": quantity,
+        ":one": 1,
+        ":now": now.toISOString(),
+      };
+      let update = "SET #count = #count - :q, holds.#b = :q, updatedAt = :now";
+      let condition = "attribute_exists(pk) AND #count >= :q AND attribute_not_exists(holds.#b)";
+      if (tenantId !== undefined) {
+        names["#t"] = tenantId;
+        values[":zero"] = 0;
+        update += ", tenantHolds.#t = if_not_exists(tenantHolds.#t, :zero) + :q";
+        if (cap !== undefined) {
+          // No arithmetic in conditions: "held + q ≤ cap" is "held ≤ cap − q".
+          values[":limit"] = cap - quantity;
+          condition += " AND (attribute_not_exists(tenantHolds.#t) OR tenantHolds.#t <= :limit)";
+        }
+      }
       const command = new UpdateCommand({
         TableName: table,
         Key: keyOf(item),
-        UpdateExpression: `SET #count = #count - :q, holds.#b = :q, updatedAt = :now ADD version :one`,
-        ConditionExpression:
-          "attribute_exists(pk) AND #count >= :q AND attribute_not_exists(holds.#b)",
-        ExpressionAttributeNames: { "#count": count, "#b": bookingId },
-        ExpressionAttributeValues: { ":q": quantity, ":one": 1, ":now": now.toISOString() },
+        UpdateExpression: `${update} ADD version :one`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
         ReturnValues: "ALL_NEW",
       });
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -148,7 +215,7 @@ export function createInventoryHoldRepository(db: TravelService) {
           };
         } catch (error) {
           if (isConditionalCheckFailed(error)) {
-            // Tell "this booking already holds it" (resume) from "not enough left".
+            // Tell "this booking already holds it" (resume) from "over the cap" and "not enough left".
             const current = await read(item);
             if (!current) return { outcome: "missing" };
             const held = current.holds?.[bookingId];
@@ -160,7 +227,15 @@ export function createInventoryHoldRepository(db: TravelService) {
                 change: toChange(item, current),
               };
             }
-            return { outcome: "insufficient", available: Number(current[count] ?? 0) };
+            // Sold out wins over the cap: no other tenant could have these units either.
+            const available = Number(current[count] ?? 0);
+            const heldByTenant = Number(
+              (tenantId !== undefined && current.tenantHolds?.[tenantId]) || 0,
+            );
+            if (available >= quantity && cap !== undefined && heldByTenant + quantity > cap) {
+              return { outcome: "capped", heldByTenant, cap };
+            }
+            return { outcome: "insufficient", available };
           }
           if (attempt === 0 && isInvalidDocumentPath(error)) {
             if (!(await ensureHoldsMap(item))) return { outcome: "missing" };
@@ -173,25 +248,33 @@ export function createInventoryHoldRepository(db: TravelService) {
     },
 
     /**
-     * Returns what `bookingId` holds on `item` to the available count, exactly once: the hold
+     * Returns what a booking holds on `item` to the available count, exactly once: the hold
      * is removed in the same write, so a second call (a retry, a concurrent cancel, the
-     * reconciler) finds no hold and changes nothing.
+     * reconciler) finds no hold and changes nothing. With a `HoldOwner` the tenant's count
+     * goes down in that same write; a hold taken before tenants were counted (the count does
+     * not cover it) is released without touching the count.
      */
     async release(
       item: InventoryItemRef,
-      bookingId: string,
+      owner: string | HoldOwner,
       now: Date,
     ): Promise<ReleaseHoldResult> {
+      const { bookingId, tenantId } = typeof owner === "string" ? { bookingId: owner } : owner;
       const count = countAttribute(item);
-      try {
+      const attempt = async (counted: boolean): Promise<ReleaseHoldResult> => {
+        const names: Record<string, string> = { "#count": count, "#b": bookingId };
+        if (counted && tenantId !== undefined) names["#t"] = tenantId;
         const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: table,
             Key: keyOf(item),
-            UpdateExpression:
-              "SET #count = #count + holds.#b, updatedAt = :now REMOVE holds.#b ADD version :one",
-            ConditionExpression: "attribute_exists(holds.#b)",
-            ExpressionAttributeNames: { "#count": count, "#b": bookingId },
+            UpdateExpression: counted
+              ? "SET #count = #count + holds.#b, tenantHolds.#t = tenantHolds.#t - holds.#b, updatedAt = :now REMOVE holds.#b ADD version :one"
+              : "SET #count = #count + holds.#b, updatedAt = :now REMOVE holds.#b ADD version :one",
+            ConditionExpression: counted
+              ? "attribute_exists(holds.#b) AND tenantHolds.#t >= holds.#b"
+              : "attribute_exists(holds.#b)",
+            ExpressionAttributeNames: names,
             ExpressionAttributeValues: { ":one": 1, ":now": now.toISOString() },
             ReturnValues: "ALL_OLD",
           }),
@@ -209,10 +292,25 @@ export function createInventoryHoldRepository(db: TravelService) {
           updatedAt: now.toISOString(),
         };
         return { outcome: "released", quantity, change: toChange(item, next) };
+      };
+      try {
+        return await attempt(tenantId !== undefined);
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+      if (tenantId === undefined) return { outcome: "notHeld" };
+      try {
+        return await attempt(false);
       } catch (error) {
         if (isConditionalCheckFailed(error)) return { outcome: "notHeld" };
         throw error;
       }
+    },
+
+    /** Units the tenant's bookings hold on `item` (0 when none), strongly consistent. */
+    async heldByTenant(item: InventoryItemRef, tenantId: string): Promise<number> {
+      const current = await read(item);
+      return Number(current?.tenantHolds?.[tenantId] ?? 0);
     },
 
     /** Quantity `bookingId` holds on `item` (0 when none), strongly consistent. */
