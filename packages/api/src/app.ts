@@ -1,13 +1,12 @@
 import type { ApiKeyScope } from "@travel/core";
-import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
-import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps } from "./deps.js";
 import { accessLog } from "./middleware/access-log/index.js";
 import { apiKeyAuth, requireScope } from "./middleware/auth/index.js";
+import { bodyLimit } from "./middleware/body-limit/index.js";
 import { rateLimit } from "./middleware/rate-limit/index.js";
 import { requestId } from "./middleware/request-id/index.js";
 import { finishOpenApiDocument } from "./openapi.js";
@@ -86,14 +85,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(compress());
-  app.use(
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new HTTPException(413, { message: "Payload Too Large" });
-      },
-    }),
-  );
+  app.use(bodyLimit({ maxSize: config.bodyLimitBytes }));
   app.use(
     methodNotAllowed({
       app,

@@ -28,6 +28,7 @@ import {
   tableDefinition,
 } from "@travel/core";
 import { z } from "zod";
+import { PRINTABLE_TEXT } from "./printable.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -69,7 +70,13 @@ const commandSchema = z.discriminatedUnion("command", [
   z.object({
     command: z.literal("create"),
     tenant,
-    name: z.string().trim().min(1, "must not be empty").max(100).optional(),
+    name: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(100)
+      .regex(PRINTABLE_TEXT, "must be printable text (no control characters)")
+      .optional(),
     scopes: z
       .string({ error: "is required (comma list)" })
       .transform((s) =>

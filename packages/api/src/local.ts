@@ -6,7 +6,6 @@
  */
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serve } from "@hono/node-server";
 import { createFileDeadLetterStore, createLocalChangeFeed } from "@travel/analytics";
 import { startReconcilerLoop } from "@travel/booking";
 import {
@@ -24,6 +23,7 @@ import { ConfigError } from "./errors.js";
 import { planSeeding, runSeeding } from "./local/seeding.js";
 import { createLocalState, type LocalState } from "./local/state.js";
 import { createLocalWebhooks } from "./local-webhooks.js";
+import { serveApp } from "./node-server.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** Local state (engine data, demo key, seeding marker); `LOCAL_DATA_DIR` moves it (e.g. a scratch run). */
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 
   const demoKey = await ensureDemoKey(state, deps.apiKeys);
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const server = serveApp(app, { port: config.port, hostname: config.host });
   await new Promise<void>((resolvePromise, reject) => {
     server.once("listening", resolvePromise);
     server.once("error", reject);

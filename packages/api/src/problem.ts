@@ -196,6 +196,8 @@ export function createErrorHandler(logger: AppLogger): ErrorHandler<AppEnv> {
         status,
         code,
         detail: publicDetail(status, error.message),
+        // A 413 whose body could not be read to its end: the connection cannot be reused.
+        ...(error.cause === "undrained" ? { headers: { connection: "close" } } : {}),
       });
     }
     logger.error("unhandled error", { requestId: c.get("requestId"), error: error as Error });

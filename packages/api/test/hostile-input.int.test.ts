@@ -1,6 +1,6 @@
 import { hotelOfferId, newId } from "@travel/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dayFromToday, flightRecords, HOTELS, insertInventory } from "./fixtures.js";
+import { dayFromToday, flightRecords, HOTELS, insertInventory, roomNights } from "./fixtures.js";
 import { readProblem, startTestApp, type TestApp, tableSnapshot } from "./harness.js";
 
 /**
@@ -185,5 +185,96 @@ describe("hostile input is a 4xx, never a 5xx nor anybody else's outage", () => 
     const ok = await patch(178);
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { seatsAvailable: number }).seatsAvailable).toBe(178);
+  });
+
+  const postBooking = (idempotencyKey: string, body: unknown) =>
+    t.request("/v1/bookings", {
+      method: "POST",
+      key: bookKey,
+      headers: { "content-type": "application/json", "idempotency-key": idempotencyKey },
+      body: JSON.stringify(body),
+    });
+
+  it("finding 8: a birth date in the future is a 422 and books nothing", async () => {
+    const offer = flightRecords(date)[0]!;
+    const tomorrowEverywhere = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    for (const dateOfBirth of [tomorrowEverywhere, "9999-12-31"]) {
+      const before = await tableSnapshot(t.engine);
+      const res = await postBooking(`future-birth-${dateOfBirth}`, {
+        offerId: offer.offerId,
+        quantity: 1,
+        travelers: [{ givenName: "Ada", familyName: "Lovelace", dateOfBirth }],
+        contact: { email: "ada@example.org" },
+        expectedTotal: { amount: (offer.priceMinor / 100).toFixed(2), currency: "USD" },
+      });
+      expect(res.status, dateOfBirth).toBe(422);
+      const problem = await readProblem(res);
+      expect(problem).toMatchObject({ code: "validation_failed" });
+      expect(JSON.stringify(problem.errors)).toContain("dateOfBirth");
+      expect(await tableSnapshot(t.engine)).toBe(before);
+    }
+  });
+
+  it("finding 8: bookings' limit takes plain digits only, as search's does (0x10, 1e1 → 422)", async () => {
+    for (const limit of ["0x10", "1e1", "0b11", "+5", "5.0", ""]) {
+      const res = await t.request(`/v1/bookings?limit=${encodeURIComponent(limit)}`, {
+        key: bookKey,
+      });
+      expect(res.status, limit).toBe(422);
+      expect(await readProblem(res)).toMatchObject({ code: "validation_failed" });
+    }
+    expect((await t.request("/v1/bookings?limit=16", { key: bookKey })).status).toBe(200);
+  });
+
+  it("a hotel update refused on one night writes no night (all or nothing)", async () => {
+    const [first, second] = [dayFromToday(40), dayFromToday(41)];
+    const hotel = HOTELS[0]!;
+    await insertInventory(t.engine.db, {
+      hotels: [hotel],
+      nights: roomNights(first, second).filter((n) => n.hotelId === hotel.hotelId),
+    });
+    // Two rooms held on the second night only (a one-night stay).
+    const oneNight = hotelOfferId({
+      hotelId: hotel.hotelId,
+      checkIn: second,
+      checkOut: dayFromToday(42),
+    });
+    const booked = await postBooking("second-night-rooms", {
+      offerId: oneNight,
+      quantity: 2,
+      travelers: [{ givenName: "Grace", familyName: "Hopper" }],
+      contact: { email: "grace@example.org" },
+      expectedTotal: { amount: "360.00", currency: "GBP" },
+    });
+    expect(booked.status).toBe(201);
+    const nights = async () =>
+      Promise.all(
+        [first, second].map(
+          async (d) =>
+            (
+              await t.engine.db.entities.roomNight
+                .get({ hotelId: hotel.hotelId, date: d })
+                .go({ consistent: true })
+            ).data,
+        ),
+      );
+    const before = await nights();
+    const stay = hotelOfferId({
+      hotelId: hotel.hotelId,
+      checkIn: first,
+      checkOut: dayFromToday(42),
+    });
+    // 40 rooms fit the first night (none held) but not the second (2 held): nothing is written.
+    const res = await t.request(`/v1/admin/offers/${stay}`, {
+      method: "PATCH",
+      key: inventoryKey,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ roomsAvailable: 40, price: { amount: "500.00", currency: "GBP" } }),
+    });
+    expect(res.status).toBe(409);
+    expect(await readProblem(res)).toMatchObject({ code: "inventory_conflict" });
+    // Let any write still in flight after the answer land before comparing.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await nights()).toEqual(before);
   });
 });

@@ -75,6 +75,12 @@ describe("pnpm keys (against the embedded engine)", () => {
       /--scopes: is required/,
     );
     expect(() => parseKeysCommand(["revoke", "nope"], {})).toThrow(/key id/);
+    // Names are printable only: no ANSI escapes or line breaks into terminals and logs.
+    for (const name of ["\u001b[31mred", "two\nlines", "bell\u0007"]) {
+      expect(() =>
+        parseKeysCommand(["create", "--tenant", "acme", "--scopes", "search", "--name", name], {}),
+      ).toThrow(/--name: must be printable/);
+    }
     expect(() => parseKeysCommand([], {})).toThrow(/Usage/);
   });
 

@@ -32,6 +32,14 @@ const isoDate = z
 export const travelerTypeSchema = z.enum(["adult", "child", "infant"]);
 export type TravelerType = z.infer<typeof travelerTypeSchema>;
 
+/**
+ * Today where the calendar is furthest ahead (UTC+14): someone born today anywhere is accepted,
+ * a birth date later than that is in the future everywhere.
+ */
+function latestBirthDate(): string {
+  return new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
+}
+
 export const travelerSchema = z
   .object({
     /** v2: children (2–11) and infants (under 2, on a lap, no seat) need `dateOfBirth`. */
@@ -40,6 +48,7 @@ export const travelerSchema = z
     familyName: personName,
     dateOfBirth: isoDate
       .refine((value) => value >= "1900-01-01", "must be after 1900-01-01")
+      .refine((value) => value <= latestBirthDate(), "must be in the past")
       .optional(),
   })
   .strict();
@@ -102,7 +111,17 @@ export type BookingResponse = z.infer<typeof bookingResponseSchema>;
 
 export const bookingListQuerySchema = z.object({
   status: z.enum(VISIBLE_BOOKING_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  // Plain digits only, as search's `limit`: "0x10", "1e1", " 16" or "" are not numbers here.
+  limit: z
+    .preprocess(
+      (value) => (typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : value),
+      z
+        .int({ error: "must be a whole number" })
+        .min(1, "must be at least 1")
+        .max(100, "must be at most 100"),
+    )
+    .default(20)
+    .meta({ description: "Page size (1–100)", example: 20 }),
   cursor: z.string().min(1).max(2048).optional(),
 });
 export type BookingListQuery = z.infer<typeof bookingListQuerySchema>;

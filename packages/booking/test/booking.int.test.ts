@@ -1,4 +1,4 @@
-import { DomainError } from "@travel/core";
+import { DomainError, newId, workQueueFor } from "@travel/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BookingError } from "../src/errors.js";
 import type { OfferReader } from "../src/pricing.js";
@@ -416,6 +416,53 @@ describe("tenant isolation and listing", () => {
     expect((await service.get({ tenantId: "t-iso-a", bookingId: booking.id })).status).toBe(
       "confirmed",
     );
+  });
+
+  it("never answers an empty page while a cursor follows, however many failed attempts lie between", async () => {
+    const service = env.service();
+    const offerId = await seedFlight(env.db, { seats: 20 });
+    const confirmed: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      env.clock.advance(1000);
+      const { booking } = await service.book({
+        tenantId: "t-gaps",
+        idempotencyKey: newKey(),
+        request: parseRequest(flightRequest(offerId, 1, "199.50")),
+      });
+      confirmed.push(booking.id);
+      // Failed attempts (sold out while holding) are stored but never listed.
+      const template = (await env.repos.bookings.get(booking.id))!;
+      for (let i = 0; i < 5; i++) {
+        env.clock.advance(1000);
+        const now = env.clock.now();
+        const bookingId = newId("booking", now.getTime());
+        await env.repos.bookings.createPending({
+          ...template,
+          bookingId,
+          status: "pending",
+          idempotencyKey: `failed-${bookingId}`,
+          workQueue: workQueueFor("pending", bookingId),
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+        });
+        await env.repos.bookings.markFailed(bookingId, {
+          reason: "sold_out",
+          now,
+          holdsToRelease: false,
+        });
+      }
+    }
+    for (const limit of [1, 2]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await service.list({ tenantId: "t-gaps", limit, cursor });
+        cursor = page.meta.nextCursor ?? undefined;
+        if (cursor) expect(page.data).toHaveLength(limit);
+        seen.push(...page.data.map((b) => b.id));
+      } while (cursor);
+      expect(seen).toEqual([...confirmed].reverse());
+    }
   });
 
   it("lists own bookings newest first through signed cursors, with a status filter", async () => {

@@ -23,7 +23,12 @@ import { assembleStay } from "./suppliers/stays.js";
 /** The reads and admin writes `updateOffer` needs from core's inventory repository. */
 export type InventoryAdminStore = Pick<
   InventoryRepository,
-  "getFlightOffer" | "updateFlightOffer" | "getHotel" | "getNights" | "updateRoomNight"
+  | "getFlightOffer"
+  | "updateFlightOffer"
+  | "getHotel"
+  | "getNights"
+  | "assertRoomsFit"
+  | "updateRoomNight"
 >;
 
 export interface OfferUpdateResult {
@@ -44,8 +49,10 @@ export interface OfferUpdateResult {
  *   nights in exact minor units: each night gets `floor(total / nights)`, the first
  *   `total mod nights` nights one minor unit more, so the nights add up to exactly `price`.
  *   Other stays sharing those nights see the new nightly prices.
- * The nights are written one by one (each atomically, version bumped); a failure midway leaves
- * the earlier nights updated and is reported as an error, and repeating the request converges.
+ * Everything the update could be refused for (currency, amount, totals, rooms held on any night)
+ * is checked before the first night is written, so a refused update writes nothing. The nights
+ * are then written one by one (each atomically, version bumped); a booking racing in between, or
+ * a crash midway, can still leave the earlier nights updated: repeating the request converges.
  */
 export async function updateInventoryOffer(
   inventory: InventoryAdminStore,
@@ -110,6 +117,11 @@ export async function updateInventoryOffer(
     if (update.roomsAvailable > smallest) {
       invalid("roomsAvailable", `must not exceed ${smallest}, the hotel's rooms on some night`);
     }
+    // All or nothing: every night is checked against its held rooms before any is written.
+    await inventory.assertRoomsFit(
+      stay.nights.map((n) => ({ hotelId: n.hotelId, date: n.date })),
+      update.roomsAvailable,
+    );
   }
   const updated = await Promise.all(
     stay.nights.map((night, i) =>

@@ -10,6 +10,7 @@ import type { AppDeps } from "../deps.js";
 import type { AppEnv } from "../env.js";
 import { NotFoundError, TenantForbiddenError } from "../errors.js";
 import { createPageCursors } from "../page-cursor.js";
+import { PRINTABLE_TEXT } from "../printable.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
 import { tenantIdSchema } from "./tenant-id.js";
@@ -22,9 +23,6 @@ const grantableScopeSchema = z.enum(apiKeyScopeSchema.options, {
       : `must be one of ${apiKeyScopeSchema.options.join(", ")}`,
 });
 
-/** Printable text without control characters (no ANSI escapes in logs or consoles). */
-const PRINTABLE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
-
 const createApiKeyBodySchema = z
   .object({
     tenantId: tenantIdSchema.optional().openapi({
@@ -35,7 +33,7 @@ const createApiKeyBodySchema = z
       .trim()
       .min(1)
       .max(100)
-      .refine((name) => PRINTABLE.test(name), "must be printable text (no control characters)")
+      .refine((name) => PRINTABLE_TEXT.test(name), "must be printable text (no control characters)")
       .openapi({ example: "Checkout service" }),
     scopes: z
       .array(grantableScopeSchema)

@@ -218,7 +218,13 @@ export function createBookingRepository(db: TravelService) {
       });
     },
 
-    /** A tenant's bookings, newest first; `failed` ones (never shown to clients) are skipped. */
+    /**
+     * A tenant's bookings, newest first; `failed` ones (never shown to clients) are skipped.
+     * The status filter runs after DynamoDB's `Limit`, so one query can match nothing while
+     * more follow: ElectroDB's `count` keeps querying (`limit` items evaluated per query) until
+     * the page holds `limit` matches or the index ends, and then cuts the cursor at the last
+     * item returned. A page is therefore never empty while a cursor follows.
+     */
     async listByTenant(
       tenantId: string,
       page: { limit: number; cursor: string | null; status?: BookingStatus | undefined },
@@ -228,7 +234,7 @@ export function createBookingRepository(db: TravelService) {
         .where(({ status }, { eq, ne }) =>
           page.status ? eq(status, page.status) : ne(status, "failed"),
         )
-        .go({ order: "desc", limit: page.limit, cursor: page.cursor });
+        .go({ order: "desc", limit: page.limit, count: page.limit, cursor: page.cursor });
       return { items: data as BookingRecord[], cursor };
     },
 

@@ -156,6 +156,26 @@ export function createInventoryRepository(db: TravelService) {
      * Admin update of one night's price and/or rooms; bumps `version`. Rooms are bounded by what
      * bookings hold, as seats are in `updateFlightOffer`.
      */
+    /**
+     * Throws `InventoryConflictError` when `rooms` available plus what bookings hold would
+     * exceed the rooms of any of the nights (strongly consistent reads; writes nothing), so a
+     * stay's update can be refused before its first night is written.
+     */
+    async assertRoomsFit(keys: { hotelId: string; date: string }[], rooms: number): Promise<void> {
+      const nights = await Promise.all(
+        keys.map(async (key) => (await roomNight.get(key).go({ consistent: true })).data),
+      );
+      for (const [i, night] of nights.entries()) {
+        if (!night) continue;
+        const held = heldOn(night as NightItem);
+        if (rooms + held > night.roomsTotal) {
+          throw new InventoryConflictError(
+            `roomsAvailable ${rooms} plus the ${held} rooms bookings hold on ${keys[i]?.date} would exceed the hotel's ${night.roomsTotal} rooms (at most ${night.roomsTotal - held}).`,
+          );
+        }
+      }
+    },
+
     async updateRoomNight(
       key: { hotelId: string; date: string },
       changes: { priceMinor?: number; currency?: string; roomsAvailable?: number },
