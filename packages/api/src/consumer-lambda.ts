@@ -3,7 +3,12 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { trace } from "@opentelemetry/api";
 import { BUSINESS_METRICS, createAnalyticsService } from "@travel/analytics";
 import { createCache } from "@travel/cache";
-import { createDynamoClients, createInventoryRepository, createTravelService } from "@travel/core";
+import {
+  createDynamoClients,
+  createInventoryRepository,
+  createTravelService,
+  describeTableIdentity,
+} from "@travel/core";
 import { createInventoryReadModel } from "@travel/search";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { Resource } from "sst/resource";
@@ -31,7 +36,7 @@ function linkedResources(): LinkedResources {
  *
  * It is also the backstop of search's inventory read model (issue #8): every `flightOffer` /
  * `roomNight` new image is applied, version-guarded, to the read model in the shared Redis
- * (same `REDIS_KEY_PREFIX` as the API). The backstop is injected here, at the edge:
+ * (same `REDIS_KEY_PREFIX` and table identity as the API). The backstop is injected here, at the edge:
  * `@travel/analytics` knows nothing of search. Without a cache there is no shared read model
  * to maintain and the handler is not registered.
  */
@@ -62,7 +67,8 @@ const readModel = config.redisUrl
       cache: createCache({
         backend: "redis",
         url: config.redisUrl,
-        keyPrefix: `${config.redisKeyPrefix}:`,
+        // The API's prefix: bound to the table instance (see createAppDeps).
+        keyPrefix: `${config.redisKeyPrefix}:${await describeTableIdentity(clients.raw, config.tableName)}:`,
         commandTimeoutMs: 500,
       }),
       inventory: createInventoryRepository(db),

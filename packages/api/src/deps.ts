@@ -18,6 +18,7 @@ import {
   createSearchEventRepository,
   createTravelService,
   type DynamoClients,
+  describeTableIdentity,
   type TravelService,
 } from "@travel/core";
 import { seedRoutes } from "@travel/core/seed";
@@ -182,8 +183,15 @@ export async function createAppDeps(
     insuranceShare: config.rateLimitInsurancePercent / 100,
   });
 
-  // What both cache backends take from the configuration.
-  const cacheCommon = { keyPrefix: `${config.redisKeyPrefix}:` };
+  // Cached search data is bound to the table instance it was derived from (finding 7): a new or
+  // restored table (or local mode over a fresh data directory) never reads an old namespace
+  // left in a shared Redis. The in-process cache dies with the process, so it needs none.
+  const cacheCommon = {
+    keyPrefix:
+      config.redisUrl && !overrides.cache
+        ? `${config.redisKeyPrefix}:${await describeTableIdentity(dynamo.raw, config.tableName)}:`
+        : `${config.redisKeyPrefix}:`,
+  };
   const cache =
     overrides.cache ??
     createCache(

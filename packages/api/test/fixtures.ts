@@ -151,10 +151,18 @@ export async function insertInventory(
  */
 export async function loadSeededSlice(
   db: TravelService,
-  slice: { startDate: string; days: number; origin: string; destination: string; city?: string },
+  slice: {
+    startDate: string;
+    days: number;
+    origin: string;
+    destination: string;
+    city?: string;
+    /** Generator seed (default `api-tests`): another seed gives other offer ids. */
+    seed?: string;
+  },
 ): Promise<void> {
   const inventory = generateInventory({
-    seed: "api-tests",
+    seed: slice.seed ?? "api-tests",
     startDate: slice.startDate,
     days: slice.days,
   });

@@ -21,4 +21,5 @@ export * from "./repositories/webhooks.js";
 export type { TravelEntities, TravelService } from "./service.js";
 export { createTravelService } from "./service.js";
 export * from "./table.js";
+export * from "./table-identity.js";
 export * from "./time.js";

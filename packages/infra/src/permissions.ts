@@ -5,7 +5,7 @@
 
 /**
  * DynamoDB data-plane actions the Lambdas use on the table and its indexes (ElectroDB's get,
- * query, put, update, delete, batch and condition checks). No table administration
+ * query, put, update, delete, batch and condition checks) plus `DescribeTable`. No table administration
  * (`DeleteTable`, `UpdateTable`, …), no `Scan`. The stream subscriber gets the stream actions
  * from SST's subscriber, scoped to the stream ARN.
  */
@@ -18,6 +18,9 @@ export const tableDataActions = [
   "dynamodb:DeleteItem",
   "dynamodb:BatchWriteItem",
   "dynamodb:ConditionCheckItem",
+  // Read-only metadata: the API and the stream consumer bind cached search data to the table
+  // instance (`describeTableIdentity` in @travel/core) once per cold start.
+  "dynamodb:DescribeTable",
 ] as const;
 
 /**

@@ -44,7 +44,8 @@ export async function deleteKeysWithPrefix(
 ): Promise<number> {
   let deleted = 0;
   const glob = (literal: string) => literal.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-  for (const escaped of [`${glob(keyPrefix)}*`, `${glob(`{${keyPrefix}tags}`)}*`]) {
+  // Tag stamps live under `{<prefix>…tags}` (a hash tag), also when the prefix was extended.
+  for (const escaped of [`${glob(keyPrefix)}*`, `${glob(`{${keyPrefix}`)}*`]) {
     const nodes = "nodes" in client ? client.nodes("master") : [client];
     for (const node of nodes) {
       let cursor = "0";
