@@ -105,7 +105,11 @@ export function createApp(deps: AppDeps) {
     .route("/docs", createDocsRoutes())
     .route("/dashboard", createDashboardPageRoutes());
 
-  app.use("/v1/*", apiKeyAuth({ keys: deps.keyLookup }), rateLimit({ limiter: deps.rateLimiter }));
+  app.use(
+    "/v1/*",
+    apiKeyAuth({ keys: deps.keyLookup, guard: deps.unknownKeyGuard }),
+    rateLimit({ limiter: deps.rateLimiter }),
+  );
   for (const [prefix, scope] of SCOPED_AREAS) {
     app.use(prefix, requireScope(scope));
     app.use(`${prefix}/*`, requireScope(scope));

@@ -74,6 +74,8 @@ const envSchema = z.object({
   RATE_LIMIT_INSURANCE_PERCENT: intInRange(1, 100, 25),
   /** Share (percent) of a flight's seats or a night's rooms one tenant may hold (min 9 units). */
   TENANT_INVENTORY_SHARE_PERCENT: intInRange(1, 100, 50),
+  /** Key-table reads per minute one client address may cause with unknown keys (0: no limit). */
+  UNKNOWN_KEY_LOOKUPS_PER_MINUTE: intInRange(0, 1_000_000, 30),
   API_KEY_CACHE_SECONDS: intInRange(0, 30, 30),
   API_KEY_NEGATIVE_CACHE_SECONDS: intInRange(0, 30, 5),
   SEARCH_CACHE_TTL_SECONDS: intInRange(300, 900, 600),
@@ -112,6 +114,8 @@ export type AppConfig = {
   rateLimitInsurancePercent: number;
   /** Share (percent) of one flight's seats / one night's rooms a tenant may hold (`tenant_inventory_cap`). */
   tenantInventorySharePercent: number;
+  /** Key-table reads per minute per client address for keys that turn out unknown (0: off). */
+  unknownKeyLookupsPerMinute: number;
   apiKeyCacheSeconds: number;
   apiKeyNegativeCacheSeconds: number;
   searchCacheTtlSeconds: number;
@@ -165,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     defaultRateLimitPerMinute: e.DEFAULT_RATE_LIMIT_PER_MINUTE,
     rateLimitInsurancePercent: e.RATE_LIMIT_INSURANCE_PERCENT,
     tenantInventorySharePercent: e.TENANT_INVENTORY_SHARE_PERCENT,
+    unknownKeyLookupsPerMinute: e.UNKNOWN_KEY_LOOKUPS_PER_MINUTE,
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     apiKeyNegativeCacheSeconds: e.API_KEY_NEGATIVE_CACHE_SECONDS,
     searchCacheTtlSeconds: e.SEARCH_CACHE_TTL_SECONDS,

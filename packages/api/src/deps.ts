@@ -34,7 +34,12 @@ import { Redis } from "ioredis";
 import type { AppConfig } from "./config.js";
 import { createLiveWindow, type LiveWindow } from "./dashboard/live-window.js";
 import { createHealthChecks, type HealthChecks } from "./health.js";
-import { type ApiKeyLookup, createApiKeyLookup } from "./middleware/auth/index.js";
+import {
+  type ApiKeyLookup,
+  createApiKeyLookup,
+  createUnknownKeyGuard,
+  type UnknownKeyGuard,
+} from "./middleware/auth/index.js";
 import { createKeyRateLimiter, type KeyRateLimiter } from "./middleware/rate-limit/index.js";
 import {
   type AppLogger,
@@ -67,6 +72,8 @@ export interface AppDeps {
   db: TravelService;
   apiKeys: ApiKeyRepository;
   keyLookup: ApiKeyLookup;
+  /** Per-address budget of key-table reads for unknown keys (undefined: no limit). */
+  unknownKeyGuard: UnknownKeyGuard | undefined;
   rateLimiter: KeyRateLimiter;
   health: HealthChecks;
   cache: Cache;
@@ -323,6 +330,10 @@ export async function createAppDeps(
     db,
     apiKeys,
     keyLookup,
+    unknownKeyGuard:
+      config.unknownKeyLookupsPerMinute > 0
+        ? createUnknownKeyGuard({ lookupsPerMinute: config.unknownKeyLookupsPerMinute })
+        : undefined,
     rateLimiter,
     health,
     cache,

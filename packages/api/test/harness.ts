@@ -36,6 +36,8 @@ export async function startTestApp(
   const config = loadConfig({
     LOG_LEVEL: "SILENT",
     CURSOR_SIGNING_KEY: TEST_CURSOR_KEY,
+    // In-process requests have no client address (one shared bucket): a flood test sets its own.
+    UNKNOWN_KEY_LOOKUPS_PER_MINUTE: "1000000",
     ...options.env,
   });
   const deps = await createAppDeps(config, {

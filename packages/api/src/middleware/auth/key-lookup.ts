@@ -3,13 +3,32 @@ import { LRUCache } from "lru-cache";
 
 /** Finds the record of a presented plain key; what the auth middleware depends on. */
 export interface ApiKeyLookup {
-  find(plainKey: string): Promise<ApiKeyRecord | undefined>;
+  /** `reads`, when given, is told before and after every read of the key table this causes. */
+  find(plainKey: string, reads?: LookupReadHooks): Promise<ApiKeyRecord | undefined>;
   /** Drops a key from this process's cache at once (after a revocation here). */
   forget(keyHash: string): void;
 }
 
 interface Entry {
   record: ApiKeyRecord | undefined;
+}
+
+/** Around a read of the key table (not a cache hit): throttling of unknown-key floods. */
+export interface LookupReadHooks {
+  /** May throw to refuse the read (then nothing is read or cached). */
+  beforeRead(): Promise<void>;
+  afterRead(found: boolean): Promise<void>;
+}
+
+async function readThrough(
+  repository: Pick<ApiKeyRepository, "findByPlainKey">,
+  plainKey: string,
+  reads: LookupReadHooks | undefined,
+): Promise<ApiKeyRecord | undefined> {
+  await reads?.beforeRead();
+  const record = await repository.findByPlainKey(plainKey);
+  await reads?.afterRead(record !== undefined);
+  return record;
 }
 
 /**
@@ -33,15 +52,19 @@ export function createApiKeyLookup(options: {
   const { repository } = options;
 
   if (ttlMs === 0) {
-    return { find: (plainKey) => repository.findByPlainKey(plainKey), forget() {} };
+    return { find: (plainKey, reads) => readThrough(repository, plainKey, reads), forget() {} };
   }
 
-  const cache = new LRUCache<string, Entry, string>({
+  const cache = new LRUCache<
+    string,
+    Entry,
+    { plainKey: string; reads: LookupReadHooks | undefined }
+  >({
     max: options.maxEntries ?? 10_000,
     ttl: ttlMs,
     ttlAutopurge: false,
     fetchMethod: async (_hash, _stale, { context, options: entryOptions }) => {
-      const record = await repository.findByPlainKey(context);
+      const record = await readThrough(repository, context.plainKey, context.reads);
       if (!record) entryOptions.ttl = negativeTtlMs;
       // A zero negative TTL means "do not remember misses".
       if (!record && negativeTtlMs === 0) entryOptions.ttl = 1;
@@ -50,13 +73,13 @@ export function createApiKeyLookup(options: {
   });
 
   return {
-    async find(plainKey) {
+    async find(plainKey, reads) {
       const hash = hashApiKey(plainKey);
       // A fresh entry is answered by `get` (what nearly every request finds); `fetch` (which
       // also shares one read among concurrent misses) only when there is none.
       const known = cache.get(hash);
       if (known) return known.record;
-      return (await cache.fetch(hash, { context: plainKey }))?.record;
+      return (await cache.fetch(hash, { context: { plainKey, reads } }))?.record;
     },
     forget(keyHash) {
       cache.delete(keyHash);
