@@ -10,11 +10,13 @@ import {
   seedHotelStay,
   startTestEnv,
   type TestEnv,
+  warmConnections,
 } from "./fixtures.js";
 
 let env: TestEnv;
 beforeAll(async () => {
   env = await startTestEnv();
+  await warmConnections(env.db);
 });
 afterAll(async () => {
   await env.engine.stop();

@@ -163,6 +163,19 @@ export interface TestEnv {
 
 export const CURSOR_SECRET = "test-cursor-secret-0123456789";
 
+/**
+ * Opens the DynamoDB client's connection pool (64 sockets) before a race: on a busy shared
+ * machine, 100 requests opening connections to the in-process engine at once time out while
+ * connecting (1 s), which says nothing about the race the test is about.
+ */
+export async function warmConnections(db: TravelService, sockets = 64): Promise<void> {
+  await Promise.all(
+    Array.from({ length: sockets }, () =>
+      db.entities.flightOffer.get({ offerId: "off_warmup" }).go({ consistent: true }),
+    ),
+  );
+}
+
 export async function startTestEnv(): Promise<TestEnv> {
   const engine = await startLocalEngine();
   const clock = createTestClock();

@@ -8,6 +8,7 @@ import {
   seedHotelStay,
   startTestEnv,
   type TestEnv,
+  warmConnections,
 } from "./fixtures.js";
 
 // Contract "Booking answers": a tenant may hold at most max(9, ⌊50 % × total⌋) seats of one
@@ -15,6 +16,7 @@ import {
 let env: TestEnv;
 beforeAll(async () => {
   env = await startTestEnv();
+  await warmConnections(env.db);
 });
 afterAll(async () => {
   await env.engine.stop();

@@ -144,7 +144,15 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${host}:${port}`;
   const tableName = options.tableName ?? tableDefinition.name;
-  const clients = createDynamoClients({ endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 5 });
+  // The engine shares this process's event loop (and, on a busy machine, two cores with
+  // everything else): a request can wait far longer than DynamoDB's 3 s budget without anything
+  // being wrong, so local clients wait up to 10 s.
+  const clients = createDynamoClients({
+    endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 5,
+    requestTimeoutMs: 10_000,
+  });
 
   let reused = false;
   try {
