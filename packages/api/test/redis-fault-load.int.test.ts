@@ -60,6 +60,7 @@ describe.skipIf(!hasRedisServer)("Redis killed and stalled under a mixed load", 
   /** One booking of a seat and, when it is confirmed, its cancellation (seats come back). */
   async function bookAndCancel(phase: () => Phase, phaseStart: () => number, samples: Sample[]) {
     const idempotencyKey = `fault-load-${sequence++}`;
+    const sentIn = phase();
     const sent = performance.now();
     const booked = await t.request("/v1/bookings", {
       method: "POST",
@@ -75,7 +76,7 @@ describe.skipIf(!hasRedisServer)("Redis killed and stalled under a mixed load", 
     });
     const record: Sample = {
       kind: "book",
-      phase: phase(),
+      phase: sentIn,
       atMs: sent - phaseStart(),
       status: booked.status,
       latencyMs: performance.now() - sent,
@@ -88,11 +89,12 @@ describe.skipIf(!hasRedisServer)("Redis killed and stalled under a mixed load", 
     const { id } = (await booked.json()) as { id: string };
     const stored = await t.deps.bookings.get({ tenantId: "tenant-test", bookingId: id });
     expect(stored.status, `${idempotencyKey} answered 201`).toBe("confirmed");
+    const cancelIn = phase();
     const cancelSent = performance.now();
     const cancelled = await t.request(`/v1/bookings/${id}/cancel`, { method: "POST", key });
     samples.push({
       kind: "cancel",
-      phase: phase(),
+      phase: cancelIn,
       atMs: cancelSent - phaseStart(),
       status: cancelled.status,
       latencyMs: performance.now() - cancelSent,
@@ -136,9 +138,17 @@ describe.skipIf(!hasRedisServer)("Redis killed and stalled under a mixed load", 
     const workers = [0, 1, 2].map(worker);
 
     await sleep(1_500);
+    const explicit: Sample[] = [];
+    const onePair = () =>
+      bookAndCancel(
+        () => phase,
+        () => phaseStart,
+        explicit,
+      );
     enter("killed");
     await server.kill();
-    await sleep(2_000);
+    await onePair();
+    await sleep(1_000);
     enter("restarted");
     await server.restart();
     await sleep(1_500);
@@ -154,32 +164,35 @@ describe.skipIf(!hasRedisServer)("Redis killed and stalled under a mixed load", 
       limited.push(res.status);
       await res.arrayBuffer();
     }
-    await sleep(2_000);
+    await onePair();
+    await sleep(1_000);
     enter("resumed");
     server.resume();
     await sleep(1_500);
     running = false;
     await Promise.all(workers);
 
-    // 0 bookings or cancellations answered 5xx (every 201 was checked against the table).
-    const writes = samples.filter((s) => s.kind !== "search");
+    // 0 bookings or cancellations answered 5xx (every 201 was checked against the table), and
+    // one booking + cancellation made while Redis was dead and one while it stalled succeeded.
+    const writes = [...samples, ...explicit].filter((s) => s.kind !== "search");
     expect(writes.filter((s) => s.status >= 500)).toEqual([]);
-    for (const p of ["before", "killed", "stalled"] as const) {
-      expect(
-        writes.filter((s) => s.phase === p && s.kind === "book" && s.status === 201).length,
-        `bookings confirmed while ${p}`,
-      ).toBeGreaterThan(0);
-    }
+    expect(explicit.map((s) => [s.kind, s.phase, s.status])).toEqual([
+      ["book", "killed", 201],
+      ["cancel", "killed", 200],
+      ["book", "stalled", 201],
+      ["cancel", "stalled", 200],
+    ]);
     // A search may find no offer source in time while Redis stalls (a retryable 503, counted
     // below), never an internal error.
     const searchFailures = samples.filter((s) => s.kind === "search" && s.status >= 500);
     expect(searchFailures.filter((s) => s.status !== 503)).toEqual([]);
 
-    // Rate limits are enforced while Redis stalls: at most the 25 % insurance share passes.
-    const allowed = limited.filter((s) => s === 200).length;
-    expect(allowed).toBeGreaterThan(0);
-    expect(allowed).toBeLessThanOrEqual(10);
-    expect(limited.filter((s) => s === 429).length).toBe(30 - allowed);
+    // Rate limits are enforced while Redis stalls: at most the 25 % insurance share passes the
+    // limiter (a passed search may still find no offer source in time: 503).
+    const passed = limited.filter((s) => s !== 429);
+    expect(passed.length).toBeGreaterThan(0);
+    expect(passed.length).toBeLessThanOrEqual(10);
+    expect(passed.filter((s) => s !== 200 && s !== 503)).toEqual([]);
 
     const searches = (p: Phase, fromMs = 0) =>
       samples
