@@ -1,11 +1,15 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSearchEventRepository } from "@travel/core";
 import { type LocalEngine, startLocalEngine } from "@travel/core/local";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileDeadLetterStore, createLocalChangeFeed } from "./change-feed.js";
+import {
+  ANALYTICS_FEED_LANES,
+  createFileDeadLetterStore,
+  createLocalChangeFeed,
+} from "./change-feed.js";
 import { createAnalyticsService } from "./service.js";
 
 const clock = { now: () => new Date("2026-04-01T00:00:00Z") };
@@ -285,5 +289,154 @@ describe("local change feed", () => {
     releaseInventory();
     await feed.stop();
     expect(seen.filter((e) => e === "flightOffer")).toHaveLength(250);
+  });
+});
+
+describe("local change feed on the engine's durable journal", () => {
+  const journal = { lanes: ANALYTICS_FEED_LANES };
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "feed-journal-"));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const searchIdOf = (r: DynamoDBRecord) => r.dynamodb?.NewImage?.searchId?.S ?? "";
+
+  it("delivers after a restart what was committed but not delivered, in commit order, with the same eventIDs, and then never again", async () => {
+    const dataDir = join(root, "restart");
+    // First run: the consumer takes the first batch and never answers (the process dies).
+    const first = await startLocalEngine({ dataDir, journal });
+    const seenBeforeCrash: DynamoDBRecord[] = [];
+    const stuck = createLocalChangeFeed({
+      engine: first,
+      batchWindowMs: 5,
+      handler: (event) => {
+        seenBeforeCrash.push(...event.Records);
+        return new Promise(() => {});
+      },
+    });
+    stuck.start();
+    const searches = createSearchEventRepository(first.db);
+    for (let i = 0; i < 5; i++) await searches.record(searchEvent(`srch_dur${i}`, "2026-05-01"));
+    await first.db.entities.searchEvent.remove({ searchId: "srch_dur1" }).go();
+    expect(stuck.stats()).toMatchObject({ durable: true, queued: 6 });
+    await first.stop();
+
+    // Second run on the same directory: everything comes (again), in order.
+    const second = await startLocalEngine({ dataDir, journal });
+    const delivered: DynamoDBRecord[] = [];
+    const feed = createLocalChangeFeed({
+      engine: second,
+      batchWindowMs: 5,
+      handler: async (event) => {
+        delivered.push(...event.Records);
+        return { batchItemFailures: [] };
+      },
+    });
+    feed.start();
+    await feed.drain();
+    expect(
+      delivered.map((r) => `${r.eventName} ${searchIdOf(r) || r.dynamodb?.OldImage?.searchId?.S}`),
+    ).toEqual([
+      "INSERT srch_dur0",
+      "INSERT srch_dur1",
+      "INSERT srch_dur2",
+      "INSERT srch_dur3",
+      "INSERT srch_dur4",
+      "REMOVE srch_dur1",
+    ]);
+    expect(seenBeforeCrash.length).toBeGreaterThan(0);
+    const redelivered = delivered.slice(0, seenBeforeCrash.length);
+    expect(redelivered.map((r) => [r.eventID, r.dynamodb?.SequenceNumber])).toEqual(
+      seenBeforeCrash.map((r) => [r.eventID, r.dynamodb?.SequenceNumber]),
+    );
+    expect(feed.stats()).toMatchObject({ queued: 0, lagMs: 0, delivered: 6 });
+    await feed.stop();
+    await second.stop();
+
+    // Third run: delivered records are gone from the journal.
+    const third = await startLocalEngine({ dataDir, journal });
+    const again: DynamoDBRecord[] = [];
+    const after = createLocalChangeFeed({
+      engine: third,
+      handler: async (event) => {
+        again.push(...event.Records);
+        return { batchItemFailures: [] };
+      },
+    });
+    after.start();
+    await createSearchEventRepository(third.db).record(searchEvent("srch_dur9", "2026-05-01"));
+    await after.drain();
+    await after.stop();
+    expect(again.map(searchIdOf)).toEqual(["srch_dur9"]);
+    const sequence = [...delivered, ...again].map((r) => BigInt(r.dynamodb?.SequenceNumber ?? "0"));
+    expect(sequence.every((n, i) => i === 0 || n > (sequence[i - 1] ?? 0n))).toBe(true);
+    await third.stop();
+  });
+
+  it("keeps records while the consumer fails, dead-letters the one that keeps failing, and delivers it again on redrive, counted once", async () => {
+    const engine = await startLocalEngine({ journal });
+    const store = createFileDeadLetterStore(join(root, "redrive", "dead-letters.jsonl"));
+    const analytics = createAnalyticsService({ db: engine.db, clock, shards: 2 });
+    let broken = true;
+    const errors: unknown[] = [];
+    const feed = createLocalChangeFeed({
+      engine,
+      batchWindowMs: 5,
+      retryDelayMs: 1,
+      maxRetries: 2,
+      redrivePollMs: 20,
+      deadLetters: store,
+      logger: { warn: () => {}, error: (_message, fields) => errors.push(fields?.error) },
+      handler: async (event) => {
+        const poison = event.Records.find((r) => searchIdOf(r) === "srch_poisoned");
+        if (broken && poison) {
+          const response = await analytics.consumer.handle({
+            Records: event.Records.filter((r) => r !== poison),
+          });
+          return {
+            batchItemFailures: [
+              ...(response.batchItemFailures ?? []),
+              { itemIdentifier: poison.dynamodb?.SequenceNumber ?? "" },
+            ],
+          };
+        }
+        return analytics.consumer.handle(event);
+      },
+    });
+    feed.start();
+    const searches = createSearchEventRepository(engine.db);
+    await searches.record(searchEvent("srch_fine1", "2026-05-02", "hit"));
+    await searches.record(searchEvent("srch_poisoned", "2026-05-02", "hit"));
+    await searches.record(searchEvent("srch_fine2", "2026-05-02", "hit"));
+    await feed.drain();
+    expect(store.count()).toBe(1);
+    expect(store.list()[0]).toMatchObject({ lane: "analytics", record: { eventName: "INSERT" } });
+    expect(feed.stats()).toMatchObject({ deadLettered: 1, queued: 0 });
+    expect(errors).toHaveLength(1);
+    const summary = () => analytics.queries.summary({ from: "2026-05-02", to: "2026-05-02" });
+    expect(await summary()).toMatchObject({ searches: 2 });
+
+    broken = false;
+    expect(store.requestRedrive()).toBe(1);
+    expect(store.count()).toBe(0);
+    const deadline = Date.now() + 5_000;
+    while (store.pendingRedrive() > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await feed.drain();
+    expect(store.pendingRedrive()).toBe(0);
+    expect(feed.stats()).toMatchObject({ deadLettered: 0 });
+    expect(await summary()).toMatchObject({ searches: 3, cacheHits: 3 });
+    await feed.stop();
+    await engine.stop();
+  });
+
+  it("refuses a feed whose lanes the engine does not journal (no silent in-memory fallback)", async () => {
+    const engine = await startLocalEngine({ journal: { lanes: { webhooks: ["booking"] } } });
+    expect(() =>
+      createLocalChangeFeed({ engine, handler: async () => ({ batchItemFailures: [] }) }),
+    ).toThrow(/no lane analytics, inventory/);
+    await engine.stop();
   });
 });

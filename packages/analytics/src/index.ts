@@ -5,11 +5,13 @@ export { createAnalyticsAggregator } from "./aggregator.js";
 export type {
   DeadLetter,
   DeadLetterStore,
+  FileDeadLetterStore,
   LocalChangeFeed,
   LocalChangeFeedOptions,
   LocalChangeFeedStats,
 } from "./change-feed.js";
 export {
+  ANALYTICS_FEED_LANES,
   createFileDeadLetterStore,
   createLocalChangeFeed,
   STREAM_ENTITIES,

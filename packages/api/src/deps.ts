@@ -33,7 +33,12 @@ import {
 import { Redis } from "ioredis";
 import type { AppConfig } from "./config.js";
 import { createLiveWindow, type LiveWindow } from "./dashboard/live-window.js";
-import { createHealthChecks, type HealthChecks } from "./health.js";
+import {
+  type ChangeFeedHealth,
+  createChangeFeedHealth,
+  createHealthChecks,
+  type HealthChecks,
+} from "./health.js";
 import {
   type ApiKeyLookup,
   createApiKeyLookup,
@@ -76,6 +81,8 @@ export interface AppDeps {
   unknownKeyGuard: UnknownKeyGuard | undefined;
   rateLimiter: KeyRateLimiter;
   health: HealthChecks;
+  /** Local mode's change feed as `/health` reports it (nothing attached in Lambda). */
+  changeFeed: ChangeFeedHealth;
   cache: Cache;
   search: SearchService;
   /** Search events on their way to the table (flushed by `flush()`). */
@@ -336,6 +343,7 @@ export async function createAppDeps(
         : undefined,
     rateLimiter,
     health,
+    changeFeed: createChangeFeedHealth(),
     cache,
     search,
     searchEvents,

@@ -64,3 +64,29 @@ export function createHealthChecks(options: {
     },
   };
 }
+
+/** What `/health` says of local mode's change feed (absent where the stream is AWS's). */
+export interface ChangeFeedStatus {
+  /** Records committed and not yet delivered. */
+  queued: number;
+  /** Age of the oldest undelivered record, ms (0 when none). */
+  lagMs: number;
+  /** Records in the dead-letter store (`pnpm feed redrive` hands them back). */
+  deadLettered: number;
+}
+
+/** Where local mode plugs its change feed into `/health` (`attach` once the feed runs). */
+export interface ChangeFeedHealth {
+  attach(status: () => ChangeFeedStatus): void;
+  status(): ChangeFeedStatus | undefined;
+}
+
+export function createChangeFeedHealth(): ChangeFeedHealth {
+  let source: (() => ChangeFeedStatus) | undefined;
+  return {
+    attach(status) {
+      source = status;
+    },
+    status: () => source?.(),
+  };
+}

@@ -6,7 +6,11 @@
  */
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createFileDeadLetterStore, createLocalChangeFeed } from "@travel/analytics";
+import {
+  ANALYTICS_FEED_LANES,
+  createFileDeadLetterStore,
+  createLocalChangeFeed,
+} from "@travel/analytics";
 import { startReconcilerLoop } from "@travel/booking";
 import {
   type ApiKeyRepository,
@@ -15,11 +19,12 @@ import {
   createInventoryRepository,
 } from "@travel/core";
 import { LocalDataDirInUseError, startLocalEngine } from "@travel/core/local";
-import { WEBHOOK_STREAM_ENTITIES } from "@travel/webhooks";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { createAppDeps } from "./deps.js";
 import { ConfigError } from "./errors.js";
+import { changeFeedDir, DEAD_LETTER_FILES, WEBHOOK_FEED_LANES } from "./local/feed.js";
+import { redisUnreachable, shownRedisUrl } from "./local/redis-check.js";
 import { planSeeding, runSeeding } from "./local/seeding.js";
 import { createLocalState, type LocalState } from "./local/state.js";
 import { createLocalWebhooks } from "./local-webhooks.js";
@@ -83,6 +88,9 @@ async function main(): Promise<void> {
     dataDir: resolve(DATA_DIR, "dynamo"),
     port: Number(process.env.LOCAL_DYNAMO_PORT ?? 0),
     tableName: config.tableName,
+    // The local change feeds' durable journal (stream records kept with the data, in the same
+    // write as each item): every committed change is delivered, also after a crash.
+    journal: { lanes: { ...ANALYTICS_FEED_LANES, ...WEBHOOK_FEED_LANES } },
   });
   // The horizon is what this data directory's seeding covers (known once the plan is read).
   let seededUntil: string | undefined;
@@ -98,6 +106,15 @@ async function main(): Promise<void> {
         }),
   });
   const { logger } = deps;
+  if (config.redisUrl) {
+    // Said once, at start: otherwise every cache call would time out (and fall open) in silence.
+    const why = await redisUnreachable(config.redisUrl);
+    if (why) {
+      logger.warn(
+        `REDIS_URL ${shownRedisUrl(config.redisUrl)} is unreachable (${why}): serving without the shared cache until it answers`,
+      );
+    }
+  }
 
   const plan = await planSeeding({
     state,
@@ -177,25 +194,28 @@ async function main(): Promise<void> {
   // Local DynamoDB Streams: every write to the engine reaches the analytics consumer as a
   // stream record, batched and after the write: search events and bookings for the aggregates,
   // flight offers and room nights for search's read model (the backstop behind the write
-  // paths). Background seeding's inserts pass too (they complete month entries a search filled
-  // while seeding ran), in their own lane: a seeding backlog never delays searches and
-  // bookings reaching the aggregates.
-  // Records that keep failing are kept, with their error, next to the engine's data.
+  // paths). The records are journaled by the engine in the same write as each item and leave
+  // the journal once delivered, so a crash or kill loses none: the next start resumes.
+  // Background seeding's inserts pass too (they complete month entries a search filled while
+  // seeding ran), in their own lane: a seeding backlog never delays searches and bookings
+  // reaching the aggregates. Records that keep failing are kept, with their error, next to the
+  // engine's data (`pnpm feed redrive` hands them back).
+  const feedLogger = {
+    warn: (message: string, fields?: Record<string, unknown>) =>
+      logger.warn(message, { ...fields }),
+    error: (message: string, fields?: Record<string, unknown>) =>
+      logger.error(message, { ...fields }),
+  };
+  const analyticsDeadLetters = createFileDeadLetterStore(
+    resolve(changeFeedDir(DATA_DIR), DEAD_LETTER_FILES[0]),
+  );
   const changeFeed = createLocalChangeFeed({
     engine,
     handler: deps.analytics.consumer.handle,
-    deadLetters: createFileDeadLetterStore(resolve(DATA_DIR, "change-feed", "dead-letters.jsonl")),
-    logger: {
-      warn: (message, fields) => logger.warn(message, { ...fields }),
-      error: (message, fields) => logger.error(message, { ...fields }),
-    },
+    lanes: ANALYTICS_FEED_LANES,
+    deadLetters: analyticsDeadLetters,
+    logger: feedLogger,
   });
-  changeFeed.start();
-  deps.live.attachStream(() => {
-    const { queued, deadLetters } = changeFeed.stats();
-    return { queued, deadLettered: deadLetters.length };
-  });
-  background.push({ name: "analytics change feed", stop: () => changeFeed.stop() });
   // Webhooks: a second consumer of the same changes (bookings → deliveries → the worker),
   // and the in-process worker that sends them (the SQS queue and delivery Lambda in AWS).
   const localWebhooks = createLocalWebhooks({
@@ -204,16 +224,29 @@ async function main(): Promise<void> {
     clock: deps.clock,
     logger,
   });
+  const webhookDeadLetters = createFileDeadLetterStore(
+    resolve(changeFeedDir(DATA_DIR), DEAD_LETTER_FILES[1]),
+  );
   const webhookFeed = createLocalChangeFeed({
     engine,
     handler: localWebhooks.producer.handle,
-    entities: WEBHOOK_STREAM_ENTITIES,
-    logger: {
-      warn: (message, fields) => logger.warn(message, { ...fields }),
-      error: (message, fields) => logger.error(message, { ...fields }),
-    },
+    lanes: WEBHOOK_FEED_LANES,
+    deadLetters: webhookDeadLetters,
+    logger: feedLogger,
   });
+  changeFeed.start();
   webhookFeed.start();
+  const feedStatus = () => {
+    const [analytics, webhooks] = [changeFeed.stats(), webhookFeed.stats()];
+    return {
+      queued: analytics.queued + webhooks.queued,
+      lagMs: Math.max(analytics.lagMs, webhooks.lagMs),
+      deadLettered: analytics.deadLettered + webhooks.deadLettered,
+    };
+  };
+  deps.live.attachStream(feedStatus);
+  deps.changeFeed.attach(feedStatus);
+  background.push({ name: "analytics change feed", stop: () => changeFeed.stop() });
   localWebhooks.worker.start();
   background.push({ name: "webhook change feed", stop: () => webhookFeed.stop() });
   background.push({ name: "webhook worker", stop: () => localWebhooks.worker.stop() });

@@ -115,8 +115,16 @@ export interface Cache {
   /** Returns false when the store could not be written (counted as an error, never thrown). */
   set<T>(key: string, value: T, options?: EntryOptions<T>): Promise<boolean>;
   delete(key: string, options?: KeyOptions): Promise<boolean>;
-  /** Every entry carrying one of the tags becomes a miss at once, for every process sharing the store. */
-  invalidate(tagOrTags: string | readonly string[]): Promise<boolean>;
+  /**
+   * Every entry carrying one of the tags becomes a miss at once, for every process sharing the
+   * store. Returns false when the store could not be written (counted as an error); with
+   * `throwOnError` it throws that store error instead (e.g. `CacheTimeoutError`), for callers
+   * that must report why.
+   */
+  invalidate(
+    tagOrTags: string | readonly string[],
+    options?: { throwOnError?: boolean },
+  ): Promise<boolean>;
   readonly records: VersionedRecordMap;
   /** Quick ping bounded by the command timeout. */
   health(): Promise<HealthStatus>;

@@ -390,7 +390,10 @@ export class CacheEngine implements Cache {
     return true;
   }
 
-  async invalidate(tagOrTags: string | readonly string[]): Promise<boolean> {
+  async invalidate(
+    tagOrTags: string | readonly string[],
+    options: { throwOnError?: boolean } = {},
+  ): Promise<boolean> {
     const tags = normalizeTags(typeof tagOrTags === "string" ? [tagOrTags] : tagOrTags);
     if (tags.length === 0) return true;
     this.#o.nearCache?.dropTags(tags);
@@ -399,6 +402,7 @@ export class CacheEngine implements Cache {
       await this.#o.guard.run(() => store.invalidateTags(tags, tagRetentionMs));
     } catch (error) {
       this.#storeError("invalidate", error);
+      if (options.throwOnError) throw error;
       return false;
     }
     await this.#publish({ tags });

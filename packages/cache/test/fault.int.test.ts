@@ -2,7 +2,12 @@ import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BreakerState, type Cache, createRedisCache } from "../src/index.js";
+import {
+  type BreakerState,
+  type Cache,
+  CacheError,
+  createRedisCache,
+} from "../src/index.js";
 import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 
 const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
@@ -75,6 +80,12 @@ describe.skipIf(!hasRedisServer)("fail open: a test-owned redis-server dies and 
     expect(await cache.health()).toBe("down");
     expect(performance.now() - healthStarted).toBeLessThan(150);
     expect(await cache.invalidate("off_1")).toBe(false);
+    // A caller that must say why gets the store's own error (search keeps it as the cause).
+    const refused = await cache
+      .invalidate("off_1", { throwOnError: true })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CacheError);
+    expect((refused as Error).message).toMatch(/breaker|exceeded|closed|connect/i);
   });
 
   it("reconnects by itself when Redis returns, and hits resume", async () => {

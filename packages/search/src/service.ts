@@ -382,8 +382,12 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     });
     const tags = changeTags(owned);
     if (tags.length === 0) return;
-    const ok = await cache.invalidate(tags);
-    if (!ok) throw new SearchCacheUnavailableError();
+    try {
+      await cache.invalidate(tags, { throwOnError: true });
+    } catch (error) {
+      // The store's own error (e.g. CacheTimeoutError) says why: keep it as the cause.
+      throw new SearchCacheUnavailableError({ cause: error });
+    }
   }
 
   async function inventoryChanged(changes: readonly InventoryChange[]): Promise<void> {

@@ -14,6 +14,20 @@ export const healthSchema = z
         "makes the status `degraded`.",
       example: { "inventory.search": "closed", "inventory.price": "closed" },
     }),
+    changeFeed: z
+      .object({
+        queued: z.number().int(),
+        lagMs: z.number().int(),
+        deadLettered: z.number().int(),
+      })
+      .optional()
+      .openapi({
+        description:
+          "Local mode only (`pnpm start`): the change feed's undelivered records, the age of the " +
+          "oldest (ms) and the records in its dead-letter store (`pnpm feed redrive` replays " +
+          "them). Dead letters make the status `degraded`.",
+        example: { queued: 0, lagMs: 0, deadLettered: 0 },
+      }),
   })
   .openapi("Health");
 
@@ -39,11 +53,22 @@ export function createHealthRoutes(deps: AppDeps) {
     const [dynamodb, cache] = await Promise.all([deps.health.dynamodb(), deps.health.cache()]);
     const breakers = deps.search.breakerStates();
     const allClosed = Object.values(breakers).every((state) => state === "closed");
+    const changeFeed = deps.changeFeed.status();
+    const healthy =
+      dynamodb === "ok" && cache === "ok" && allClosed && (changeFeed?.deadLettered ?? 0) === 0;
     const body = {
-      status:
-        dynamodb === "ok" && cache === "ok" && allClosed ? ("ok" as const) : ("degraded" as const),
+      status: healthy ? ("ok" as const) : ("degraded" as const),
       checks: { dynamodb, cache },
       breakers,
+      ...(changeFeed
+        ? {
+            changeFeed: {
+              queued: changeFeed.queued,
+              lagMs: Math.round(changeFeed.lagMs),
+              deadLettered: changeFeed.deadLettered,
+            },
+          }
+        : {}),
     };
     c.header("cache-control", "no-store");
     return dynamodb === "ok" ? c.json(body, 200) : c.json(body, 503);

@@ -4,6 +4,13 @@ import { createRequire } from "node:module";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { tableDefinition } from "../table.js";
+import {
+  type ChangeJournal,
+  type ChangeJournalOptions,
+  type JournalLevel,
+  journalKey,
+  openChangeJournal,
+} from "./change-journal.js";
 
 /** A DynamoDB item in wire form (`{ pk: { S: "..." } }`), as the engine stores it. */
 export type WireItem = Record<string, AttributeValue>;
@@ -33,7 +40,12 @@ interface ItemDb {
 
 interface DynaliteStore {
   getItemDb(tableName: string): ItemDb;
+  /** The one LevelDB every sub-store is a key prefix of (`<sub>~<key>`). */
+  db: JournalLevel;
 }
+
+/** The journal as the capture writes it (see `change-journal.ts`). */
+type WritableJournal = Awaited<ReturnType<typeof openChangeJournal>>;
 
 interface DynaliteDbModule {
   create(options: object): DynaliteStore;
@@ -60,6 +72,11 @@ const require = createRequire(import.meta.url);
 export function startCapturingDynalite(options: Parameters<typeof dynalite>[0]): {
   server: Server;
   onChange(listener: EngineChangeListener): () => void;
+  /**
+   * Starts journaling the changes of the given lanes' entities durably (same LevelDB batch as
+   * the item); call before the first write. See `change-journal.ts`.
+   */
+  openJournal(journal: ChangeJournalOptions): Promise<ChangeJournal>;
 } {
   const listeners = new Set<EngineChangeListener>();
   const dynaliteDb = require("dynalite/db") as DynaliteDbModule;
@@ -80,10 +97,11 @@ export function startCapturingDynalite(options: Parameters<typeof dynalite>[0]):
   if (!store) throw new Error("dynalite did not create its store through db.create");
 
   const captured = store;
+  const state: CaptureState = { listeners, journal: undefined, level: captured.db };
   const originalGetItemDb = captured.getItemDb.bind(captured);
   captured.getItemDb = (tableName: string) => {
     const itemDb = originalGetItemDb(tableName);
-    if (!itemDb.changeCaptureInstalled) installCapture(itemDb, tableName, listeners);
+    if (!itemDb.changeCaptureInstalled) installCapture(itemDb, tableName, state);
     return itemDb;
   };
 
@@ -93,60 +111,106 @@ export function startCapturingDynalite(options: Parameters<typeof dynalite>[0]):
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    async openJournal(journalOptions) {
+      state.journal = await openChangeJournal(captured.db, journalOptions);
+      return state.journal;
+    },
   };
 }
 
-function installCapture(
-  itemDb: ItemDb,
-  tableName: string,
-  listeners: Set<EngineChangeListener>,
-): void {
+interface CaptureState {
+  listeners: Set<EngineChangeListener>;
+  journal: WritableJournal | undefined;
+  level: JournalLevel;
+}
+
+function installCapture(itemDb: ItemDb, tableName: string, state: CaptureState): void {
+  const { listeners } = state;
   const put = itemDb.put.bind(itemDb);
   const del = itemDb.del.bind(itemDb);
   const get = itemDb.get.bind(itemDb);
+  // dynalite's item store is the key prefix `item-<table>~` of its one LevelDB (db/index.js).
+  const itemPrefix = `item-${tableName}~`;
   itemDb.changeCaptureInstalled = true;
 
+  /**
+   * Writes the item (`value`, or its removal) and, when its entity is journaled, the change to
+   * each of its lanes in ONE LevelDB batch: both are on disk, or neither.
+   */
+  function commit(
+    key: string,
+    value: WireItem | undefined,
+    change: EngineChange,
+    callback: Callback,
+  ): void {
+    const journal = state.journal;
+    const lanes = journal?.lanesOf(entityOf(change)) ?? [];
+    if (!journal || lanes.length === 0) {
+      if (value) put(key, value, callback);
+      else del(key, callback);
+      return;
+    }
+    const operations: { type: "put" | "del"; key: string; value?: unknown }[] = [
+      value
+        ? { type: "put", key: itemPrefix + key, value }
+        : { type: "del", key: itemPrefix + key },
+    ];
+    for (const lane of lanes) {
+      operations.push({ type: "put", key: journalKey(lane, journal.nextSeq()), value: change });
+    }
+    state.level.batch(operations, (error) => {
+      if (!error) for (const lane of lanes) journal.added(lane);
+      callback(error);
+    });
+  }
+
   itemDb.put = (key, value, callback) => {
-    if (listeners.size === 0) return put(key, value, callback);
+    if (listeners.size === 0 && !state.journal) return put(key, value, callback);
     get(key, (readError, old) => {
       if (readError && readError.name !== "NotFoundError") return callback(readError);
       const oldImage = old ? cloneImage(old as WireItem) : undefined;
       const newImage = cloneImage(value);
-      put(key, value, (error) => {
-        if (!error && !(oldImage && canonical(oldImage) === canonical(newImage))) {
-          emit(listeners, {
-            tableName,
-            eventName: oldImage ? "MODIFY" : "INSERT",
-            keys: keysOf(newImage),
-            ...(oldImage ? { oldImage } : {}),
-            newImage,
-            committedAt: Date.now(),
-          });
-        }
+      if (oldImage && canonical(oldImage) === canonical(newImage)) {
+        return put(key, value, callback);
+      }
+      const change: EngineChange = {
+        tableName,
+        eventName: oldImage ? "MODIFY" : "INSERT",
+        keys: keysOf(newImage),
+        ...(oldImage ? { oldImage } : {}),
+        newImage,
+        committedAt: Date.now(),
+      };
+      commit(key, value, change, (error) => {
+        if (!error) emit(listeners, change);
         callback(error);
       });
     });
   };
 
   itemDb.del = (key, callback) => {
-    if (listeners.size === 0) return del(key, callback);
+    if (listeners.size === 0 && !state.journal) return del(key, callback);
     get(key, (readError, old) => {
       if (readError && readError.name !== "NotFoundError") return callback(readError);
-      del(key, (error) => {
-        if (!error && old) {
-          const oldImage = cloneImage(old as WireItem);
-          emit(listeners, {
-            tableName,
-            eventName: "REMOVE",
-            keys: keysOf(oldImage),
-            oldImage,
-            committedAt: Date.now(),
-          });
-        }
+      if (!old) return del(key, callback);
+      const oldImage = cloneImage(old as WireItem);
+      const change: EngineChange = {
+        tableName,
+        eventName: "REMOVE",
+        keys: keysOf(oldImage),
+        oldImage,
+        committedAt: Date.now(),
+      };
+      commit(key, undefined, change, (error) => {
+        if (!error) emit(listeners, change);
         callback(error);
       });
     });
   };
+}
+
+function entityOf(change: EngineChange): string | undefined {
+  return (change.newImage ?? change.oldImage)?.__edb_e__?.S;
 }
 
 function emit(listeners: Set<EngineChangeListener>, change: EngineChange): void {

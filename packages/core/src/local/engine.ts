@@ -10,6 +10,7 @@ import { createDynamoClients, type DynamoClients } from "../client.js";
 import { createTravelService, type TravelService } from "../service.js";
 import { tableDefinition } from "../table.js";
 import { type EngineChangeListener, startCapturingDynalite } from "./change-capture.js";
+import type { ChangeJournal, ChangeJournalOptions } from "./change-journal.js";
 import { createTableInput } from "./create-table.js";
 
 const require = createRequire(import.meta.url);
@@ -21,6 +22,12 @@ export interface LocalEngineOptions {
   port?: number;
   host?: string;
   tableName?: string;
+  /**
+   * Journal the changes of these lanes' entities durably, in the engine's own LevelDB and in
+   * the same atomic batch as each write (see `change-journal.ts`): local mode's change feed
+   * reads them, and resumes after a crash. Without it, changes only reach `onChange` listeners.
+   */
+  journal?: ChangeJournalOptions;
 }
 
 export interface LocalEngine {
@@ -36,6 +43,8 @@ export interface LocalEngine {
    * feed of `@travel/analytics` turns these into DynamoDB Streams records.
    */
   onChange(listener: EngineChangeListener): () => void;
+  /** The durable change journal, when `journal` was given. */
+  journal?: ChangeJournal;
   stop(): Promise<void>;
 }
 
@@ -130,12 +139,14 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     mkdirSync(options.dataDir, { recursive: true });
     await assertDataDirFree(options.dataDir);
   }
-  const { server, onChange } = startCapturingDynalite({
+  const { server, onChange, openJournal } = startCapturingDynalite({
     ...(options.dataDir ? { path: options.dataDir } : {}),
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  // Before the engine serves anything: no write may commit without its journal entry.
+  const journal = options.journal ? await openJournal(options.journal) : undefined;
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -181,6 +192,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     db: createTravelService({ client: clients.document, table: tableName }),
     reused,
     onChange,
+    ...(journal ? { journal } : {}),
     async stop() {
       if (announced) rmSync(announced, { force: true });
       clients.raw.destroy();

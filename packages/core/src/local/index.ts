@@ -1,3 +1,4 @@
+export { parseSearchEventBatch } from "../repositories/search-events.js";
 export type {
   SeedInventoryOptions,
   SeedingHandle,
@@ -6,6 +7,7 @@ export type {
 } from "../seed/seed.js";
 export { seedInventory, startSeeding } from "../seed/seed.js";
 export type { EngineChange, EngineChangeListener, WireItem } from "./change-capture.js";
+export type { ChangeJournal, ChangeJournalOptions, JournalEntry } from "./change-journal.js";
 export { createTableInput } from "./create-table.js";
 export type { LocalEngine, LocalEngineOptions, RunningLocalEngine } from "./engine.js";
 export {
