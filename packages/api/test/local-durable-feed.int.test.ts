@@ -288,13 +288,15 @@ describe("local mode's change feed through pnpm start (fresh start, kill -9, res
     }
     // The table is the truth: what committed before the kill must be counted, once. (A booking
     // the kill left half-done is settled by the restart's reconciler after a minute: then the
-    // table and the summary both move, so compare again until they meet.)
+    // table and the summary both move, so compare again, a few times, until they meet.) A full
+    // Scan of the seeded table is slow on a busy machine: few of them.
     let truth = await groundTruth(dataDir);
-    while (
-      (seen.searches !== truth.searches || seen.bookings !== truth.bookings) &&
-      Date.now() < deadline
+    for (
+      let i = 0;
+      i < 3 && (seen.searches !== truth.searches || seen.bookings !== truth.bookings);
+      i++
     ) {
-      await sleep(5_000);
+      await sleep(10_000);
       [seen, truth] = [await summary(app), await groundTruth(dataDir)];
     }
     expect(seen).toMatchObject(truth);
@@ -305,7 +307,7 @@ describe("local mode's change feed through pnpm start (fresh start, kill -9, res
       changeFeed?: { deadLettered: number };
     };
     expect(health.changeFeed?.deadLettered).toBe(0);
-  }, 300_000);
+  }, 600_000);
 
   it("says in one warning at start that REDIS_URL is unreachable, naming it", async () => {
     await app?.stop();

@@ -2,12 +2,7 @@ import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BreakerState,
-  type Cache,
-  CacheError,
-  createRedisCache,
-} from "../src/index.js";
+import { type BreakerState, type Cache, CacheError, createRedisCache } from "../src/index.js";
 import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 
 const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;

@@ -1,32 +1,20 @@
 /// <reference path="./dynalite.d.ts" />
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { tableDefinition } from "../table.js";
 import {
   type ChangeJournal,
   type ChangeJournalOptions,
+  type EngineChange,
+  type EngineChangeListener,
   type JournalLevel,
   journalKey,
   openChangeJournal,
+  type WireItem,
 } from "./change-journal.js";
 
-/** A DynamoDB item in wire form (`{ pk: { S: "..." } }`), as the engine stores it. */
-export type WireItem = Record<string, AttributeValue>;
-
-/** One committed item write, captured inside the engine (the raw material of a stream record). */
-export interface EngineChange {
-  tableName: string;
-  eventName: "INSERT" | "MODIFY" | "REMOVE";
-  keys: WireItem;
-  oldImage?: WireItem;
-  newImage?: WireItem;
-  /** Epoch ms at commit. */
-  committedAt: number;
-}
-
-export type EngineChangeListener = (change: EngineChange) => void;
+export type { EngineChange, EngineChangeListener, WireItem } from "./change-journal.js";
 
 type Callback = (error?: Error | null, value?: unknown) => void;
 

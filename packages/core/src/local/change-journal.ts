@@ -1,4 +1,20 @@
-import type { EngineChange } from "./change-capture.js";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+
+/** A DynamoDB item in wire form (`{ pk: { S: "..." } }`), as the engine stores it. */
+export type WireItem = Record<string, AttributeValue>;
+
+/** One committed item write, captured inside the engine (the raw material of a stream record). */
+export interface EngineChange {
+  tableName: string;
+  eventName: "INSERT" | "MODIFY" | "REMOVE";
+  keys: WireItem;
+  oldImage?: WireItem;
+  newImage?: WireItem;
+  /** Epoch ms at commit. */
+  committedAt: number;
+}
+
+export type EngineChangeListener = (change: EngineChange) => void;
 
 /**
  * Which committed writes the engine journals, and where: lane name → the entities
