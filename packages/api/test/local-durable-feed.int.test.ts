@@ -153,6 +153,8 @@ async function groundTruth(dataDir: string): Promise<Summary> {
   const clients = createDynamoClients({
     endpoint: running.endpoint,
     credentials: LOCAL_CREDENTIALS,
+    // A Scan page of the seeded table takes seconds on a busy machine.
+    requestTimeoutMs: 60_000,
   });
   const day = today();
   const searchIds = new Set<string>();
@@ -164,6 +166,7 @@ async function groundTruth(dataDir: string): Promise<Summary> {
         new ScanCommand({
           TableName: running.tableName,
           FilterExpression: "#e IN (:search, :batch, :booking)",
+          Limit: 5_000,
           ExpressionAttributeNames: { "#e": "__edb_e__" },
           ExpressionAttributeValues: {
             ":search": { S: "searchEvent" },
