@@ -208,5 +208,5 @@ describe.skipIf(!hasRedisServer)("Redis killed and stalled under a mixed load", 
         `extra ${(p99(stalled) - p99(baseline)).toFixed(1)} ms; bookings+cancels ${writes.length}, ` +
         `search 503s ${searchFailures.length} of ${samples.length - writes.length}`,
     );
-  });
+  }, 120_000); // the scenario sleeps through its phases: about 40 s on an idle 2-core machine
 });
