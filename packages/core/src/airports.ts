@@ -1,3 +1,5 @@
+// The whole table: seeding and the simulated supplier read it. Request handling reads
+// `airport-zones.ts` only, so a bundle of the API carries the small table alone.
 // A static JSON import (not createRequire) so bundlers (SST's esbuild for Lambda) inline the data.
 
 import type { AirportRow } from "./airports-table.js";
@@ -40,10 +42,6 @@ function load(): Map<string, Airport> {
 /** The airport with this IATA code, or `undefined` when the data set has none. */
 export function findAirport(iata: string): Airport | undefined {
   return load().get(iata);
-}
-
-export function isKnownAirport(iata: string): boolean {
-  return load().has(iata);
 }
 
 /** Number of airports with an IATA code in the bundled data set. */

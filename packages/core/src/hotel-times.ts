@@ -1,4 +1,4 @@
-import { findAirport } from "./airports.js";
+import { airportTimeZone } from "./airport-zones.js";
 import { localTimeToUtc } from "./time.js";
 
 /** Check-in time of every hotel, local wall-clock minutes after midnight (15:00). */
@@ -6,7 +6,7 @@ export const HOTEL_CHECK_IN_MINUTE = 15 * 60;
 
 /** The hotel city's IANA time zone (cities are named by their main airport's code), else UTC. */
 export function hotelTimeZone(city: string): string {
-  return findAirport(city)?.timeZone ?? "UTC";
+  return airportTimeZone(city) ?? "UTC";
 }
 
 /**

@@ -1,3 +1,4 @@
+export { airportTimeZone, isKnownAirport } from "./airport-zones.js";
 export * from "./airports.js";
 export * from "./client.js";
 export * from "./domain.js";

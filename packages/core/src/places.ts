@@ -1,4 +1,4 @@
-import { type Airport, findAirport } from "./airports.js";
+import { airportTimeZone, isKnownAirport } from "./airport-zones.js";
 
 /**
  * IATA metropolitan area (city) codes and their airports, after IATA's city-code assignments
@@ -52,10 +52,10 @@ function loadCities(): Map<string, Place> {
   const map = new Map<string, Place>();
   const cityOf = new Map<string, string>();
   for (const [code, codes] of Object.entries(METRO_AREAS)) {
-    const airports = codes.filter((c) => findAirport(c) !== undefined);
-    const first = airports[0] ? (findAirport(airports[0]) as Airport) : undefined;
-    if (!first) continue;
-    map.set(code, { code, kind: "city", airports, timeZone: first.timeZone });
+    const airports = codes.filter((c) => isKnownAirport(c));
+    const timeZone = airports[0] ? airportTimeZone(airports[0]) : undefined;
+    if (!timeZone) continue;
+    map.set(code, { code, kind: "city", airports, timeZone });
     for (const airport of airports) cityOf.set(airport, code);
   }
   places = map;
@@ -74,10 +74,8 @@ function loadCities(): Map<string, Place> {
 export function findPlace(code: string): Place | undefined {
   const city = loadCities().get(code);
   if (city) return city;
-  const airport = findAirport(code);
-  return airport
-    ? { code, kind: "airport", airports: [code], timeZone: airport.timeZone }
-    : undefined;
+  const timeZone = airportTimeZone(code);
+  return timeZone ? { code, kind: "airport", airports: [code], timeZone } : undefined;
 }
 
 /** The metropolitan city code an airport belongs to, `undefined` when it has none. */

@@ -6,8 +6,8 @@ import {
 } from "@travel/cache";
 import {
   addDays,
+  airportTimeZone,
   eachDay,
-  findAirport,
   type InventoryChange,
   type InventoryChangeListener,
 } from "@travel/core";
@@ -209,7 +209,7 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
     month: string,
     now: Date,
   ): Promise<VersionedEntry[]> {
-    const from = firstDay(month, findAirport(origin)?.timeZone ?? "UTC", now);
+    const from = firstDay(month, airportTimeZone(origin) ?? "UTC", now);
     const to = lastDayOfMonth(month);
     if (from > to) return [];
     // The route index is partitioned per route *and day*: one query per remaining day.
@@ -224,7 +224,7 @@ export function createInventoryReadModel(deps: InventoryReadModelDeps): Inventor
   }
 
   async function loadHotelMonth(city: string, month: string, now: Date): Promise<VersionedEntry[]> {
-    const from = firstDay(month, findAirport(city)?.timeZone ?? "UTC", now);
+    const from = firstDay(month, airportTimeZone(city) ?? "UTC", now);
     const to = lastDayOfMonth(month);
     if (from > to) return [];
     const [hotels, nights] = await Promise.all([
