@@ -23,8 +23,19 @@ export const LAMBDA_NODEJS = {
 /** The API Lambda's entry, and the packages SST installs next to its bundle (not bundled). */
 export const API_FUNCTION = {
   handler: "packages/api/src/lambda.handler",
-  // `/docs` serves Swagger UI's static assets from the installed package at run time.
+  install: [],
+} as const;
+
+/**
+ * The Lambda serving the static files of the API's pages (Swagger UI's for `/docs`, read from
+ * the installed package at run time), the API Gateway routes sent to it rather than to the API
+ * function, and the packages SST installs beside its bundle. The API function ships none of
+ * those files.
+ */
+export const STATIC_ASSETS_FUNCTION = {
+  handler: "packages/api/src/static-lambda.handler",
   install: ["swagger-ui-dist"],
+  routes: ["GET /docs/{asset}"],
 } as const;
 
 /**

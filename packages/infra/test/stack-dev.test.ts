@@ -94,6 +94,7 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
       "packages/api/src/consumer-lambda.handler",
       "packages/api/src/lambda.handler",
       "packages/api/src/reconciler-lambda.handler",
+      "packages/api/src/static-lambda.handler",
       "packages/webhooks/src/handlers/delivery.handler",
       "packages/webhooks/src/handlers/producer.handler",
     ]);
@@ -129,6 +130,24 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     expect(routes.find((r) => r.inputs.routeKey === "$default")).toBeDefined();
   });
 
+  it("serves the pages' static files from their own function, so the API's package has none", () => {
+    const routes = stack.ofType("aws:apigatewayv2/route:Route");
+    expect(routes.map((route) => route.inputs.routeKey).sort()).toEqual([
+      "$default",
+      "GET /dashboard",
+      "GET /dashboard/{proxy+}",
+      "GET /docs/{asset}",
+    ]);
+    const integrations = stack.ofType("aws:apigatewayv2/integration:Integration");
+    const docsTarget = routes.find((route) => route.inputs.routeKey === "GET /docs/{asset}")?.inputs
+      .target as string;
+    const integration = integrations.find((i) => docsTarget.includes(i.name));
+    expect(String(integration?.inputs.integrationUri)).toContain("StaticAssets");
+    const fn = stack.one("aws:lambda/function:Function", "StaticAssetsFunction");
+    expect(fn.inputs.vpcConfig).toBeUndefined();
+    expect(fn.inputs).toMatchObject({ memorySize: 256, runtime: "nodejs22.x" });
+  });
+
   it("throttles the HTTP API stage at 10,000 rps / 5,000 burst and writes access logs", () => {
     const stage = stack.one("aws:apigatewayv2/stage:Stage").inputs;
     expect(stage.defaultRouteSettings).toEqual({
@@ -145,7 +164,7 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
     });
   });
 
-  it("puts every Lambda but the webhook ones, the releaser and the page's in the private subnets, so the consumer reaches Valkey as the read model's backstop", () => {
+  it("puts every Lambda but the webhook ones, the releaser, the page's and the static files' in the private subnets, so the consumer reaches Valkey as the read model's backstop", () => {
     // The webhook functions need no VPC, and the sender must not be able to reach into it.
     for (const fn of stack
       .ofType("aws:lambda/function:Function")
@@ -153,7 +172,8 @@ describe.runIf(platformReady("dev stack tests"))("dev stack", () => {
         (f) =>
           !f.name.includes("Webhook") &&
           f.name !== "ApiReleaserFunction" &&
-          f.name !== "DashboardPageFunction",
+          f.name !== "DashboardPageFunction" &&
+          f.name !== "StaticAssetsFunction",
       )) {
       const vpcConfig = fn.inputs.vpcConfig as { subnetIds?: unknown[] } | undefined;
       expect(vpcConfig?.subnetIds?.length, fn.name).toBeGreaterThan(0);

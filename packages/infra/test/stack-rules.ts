@@ -224,7 +224,11 @@ export function itFollowsTheStackRules(
       expect(integration.integrationUri).toBe(aliasArn);
       const apiPermissions = stack()
         .ofType("aws:lambda/permission:Permission")
-        .filter((p) => !String(p.inputs.function).includes("DashboardPage"));
+        .filter(
+          (p) =>
+            !String(p.inputs.function).includes("DashboardPage") &&
+            !String(p.inputs.function).includes("StaticAssets"),
+        );
       expect(apiPermissions).toHaveLength(1);
       expect(apiPermissions[0]?.inputs).toMatchObject({
         function: aliasArn.replace(/:live$/, ""),

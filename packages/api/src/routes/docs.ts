@@ -42,8 +42,8 @@ const CSP =
 
 /**
  * `GET /docs`: an interactive reference (Swagger UI) of `/openapi.json`. Assets are read from
- * `swagger-ui-dist` on first use and kept in memory; a Lambda bundle must ship that package
- * (SST `nodejs.install: ["swagger-ui-dist"]`).
+ * `swagger-ui-dist` on first use and kept in memory. Deployed stages serve the assets from
+ * their own Lambda (`static-lambda.ts`, which installs that package), not the API's.
  */
 export function createDocsRoutes() {
   const router = new Hono<AppEnv>();

@@ -1,4 +1,4 @@
-import { API_FUNCTION } from "../bundling.js";
+import { API_FUNCTION, STATIC_ASSETS_FUNCTION } from "../bundling.js";
 import type { StageConfig } from "../stage.js";
 import { functionDefaults } from "./functions.js";
 import { createApiRelease } from "./release.js";
@@ -69,5 +69,16 @@ export function createApi(config: StageConfig, deps: ApiDependencies) {
   // API Gateway invokes the live alias, so CodeDeploy decides which version answers.
   api.route("$default", release ? release.alias.arn : handler.arn);
 
-  return { api, handler, release };
+  // The pages' static files come from their own small function (no VPC, no table access).
+  const staticAssets = new sst.aws.Function("StaticAssets", {
+    ...defaults,
+    handler: STATIC_ASSETS_FUNCTION.handler,
+    description: `${$app.name} ${$app.stage} static files of the API's pages`,
+    memory: "256 MB",
+    timeout: "10 seconds",
+    nodejs: { ...defaults.nodejs, install: [...STATIC_ASSETS_FUNCTION.install] },
+  });
+  for (const route of STATIC_ASSETS_FUNCTION.routes) api.route(route, staticAssets.arn);
+
+  return { api, handler, release, staticAssets };
 }
