@@ -21,7 +21,7 @@ import {
   describeTableIdentity,
   type TravelService,
 } from "@travel/core";
-import { seedRoutes } from "@travel/core/seed";
+import { seedNetwork } from "@travel/core/seed";
 import {
   createInventoryReadModel,
   createRouteNetwork,
@@ -239,7 +239,7 @@ export async function createAppDeps(
     suppliers: [],
     readModel,
     // The sandbox's network is the seed's (deterministic): it says which entries a search reads.
-    network: createRouteNetwork(seedRoutes()),
+    network: createRouteNetwork(seedNetwork()),
     inventoryHorizon:
       overrides.inventoryHorizon ??
       (() => addDays(clock.now().toISOString().slice(0, 10), config.inventoryHorizonDays - 1)),

@@ -28,6 +28,8 @@ export {
   inventoryItems,
   tagInventory,
 } from "./load.js";
+export type { SeedNetworkPair, SeedNetworkRoute } from "./network.js";
+export { seedNetwork } from "./network.js";
 export type { Random } from "./random.js";
 export { hashString, mulberry32, randomFor } from "./random.js";
 export type { RouteCarrier, SeedRoute } from "./routes.js";
