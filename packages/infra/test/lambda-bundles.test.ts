@@ -55,4 +55,21 @@ describe("what each Lambda ships", () => {
     expect(deliveryOnly(api.modules)).toEqual([]);
     expect(api.contributors.map(([name]) => name)).not.toContain("standardwebhooks");
   }, 120_000);
+
+  it("the API carries zod's English messages only (patches/zod@4.6.7.patch), its own seed data only as tables", async () => {
+    const api = await bundle();
+    expect(api.modules.filter((m) => /\/zod\/v4\/locales\//.test(m))).toEqual([
+      expect.stringMatching(/\/zod\/v4\/locales\/en-only\.js$/),
+      expect.stringMatching(/\/zod\/v4\/locales\/en\.js$/),
+    ]);
+    // Neither the full airport table nor the seed's route planning: their small generated tables.
+    expect(api.modules).not.toContain("packages/core/src/data/airports.json");
+    expect(api.modules).not.toContain("packages/core/src/seed/routes.ts");
+    expect(api.modules).toEqual(
+      expect.arrayContaining([
+        "packages/core/src/data/airport-zones.json",
+        "packages/core/src/data/seed-network.json",
+      ]),
+    );
+  }, 120_000);
 });
