@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /**
@@ -10,7 +10,7 @@ import type { EntityConfig } from "./types.js";
  * `repositories/aggregate-writes.ts`). Expires via TTL like the claims.
  */
 export function createAggregateBatchEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "aggregateBatch", version: "1", service: serviceName },
       attributes: {

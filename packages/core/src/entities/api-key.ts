@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /**
@@ -8,7 +8,7 @@ import type { EntityConfig } from "./types.js";
  * public id on gsi2 for revocation.
  */
 export function createApiKeyEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "apiKey", version: "1", service: serviceName },
       attributes: {

@@ -1,10 +1,10 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /** Claims a 6-character booking reference so it is unique (conditional put on its own key). */
 export function createBookingReferenceEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "bookingReference", version: "1", service: serviceName },
       attributes: {

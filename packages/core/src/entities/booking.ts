@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 export const BOOKING_STATUSES = ["pending", "confirmed", "cancelled", "failed"] as const;
@@ -11,7 +11,7 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
  * not yet returned) are on gsi2 under a status shard, which the reconciler reads.
  */
 export function createBookingEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "booking", version: "1", service: serviceName },
       attributes: {

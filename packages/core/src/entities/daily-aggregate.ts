@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /**
@@ -17,7 +17,7 @@ import type { EntityConfig } from "./types.js";
  * and read through `repositories/analytics.ts` only.
  */
 export function createDailyAggregateEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "dailyAggregate", version: "2", service: serviceName },
       attributes: {

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /**
@@ -8,7 +8,7 @@ import type { EntityConfig } from "./types.js";
  * whose partition is per route *and* day, so a popular route spreads over its 365 days.
  */
 export function createFlightOfferEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "flightOffer", version: "1", service: serviceName },
       attributes: {

@@ -1,10 +1,10 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /** A hotel (one room type). Shares its partition with its room nights; listed per city on gsi1. */
 export function createHotelEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "hotel", version: "1", service: serviceName },
       attributes: {

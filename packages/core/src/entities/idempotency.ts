@@ -1,10 +1,10 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /** One `Idempotency-Key` of one tenant: the request's hash, its booking and, once done, the answer. */
 export function createIdempotencyEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "idempotency", version: "1", service: serviceName },
       attributes: {

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /**
@@ -11,7 +11,7 @@ import type { EntityConfig } from "./types.js";
  * stream's retention (24 h) plus margin, when no redelivery is possible any more.
  */
 export function createRecordClaimsEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "recordClaims", version: "1", service: serviceName },
       attributes: {

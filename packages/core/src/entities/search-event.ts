@@ -1,10 +1,10 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /** One search, for analytics (fed to the stream consumer). Expires via TTL after a week. */
 export function createSearchEventEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "searchEvent", version: "1", service: serviceName },
       attributes: {
@@ -37,7 +37,7 @@ export type SearchEventEntity = ReturnType<typeof createSearchEventEntity>;
  * instead of one of each per search). Same TTL as single events.
  */
 export function createSearchEventBatchEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "searchEventBatch", version: "1", service: serviceName },
       attributes: {

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /**
@@ -8,7 +8,7 @@ import type { EntityConfig } from "./types.js";
  * retention (24 h) plus margin, when no redelivery of the record is possible any more.
  */
 export function createStreamMarkerEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "streamMarker", version: "1", service: serviceName },
       attributes: {

@@ -1,5 +1,5 @@
-import { Entity } from "electrodb";
 import { serviceName } from "../table.js";
+import { modelEntity } from "./model-entity.js";
 import type { EntityConfig } from "./types.js";
 
 /**
@@ -9,7 +9,7 @@ import type { EntityConfig } from "./types.js";
  * writes). Listed per tenant on gsi1, oldest first.
  */
 export function createWebhookEndpointEntity({ client, table }: EntityConfig) {
-  return new Entity(
+  return modelEntity(
     {
       model: { entity: "webhookEndpoint", version: "1", service: serviceName },
       attributes: {

@@ -4,7 +4,8 @@
 // "--empty") imports nothing: the floor every cold start pays.
 const entry = process.argv[2];
 const handler = entry === "--empty" ? undefined : (await import(entry)).handler;
-process.send({ type: "ready", at: performance.now() });
+const initCpu = process.cpuUsage();
+process.send({ type: "ready", at: performance.now(), cpuUs: initCpu.user + initCpu.system });
 
 let cpuAtInvoke = process.cpuUsage();
 process.on("message", async (message) => {

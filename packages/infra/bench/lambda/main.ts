@@ -381,16 +381,19 @@ const cold: {
   searchMs: number;
   importedMs: number;
   emptyMs: number;
+  /** CPU of the process until its first answer (init + first invocation): steadier than wall time on a shared machine. */
+  cpuMs: number;
+  emptyCpuMs: number;
   status: number;
 }[] = [];
 for (let i = 0; i < coldRuns; i++) {
   const empty = new LambdaEnvironment("--empty");
-  await empty.next("ready");
+  const emptyReady = await empty.next<{ type: "ready"; at: number; cpuUs: number }>("ready");
   const emptyRun = await empty.invoke(httpApiEvent({ method: "GET", path: "/health" }));
   await empty.exit();
 
   const env = new LambdaEnvironment(bundle.entry);
-  const ready = await env.next<{ type: "ready"; at: number }>("ready");
+  const ready = await env.next<{ type: "ready"; at: number; cpuUs: number }>("ready");
   const first = await env.invoke(httpApiEvent({ method: "GET", path: "/health" }));
   const search = await env.invoke(flightSearch());
   answeredAs(search, 200, "cold cached flight search");
@@ -400,6 +403,8 @@ for (let i = 0; i < coldRuns; i++) {
     importedMs: ready.at,
     firstMs: first.answered.receivedAt - env.spawnedAt,
     searchMs: search.answered.receivedAt - env.spawnedAt,
+    cpuMs: (ready.cpuUs + first.answered.cpuUs) / 1000,
+    emptyCpuMs: (emptyReady.cpuUs + emptyRun.answered.cpuUs) / 1000,
     status: first.answered.status,
   });
 }
@@ -411,11 +416,14 @@ const coldSummary = {
   cachedSearchAnswerMs: median(cold.map((c) => c.searchMs)),
   overNodeMs: median(cold.map((c) => c.firstMs - c.emptyMs)),
   searchOverNodeMs: median(cold.map((c) => c.searchMs - c.emptyMs)),
+  cpuMs: median(cold.map((c) => c.cpuMs)),
+  emptyCpuMs: median(cold.map((c) => c.emptyCpuMs)),
 };
 console.log(
   `\ncold start (${coldRuns} environments, medians): first answer (GET /health → ${[...new Set(cold.map((c) => c.status))].join("/")}) ` +
     `${fmt(coldSummary.firstAnswerMs)} ms after spawn, +${fmt(coldSummary.overNodeMs)} ms over an empty node (${fmt(coldSummary.emptyNodeMs)} ms; target ≤ +${TARGETS.coldOverNodeMs}); ` +
-    `bundle imported at ${fmt(coldSummary.importedMs)} ms of the process; cached flight search answered at +${fmt(coldSummary.searchOverNodeMs)} ms over node`,
+    `bundle imported at ${fmt(coldSummary.importedMs)} ms of the process; cached flight search answered at +${fmt(coldSummary.searchOverNodeMs)} ms over node; ` +
+    `CPU until the first answer ${fmt(coldSummary.cpuMs)} ms (empty node ${fmt(coldSummary.emptyCpuMs)} ms)`,
 );
 
 await Promise.allSettled([runtime.close(), dynamo.close(), redis.close()]);
