@@ -10,6 +10,7 @@ export * from "./hotel-times.js";
 export * from "./ids.js";
 export * from "./money.js";
 export * from "./places.js";
+export { PRINTABLE_TEXT } from "./printable.js";
 export * from "./repositories/aggregate-writes.js";
 export * from "./repositories/analytics.js";
 export * from "./repositories/api-keys.js";

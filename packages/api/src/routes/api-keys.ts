@@ -3,6 +3,7 @@ import {
   type ApiKeyRecord,
   type ApiKeyScope,
   apiKeyScopeSchema,
+  PRINTABLE_TEXT,
   RETIRED_ADMIN_SCOPE,
 } from "@travel/core";
 import type { Context } from "hono";
@@ -10,7 +11,6 @@ import type { AppDeps } from "../deps.js";
 import type { AppEnv } from "../env.js";
 import { NotFoundError, TenantForbiddenError } from "../errors.js";
 import { createPageCursors } from "../page-cursor.js";
-import { PRINTABLE_TEXT } from "../printable.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
 import { tenantIdSchema } from "./tenant-id.js";

@@ -19,18 +19,15 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  apiKeyScopeSchema,
-  createApiKeyRepository,
-  createDynamoClients,
-  createTravelService,
-  type DynamoClients,
-  tableDefinition,
-} from "@travel/core";
 import { z } from "zod";
-import { PRINTABLE_TEXT } from "./printable.js";
+import { createDynamoClients, type DynamoClients } from "../client.js";
+import { apiKeyScopeSchema } from "../domain.js";
+import { PRINTABLE_TEXT } from "../printable.js";
+import { createApiKeyRepository } from "../repositories/api-keys.js";
+import { createTravelService } from "../service.js";
+import { tableDefinition } from "../table.js";
 
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 /** Scopes `--scopes` takes; `platform` only comes with `--platform`, never by accident. */
 const grantable = apiKeyScopeSchema.options.filter((s) => s !== "platform");
@@ -218,7 +215,7 @@ async function openTarget(command: Command): Promise<Target> {
   }
   const dataDir = resolve(command.dataDir, "dynamo");
   const { findRunningLocalEngine, LocalDataDirInUseError, startLocalEngine } = await import(
-    "@travel/core/local"
+    "./engine.js"
   );
   const running = findRunningLocalEngine(dataDir);
   if (running) {

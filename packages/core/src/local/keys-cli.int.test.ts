@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createApiKeyRepository } from "@travel/core";
-import { type LocalEngine, startLocalEngine } from "@travel/core/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseKeysCommand, runKeysCommand, UsageError } from "../src/keys-cli.js";
+import { createApiKeyRepository } from "../repositories/api-keys.js";
+import { type LocalEngine, startLocalEngine } from "./engine.js";
+import { parseKeysCommand, runKeysCommand, UsageError } from "./keys-cli.js";
 
 const run = promisify(execFile);
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
 describe("pnpm keys (against the embedded engine)", () => {
   let engine: LocalEngine;
@@ -28,7 +28,7 @@ describe("pnpm keys (against the embedded engine)", () => {
         "--conditions=@travel/source",
         "--import",
         "tsx",
-        "packages/api/src/keys-cli.ts",
+        "packages/core/src/local/keys-cli.ts",
         "create",
         "--tenant",
         "acme",
@@ -103,7 +103,13 @@ describe("pnpm keys (against the embedded engine)", () => {
 function pnpmKeys(args: string[], env: Record<string, string>) {
   return run(
     process.execPath,
-    ["--conditions=@travel/source", "--import", "tsx", "packages/api/src/keys-cli.ts", ...args],
+    [
+      "--conditions=@travel/source",
+      "--import",
+      "tsx",
+      "packages/core/src/local/keys-cli.ts",
+      ...args,
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, DYNAMO_ENDPOINT: "", TABLE_NAME: "", SST_RESOURCE_Table: "", ...env },
