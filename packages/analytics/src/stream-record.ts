@@ -1,6 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
-import type { AnalyticsRepository, ParsedStreamImage } from "@travel/core";
+import { type AnalyticsRepository, type ParsedStreamImage, unmarshall } from "@travel/core";
 import type { DynamoDBRecord } from "aws-lambda";
 import { MalformedStreamRecordError } from "./errors.js";
 

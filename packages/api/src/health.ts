@@ -1,5 +1,4 @@
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
-import type { DynamoClients } from "@travel/core";
+import { type DynamoClients, GetItemCommand } from "@travel/core";
 
 export type CheckStatus = "ok" | "down";
 

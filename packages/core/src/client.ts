@@ -1,7 +1,6 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent } from "node:https";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient, DynamoDBDocumentClient } from "./aws-sdk.js";
 
 export interface DynamoClientOptions {
   /** Override for local engines (dynalite) or VPC endpoints. */

@@ -1,5 +1,7 @@
 export { airportTimeZone, isKnownAirport } from "./airport-zones.js";
 export * from "./airports.js";
+// The SDK values other packages need, loaded without the ESM scan of CommonJS (see aws-sdk.ts).
+export { GetItemCommand, unmarshall } from "./aws-sdk.js";
 export * from "./client.js";
 export * from "./domain.js";
 export type { BookingStatus } from "./entities/booking.js";

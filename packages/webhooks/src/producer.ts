@@ -1,7 +1,7 @@
-import { unmarshall } from "@aws-sdk/util-dynamodb";
 import {
   type BookingRecord,
   type ParsedStreamImage,
+  unmarshall,
   type WebhookRepository,
   webhookDeliveryId,
   webhookEventId,

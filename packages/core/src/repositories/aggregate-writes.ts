@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from "../aws-sdk.js";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { TravelService } from "../service.js";
 import {

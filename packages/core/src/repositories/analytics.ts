@@ -1,4 +1,4 @@
-import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, QueryCommand } from "../aws-sdk.js";
 import type { TravelService } from "../service.js";
 import { monthOf } from "../time.js";
 

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "../aws-sdk.js";
 import type { FlightOfferRecord, InventoryChange, RoomNightRecord } from "../domain.js";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { TravelService } from "../service.js";

@@ -1,4 +1,5 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand } from "../aws-sdk.js";
 import type { FlightOfferRecord, HotelRecord, RoomNightRecord } from "../domain.js";
 import { SeedLoadError } from "../errors.js";
 import type { TravelService } from "../service.js";

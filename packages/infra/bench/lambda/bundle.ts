@@ -135,6 +135,14 @@ export async function bundleApi(
       )
       .map((imported) => imported.path.split("/").slice(0, 2).join("/")),
   );
+  // Packages loaded with `require("@aws-sdk/…")` (core's aws-sdk.ts) leave no import record.
+  for (const output of Object.keys(result.metafile.outputs)) {
+    if (!output.endsWith(".mjs")) continue;
+    const code = readFileSync(path.resolve(output), "utf8");
+    for (const [, name] of code.matchAll(/["'`]((?:@aws-sdk|@smithy)\/[a-z0-9-]+)["'`]/g)) {
+      sdk.add(name as string);
+    }
+  }
   mkdirSync(path.join(dir, "node_modules/@aws-sdk"), { recursive: true });
   mkdirSync(path.join(dir, "node_modules/@smithy"), { recursive: true });
   for (const name of sdk) {
