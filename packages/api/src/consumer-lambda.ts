@@ -11,19 +11,10 @@ import {
 } from "@travel/core";
 import { createInventoryReadModel } from "@travel/search";
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { Resource } from "sst/resource";
 import { loadConfig } from "./config.js";
 import { withLambdaContext } from "./lambda-context.js";
-import { environmentWithResources, type LinkedResources } from "./lambda-env.js";
+import { linkedEnvironment } from "./lambda-resources.js";
 import { instrumentDynamo, registerLambdaTracing } from "./xray/tracing.js";
-
-/** The table and cache SST linked to the consumer (`packages/infra/src/stack/consumer.ts`). */
-function linkedResources(): LinkedResources {
-  const linked: LinkedResources = {};
-  if ("Table" in Resource) linked.Table = Resource.Table as LinkedResources["Table"];
-  if ("Cache" in Resource) linked.Cache = Resource.Cache as LinkedResources["Cache"];
-  return linked;
-}
 
 /**
  * Lambda entry of the change-stream consumer (DynamoDB Streams, NEW_AND_OLD_IMAGES, with
@@ -42,7 +33,7 @@ function linkedResources(): LinkedResources {
  */
 // Before anything starts a span: spans reach X-Ray through the daemon Lambda runs for active tracing.
 const tracing = registerLambdaTracing({ daemonAddress: process.env.AWS_XRAY_DAEMON_ADDRESS });
-const config = loadConfig(environmentWithResources(process.env, linkedResources()));
+const config = loadConfig(linkedEnvironment());
 const clients = createDynamoClients({
   region: config.region,
   // `DYNAMO_ENDPOINT` (the embedded engine) as in the API's composition root.

@@ -1,24 +1,15 @@
-import { Resource } from "sst/resource";
 import { loadConfig } from "./config.js";
 import { createAppDeps } from "./deps.js";
 import { withLambdaContext } from "./lambda-context.js";
-import { environmentWithResources, type LinkedResources } from "./lambda-env.js";
+import { linkedEnvironment } from "./lambda-resources.js";
 import { createReconcilerHandler } from "./reconciler-handler.js";
 import { instrumentDynamo, registerLambdaTracing } from "./xray/tracing.js";
-
-/** The table and cache SST linked to the reconciler function (`packages/infra/src/stack/reconciler.ts`). */
-function linkedResources(): LinkedResources {
-  const linked: LinkedResources = {};
-  if ("Table" in Resource) linked.Table = Resource.Table as LinkedResources["Table"];
-  if ("Cache" in Resource) linked.Cache = Resource.Cache as LinkedResources["Cache"];
-  return linked;
-}
 
 // Before anything starts a span: spans reach X-Ray through the daemon Lambda runs for active tracing.
 const tracing = registerLambdaTracing({ daemonAddress: process.env.AWS_XRAY_DAEMON_ADDRESS });
 // Built once per cold start, like the API: the same composition root, so the reconciler
 // invalidates the same shared cache the API's searches use.
-const config = loadConfig(environmentWithResources(process.env, linkedResources()));
+const config = loadConfig(linkedEnvironment());
 // It serves no HTTP and signs no cursors, so the cursor secret is not linked to it.
 const deps = await createAppDeps(config, { emitEmf: true, servesCursors: false });
 if (tracing.provider) instrumentDynamo(deps.dynamo.raw, deps.tracer);
