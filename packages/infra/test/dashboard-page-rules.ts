@@ -1,7 +1,11 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { DASHBOARD_PAGE_FUNCTION, DASHBOARD_PAGE_ROUTES } from "../src/bundling.js";
+import {
+  DASHBOARD_PAGE_FUNCTION,
+  DASHBOARD_PAGE_ROUTES,
+  STATIC_ASSETS_FUNCTION,
+} from "../src/bundling.js";
 import { type RecordedResource, repoRoot, type Synthesis } from "./synth.js";
 
 const PAGE_FUNCTION = "DashboardPageFunction";
@@ -27,7 +31,7 @@ export function itRoutesTheDashboardPage(stack: () => Synthesis, expected: { dev
     const page = s.one("aws:lambda/function:Function", PAGE_FUNCTION);
     const routes = s.ofType("aws:apigatewayv2/route:Route");
     expect(routes.map((r) => r.inputs.routeKey).sort()).toEqual(
-      ["$default", ...DASHBOARD_PAGE_ROUTES].sort(),
+      ["$default", ...DASHBOARD_PAGE_ROUTES, ...STATIC_ASSETS_FUNCTION.routes].sort(),
     );
     for (const key of DASHBOARD_PAGE_ROUTES) {
       const route = routes.find((r) => r.inputs.routeKey === key) as RecordedResource;
