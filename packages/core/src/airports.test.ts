@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { airportTimeZone, isKnownAirport } from "./airport-zones.js";
 import { airportCount, findAirport, greatCircleKm } from "./airports.js";
-import { type AirportRow, airportTable, airportZones, type RawAirport } from "./airports-table.js";
+import {
+  type AirportRow,
+  airportCountries,
+  airportTable,
+  airportZones,
+  type RawAirport,
+} from "./airports-table.js";
 
 describe("airports", () => {
   it("finds airports in the bundled data set with their time zone", () => {
@@ -58,6 +64,10 @@ describe("the bundled airport table", () => {
       with: { type: "json" },
     });
     expect(zones).toEqual(airportZones(airportTable(raw as RawAirport[])));
+    const { default: countries } = await import("./data/airport-countries.json", {
+      with: { type: "json" },
+    });
+    expect(countries).toEqual(airportCountries(airportTable(raw as RawAirport[])));
   });
 
   it("keeps valid IATA codes with a time zone, first record per code", () => {

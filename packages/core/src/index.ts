@@ -1,4 +1,4 @@
-export { airportTimeZone, isKnownAirport } from "./airport-zones.js";
+export { airportCountry, airportTimeZone, isKnownAirport } from "./airport-zones.js";
 export * from "./airports.js";
 // The SDK values other packages need, loaded without the ESM scan of CommonJS (see aws-sdk.ts).
 export { GetItemCommand, unmarshall } from "./aws-sdk.js";

@@ -1,5 +1,5 @@
 import {
-  findAirport,
+  airportCountry,
   fromMinor,
   type ItineraryRef,
   itineraryOfferId,
@@ -35,9 +35,9 @@ export type Segment = NonNullable<FlightOffer["slices"]>[number]["segments"][num
 
 /** Minutes a passenger needs between two legs at `airport` (domestic or international). */
 export function minConnectionMinutes(first: Leg, second: Leg): number {
-  const from = findAirport(first.origin)?.country;
-  const via = findAirport(first.destination)?.country;
-  const to = findAirport(second.destination)?.country;
+  const from = airportCountry(first.origin);
+  const via = airportCountry(first.destination);
+  const to = airportCountry(second.destination);
   return from !== undefined && from === via && via === to
     ? MIN_CONNECTION_MINUTES.domestic
     : MIN_CONNECTION_MINUTES.international;
