@@ -130,6 +130,33 @@ export function createAnalyticsRepository(db: TravelService) {
       .Key as Key;
   }
 
+  /**
+   * Visits every aggregate row of one partition (a month of day rows or an hour of minute rows)
+   * and shard whose sort key lies between `from` and `after`, page by page.
+   */
+  async function forEachRow(
+    partition: string,
+    shard: number,
+    from: string,
+    after: string,
+    visit: (item: Record<string, unknown>) => void,
+  ): Promise<void> {
+    const params = dailyAggregate.query
+      .byMonthShard({ month: partition, shard })
+      .between({ day: from }, { day: after })
+      .params();
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({ ...(params as object), ExclusiveStartKey } as ConstructorParameters<
+          typeof QueryCommand
+        >[0]),
+      );
+      for (const item of page.Items ?? []) visit(item);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
   return {
     /**
      * Every scope's counters from `from` to `to` (days, both included) in one shard, summed over
@@ -145,26 +172,12 @@ export function createAnalyticsRepository(db: TravelService) {
       // bound is the day after `to` (exclusive in effect: its rows sort after the prefix).
       const after = dayAfter(to);
       for (const month of monthsBetween(from, to)) {
-        const params = dailyAggregate.query
-          .byMonthShard({ month, shard })
-          .between({ day: from }, { day: after })
-          .params();
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const page = await client.send(
-            new QueryCommand({ ...(params as object), ExclusiveStartKey } as ConstructorParameters<
-              typeof QueryCommand
-            >[0]),
-          );
-          for (const item of page.Items ?? []) {
-            const day = String(item.day);
-            if (day < from || day > to) continue;
-            const scope = String(item.scope);
-            const sum = rows.get(scope) ?? emptyCounts();
-            rows.set(scope, addCounts(sum, countsOf(item)));
-          }
-          ExclusiveStartKey = page.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
+        await forEachRow(month, shard, from, after, (item) => {
+          const day = String(item.day);
+          if (day < from || day > to) return;
+          const scope = String(item.scope);
+          rows.set(scope, addCounts(rows.get(scope) ?? emptyCounts(), countsOf(item)));
+        });
       }
       return rows;
     },
@@ -181,30 +194,17 @@ export function createAnalyticsRepository(db: TravelService) {
       const minutes = new Map<string, Map<string, AggregateCounts>>();
       const after = minuteAfter(to);
       for (const hour of hoursBetween(from, to)) {
-        const params = dailyAggregate.query
-          .byMonthShard({ month: hour, shard })
-          .between({ day: from }, { day: after })
-          .params();
-        let ExclusiveStartKey: Record<string, unknown> | undefined;
-        do {
-          const page = await client.send(
-            new QueryCommand({ ...(params as object), ExclusiveStartKey } as ConstructorParameters<
-              typeof QueryCommand
-            >[0]),
-          );
-          for (const item of page.Items ?? []) {
-            const minute = String(item.day);
-            if (minute < from || minute > to) continue;
-            let scopes = minutes.get(minute);
-            if (!scopes) {
-              scopes = new Map();
-              minutes.set(minute, scopes);
-            }
-            const scope = String(item.scope);
-            scopes.set(scope, addCounts(scopes.get(scope) ?? emptyCounts(), countsOf(item)));
+        await forEachRow(hour, shard, from, after, (item) => {
+          const minute = String(item.day);
+          if (minute < from || minute > to) return;
+          let scopes = minutes.get(minute);
+          if (!scopes) {
+            scopes = new Map();
+            minutes.set(minute, scopes);
           }
-          ExclusiveStartKey = page.LastEvaluatedKey;
-        } while (ExclusiveStartKey);
+          const scope = String(item.scope);
+          scopes.set(scope, addCounts(scopes.get(scope) ?? emptyCounts(), countsOf(item)));
+        });
       }
       return minutes;
     },
